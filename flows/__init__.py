@@ -1,0 +1,1 @@
+"""Pipeline that turns Chinese local rule-of-law plans into validated, versioned tables."""
