@@ -91,10 +91,21 @@ def _verb_at(statement: str, pos: int, vocab: dict) -> str | None:
 def leading_action(statement: str) -> str | None:
     """The verb a statement starts with, past modifiers and an opening actor; None if none."""
     vocab = load_yaml("actions.yaml")
+    statement = re.sub(vocab["time_prefix"], "", statement)
     found = _verb_at(statement, 0, vocab)
     if found:
         return found
-    clause = re.split(r"[,;:。]", statement, maxsplit=1)[0]
+    clauses = re.split(r"[,;:。]", statement)
+    if clauses[0].startswith(tuple(vocab["frames"])):
+        for pos in range(1, len(clauses[0])):
+            found = _verb_at(clauses[0], pos, vocab)
+            if found:
+                return found
+        for later in clauses[1:3]:
+            found = _verb_at(later, 0, vocab)
+            if found:
+                return found
+    clause = clauses[0]
     for modal in sorted(vocab["modals"], key=len, reverse=True):
         idx = clause.find(modal)
         if 0 < idx <= 20:

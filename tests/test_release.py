@@ -1,0 +1,125 @@
+"""Versioning, changelog, immutability and byte-identical reruns of releases (no Prefect)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import flows.publish as publish_module
+from flows.assemble import assemble_tables
+from flows.ingest import Rejection, decode, discover, read_source
+from flows.plan import process_plan
+from flows.publish import latest_version, publish
+from flows.release import next_version
+from tests.conftest import SEEDS
+
+
+def build_tables(seeds: Path) -> dict[str, pd.DataFrame]:
+    decoded = [decode(read_source(p)) for p in discover(seeds)]
+    results = [process_plan(d) for d in decoded if not isinstance(d, Rejection)]
+    tables, _ = assemble_tables(results, [d for d in decoded if isinstance(d, Rejection)])
+    return tables
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def seed_tables() -> dict[str, pd.DataFrame]:
+    return build_tables(SEEDS)
+
+
+def test_next_version_rules():
+    assert next_version(None, None) == "1.0.0"
+    assert next_version("1.2.3", None) is None
+    assert next_version("1.2.3", "patch") == "1.2.4"
+    assert next_version("1.2.3", "minor") == "1.3.0"
+    assert next_version("1.2.3", "major") == "2.0.0"
+
+
+def test_rerun_publishes_nothing_and_changes_no_byte(tmp_path, seed_tables):
+    first = publish(seed_tables, tmp_path)
+    assert (first.status, first.version) == ("published", "1.0.0")
+    before = tree_digest(tmp_path)
+    again = publish(build_tables(SEEDS), tmp_path)
+    assert (again.status, again.version) == ("up to date", "1.0.0")
+    assert tree_digest(tmp_path) == before
+
+
+def test_same_tables_give_identical_bytes_in_two_output_folders(tmp_path, seed_tables):
+    publish(seed_tables, tmp_path / "a")
+    publish(seed_tables, tmp_path / "b")
+    a = tree_digest(tmp_path / "a" / "releases" / "1.0.0")
+    assert a == tree_digest(tmp_path / "b" / "releases" / "1.0.0")
+    assert {"datapackage.json", "CHANGELOG.md", "README.md", "SHA256SUMS", "rejected.csv",
+            "data/documents.parquet", "data/documents.csv", "rule-of-law-plans-1.0.0.zip"} <= set(a)
+
+
+def test_sixth_plan_gives_minor_release_listing_it(tmp_path, seed_tables):
+    publish(seed_tables, tmp_path)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    text = (SEEDS / "000_bebb7d5ddbde795b.txt").read_text(encoding="utf-8")
+    (seeds / "005_copy_sanya.txt").write_text(text.replace("海口", "三亚"), encoding="utf-8")
+    result = publish(build_tables(seeds), tmp_path)
+    assert (result.status, result.version) == ("published", "1.1.0")
+    changelog = (result.path / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "Plans added (1):" in changelog and "三亚市法治社会建设实施方案" in changelog
+    assert "## 1.0.0" in changelog  # earlier entries kept below
+    assert latest_version(tmp_path) == "1.1.0"
+
+
+def test_changed_extraction_gives_patch_release_listing_changed_rows(tmp_path, seed_tables):
+    publish(seed_tables, tmp_path)
+    changed = {t: f.copy() for t, f in seed_tables.items()}
+    row = changed["targets"].index[0]
+    changed["targets"].loc[row, "value"] = 99.0
+    target_id = changed["targets"].loc[row, "target_id"]
+    result = publish(changed, tmp_path)
+    assert (result.status, result.version) == ("published", "1.0.1")
+    assert result.diff.tables["targets"].changed == [target_id]
+    changelog = (result.path / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"- targets changed: `{target_id}`" in changelog
+
+
+def test_removed_column_gives_major_release(tmp_path, seed_tables):
+    publish(seed_tables, tmp_path)
+    package_path = tmp_path / "releases" / "1.0.0" / "datapackage.json"
+    package = json.loads(package_path.read_text(encoding="utf-8"))
+    package["resources"][0]["schema"]["fields"].append({"name": "old_column", "type": "string"})
+    package_path.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    result = publish(seed_tables, tmp_path, dry_run=True)
+    assert (result.status, result.version) == ("dry run", "2.0.0")
+    assert any("old_column" in c for c in result.diff.breaking)
+
+
+def test_crash_midway_leaves_previous_release_and_latest_intact(tmp_path, seed_tables, monkeypatch):
+    publish(seed_tables, tmp_path)
+    before = tree_digest(tmp_path)
+    changed = {t: f.copy() for t, f in seed_tables.items()}
+    changed["targets"].loc[changed["targets"].index[0], "value"] = 99.0
+
+    def crash(folder, archive):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(publish_module, "_write_zip", crash)
+    with pytest.raises(OSError, match="simulated"):
+        publish(changed, tmp_path)
+    assert latest_version(tmp_path) == "1.0.0"
+    assert not (tmp_path / "releases" / "1.0.1").exists()
+    visible = {k: v for k, v in tree_digest(tmp_path).items() if "/.incoming-" not in f"/{k}"}
+    assert visible == before
+    monkeypatch.undo()
+    result = publish(changed, tmp_path)  # the next run cleans up and publishes
+    assert result.version == "1.0.1"
+    assert not any(p.name.startswith(".incoming") for p in (tmp_path / "releases").iterdir())
