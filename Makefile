@@ -1,0 +1,44 @@
+# Build tooling for rule-of-law-plans. Everything runs from .venv, built from requirements.lock.
+#   make run     bootstrap .venv if needed, then run the release flow on $(SEEDS) -> $(OUTPUT)
+#   make test    bootstrap .venv if needed, then pytest
+#   make lock    regenerate requirements.lock (pip-tools in a throwaway venv under /tmp)
+
+PYTHON    ?= python3.11
+VENV      := .venv
+STAMP     := $(VENV)/.installed
+SEEDS     ?= seeds
+OUTPUT    ?= output
+ARGS      ?=
+LOCK_VENV ?= /tmp/rule-of-law-plans-lock-venv
+
+.PHONY: venv run test lint bench lock clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/python -m flows.main --seeds $(SEEDS) --output $(OUTPUT) $(ARGS)
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check $(wildcard flows tests benchmarks)
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m benchmarks.run
+
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip-tools==7.6.2; }
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --extra dev --all-build-deps --allow-unsafe --strip-extras \
+	  --generate-hashes --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,87 @@
+"""Environment defaults that make a local run of the pipeline quiet and clean.
+
+Why this module exists: Prefect 3.8 reads its settings (and its logging configuration) from
+the environment once, when ``prefect`` is first imported. A plain ``python -m flows.main``
+with no ``PREFECT_API_URL`` starts a temporary, embedded Prefect server for the run, and that
+server, left at its defaults, prints a telemetry traceback ("database is locked" from the
+analytics heartbeat) and, at exit, a ``CancelledError`` traceback from the task-run recorder's
+last flush. Great Expectations draws tqdm progress bars and sends usage statistics. None of
+that is useful in a batch job's output, so:
+
+* ``configure_local_run()`` must be called BEFORE ``prefect`` (or ``great_expectations``) is
+  imported; it only sets variables that are not already set (``os.environ.setdefault``), so a
+  user's own environment always wins.
+* The two server switches are applied only when ``PREFECT_API_URL`` is unset, i.e. for the
+  embedded server; a real Prefect server configured by the user is left alone.
+* ``quiet_great_expectations()`` is the in-process part for GX (progress bars, loggers): call
+  it once after ``great_expectations`` is imported, before validating.
+
+Each setting below was checked by experiment (see notes/tooling.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+# Only for the embedded server that Prefect starts when no PREFECT_API_URL is configured.
+_LOCAL_SERVER_DEFAULTS: dict[str, str] = {
+    # the telemetry heartbeat races the run for the SQLite lock -> "database is locked" traceback
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # at shutdown the recorder's last flush is cancelled -> CancelledError traceback
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
+}
+
+# For every run, local or against a real server.
+_QUIET_DEFAULTS: dict[str, str] = {
+    # Prefect's own chatter ("Starting temporary server on http://127.0.0.1:...",
+    # "Stopping temporary server ...") is INFO on the "prefect" logger: raise it to WARNING,
+    # but keep INFO for the flow's and tasks' own loggers (get_run_logger()).
+    "PREFECT_LOGGING_LOGGERS_PREFECT_LEVEL": "WARNING",
+    "PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL": "INFO",
+    "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL": "INFO",
+    # Shorter console lines for run logs: "12:00:01 | INFO    | message".
+    "PREFECT_LOGGING_FORMATTERS_STANDARD_FLOW_RUN_FMT": (
+        "%(asctime)s | %(levelname)-7s | %(message)s"
+    ),
+    "PREFECT_LOGGING_FORMATTERS_STANDARD_TASK_RUN_FMT": (
+        "%(asctime)s | %(levelname)-7s | %(task_run_name)s - %(message)s"
+    ),
+    # Great Expectations: no usage statistics. (Its progress bars ignore TQDM_DISABLE because GX
+    # passes disable=False itself: see quiet_great_expectations().)
+    "GX_ANALYTICS_ENABLED": "false",
+}
+
+
+def configure_local_run() -> None:
+    """Set quiet defaults in ``os.environ``; call before importing prefect or GX."""
+    if not os.environ.get("PREFECT_API_URL"):
+        for key, value in _LOCAL_SERVER_DEFAULTS.items():
+            os.environ.setdefault(key, value)
+    for key, value in _QUIET_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+
+
+def quiet_great_expectations() -> None:
+    """Silence Great Expectations in this process: no progress bars, no logger chatter.
+
+    GX 1.24 draws a tqdm "Calculating Metrics" bar for every validation, and passes
+    ``disable=False`` explicitly, so neither ``TQDM_DISABLE`` nor a non-TTY stderr stops it.
+    ``context.variables.progress_bars = ProgressBarsConfig(globally=False)`` silences
+    ``validate()`` only: ``Batch.columns()`` and ``Batch.head()`` hard-code bars on. So swap the
+    tqdm class that GX's metric resolver uses for one that is always disabled. Idempotent.
+    """
+    from great_expectations.validator import validation_graph
+
+    base = validation_graph.tqdm
+    if not getattr(base, "_always_disabled", False):
+
+        class _DisabledTqdm(base):  # type: ignore[misc, valid-type]
+            _always_disabled = True
+
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                kwargs["disable"] = True
+                super().__init__(*args, **kwargs)
+
+        validation_graph.tqdm = _DisabledTqdm
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
