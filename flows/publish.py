@@ -12,16 +12,18 @@ import json
 import os
 import shutil
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from flows.checks import CheckResult
 from flows.docs import data_dictionary
 from flows.release import ReleaseDiff, diff_releases, next_version, render_changelog
 from flows.schema import arrow_schema, conform, table_schema
+from flows.validate import validate_package, write_report
 
 DATASET_NAME = "rule-of-law-plans"
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with BOM: opens correctly in Excel on Chinese Windows
@@ -32,11 +34,13 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 class PublishResult:
     """What publishing did: published a version, found nothing new, or (dry run) would do."""
 
-    status: str  # "published" | "up to date" | "dry run"
+    status: str  # "published" | "up to date" | "dry run" | "invalid"
     version: str | None
     previous: str | None
     path: Path | None
     diff: ReleaseDiff
+    failures: list[CheckResult] = field(default_factory=list)
+    report: Path | None = None
 
 
 def release_path(output: Path, version: str) -> Path:
@@ -141,8 +145,19 @@ def write_release_folder(
     (folder / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
 
 
-def publish(tables: dict[str, pd.DataFrame], output: Path, dry_run: bool = False) -> PublishResult:
-    """Publish ``tables`` as the next version under ``output/releases`` if anything changed."""
+def publish(
+    tables: dict[str, pd.DataFrame],
+    output: Path,
+    dry_run: bool = False,
+    table_checks: list[CheckResult] | None = None,
+) -> PublishResult:
+    """Publish ``tables`` as the next version under ``output/releases`` if anything changed.
+
+    ``table_checks`` are the results of validating the tables; they go into the validation
+    report with the Frictionless validation of the written package, which must pass before
+    the package is renamed into place.
+    """
+    checks = list(table_checks or [])
     releases = output / "releases"
     previous = latest_version(output)
     if previous:
@@ -152,9 +167,12 @@ def publish(tables: dict[str, pd.DataFrame], output: Path, dry_run: bool = False
     conformed = {t: conform(t, f) for t, f in tables.items()}
     diff = diff_releases(old_tables, old_schemas, conformed)
     version = next_version(previous, diff.bump if previous else "major")
-    if version is None:
-        return PublishResult("up to date", previous, previous, release_path(output, previous), diff)
-    if dry_run:
+    if version is None or dry_run:
+        write_report(checks, output / "reports")
+        if version is None:
+            return PublishResult(
+                "up to date", previous, previous, release_path(output, previous), diff
+            )
         return PublishResult("dry run", version, previous, None, diff)
     final = release_path(output, version)
     if final.exists():
@@ -178,8 +196,14 @@ def publish(tables: dict[str, pd.DataFrame], output: Path, dry_run: bool = False
     if incoming.exists():
         shutil.rmtree(incoming)  # left by a crashed run; never visible as a release
     write_release_folder(incoming, version, conformed, changelog)
+    checks += validate_package(incoming)
+    report = write_report(checks, output / "reports")
+    failures = [c for c in checks if not c.passed]
+    if failures:  # the package on disk does not validate: it never becomes a release
+        shutil.rmtree(incoming)
+        return PublishResult("invalid", version, previous, None, diff, failures, report)
     os.rename(incoming, final)
     latest_tmp = releases / ".LATEST.tmp"
     latest_tmp.write_text(version + "\n", encoding="utf-8")
     os.replace(latest_tmp, releases / "LATEST")
-    return PublishResult("published", version, previous, final, diff)
+    return PublishResult("published", version, previous, final, diff, [], report)
