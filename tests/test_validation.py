@@ -1,0 +1,77 @@
+"""Blocking validation: a corrupted row stops the run, nothing is published, the report
+names the row; and the generated expectations follow the schemas."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import flows.main as main_module
+from flows.validate import expectations_for, validate_tables
+from tests.conftest import SEEDS
+from tests.test_release import build_tables
+
+
+@pytest.fixture(scope="module")
+def seed_tables() -> dict[str, pd.DataFrame]:
+    return build_tables(SEEDS)
+
+
+def test_expectations_are_generated_from_schema_constraints():
+    names = {(type(e).__name__.lower(), getattr(e, "column", None))
+             for e in expectations_for("targets")}
+    assert ("expectcolumnvaluestobeinset", "kind") in names
+    assert ("expectcolumnvaluestobeunique", "target_id") in names
+    assert ("expectcolumnvaluestobebetween", "deadline_year") in names
+    assert ("expectcolumnvaluestonotbenull", "text") in names
+
+
+def test_clean_tables_pass_every_check(seed_tables):
+    results = validate_tables(seed_tables)
+    assert results and all(r.passed for r in results), [r for r in results if not r.passed]
+    assert {r.source for r in results} == {"great_expectations", "cross-table"}
+
+
+def test_each_kind_of_corruption_is_caught_with_its_row(seed_tables):
+    tables = {t: f.copy() for t, f in seed_tables.items()}
+    targets = tables["targets"]
+    bad_pct = targets.index[targets["unit"] == "%"][0]
+    targets.loc[bad_pct, "value"] = 120.0
+    targets.loc[targets.index[1], "kind"] = "wish"
+    sections = tables["sections"]
+    sections.loc[sections.index[5], "char_end"] = sections.loc[sections.index[5], "char_end"] + 3
+    measures = tables["measures"]
+    measures.loc[measures.index[0], "section_id"] = "nowhere"
+    failures = {(r.table, r.check): r for r in validate_tables(tables) if not r.passed}
+    pct = failures[("targets", "percentages at most 100")]
+    assert pct.failed_rows == [targets.loc[bad_pct, "target_id"]]
+    enum = failures[("targets", "expect_column_values_to_be_in_set on kind")]
+    assert enum.failed_rows == [targets.loc[targets.index[1], "target_id"]]
+    assert enum.samples == ["wish"]
+    quote = failures[("sections", "text[char_start:char_end] equals text")]
+    assert quote.failed_rows == [sections.loc[sections.index[5], "section_id"]]
+    fk = failures[("measures", "foreign key section_id -> sections.section_id")]
+    assert fk.failed_rows == [measures.loc[measures.index[0], "measure_id"]]
+
+
+def test_corrupted_row_in_a_real_run_publishes_nothing_and_report_names_it(
+        tmp_path, monkeypatch):
+    corrupted = {}
+    real_assemble = main_module.assemble_tables
+
+    def assemble_and_corrupt(results, rejections):
+        tables, rejected = real_assemble(results, rejections)
+        row = tables["targets"].index[3]
+        tables["targets"].loc[row, "deadline_year"] = 2099
+        corrupted["id"] = tables["targets"].loc[row, "target_id"]
+        return tables, rejected
+
+    monkeypatch.setattr(main_module, "assemble_tables", assemble_and_corrupt)
+    state = main_module.rule_of_law_release(seeds=str(SEEDS), output=str(tmp_path),
+                                           return_state=True)
+    assert state.is_failed()
+    assert "validation failed, nothing published" in state.message
+    assert not (tmp_path / "releases").exists()
+    report = (tmp_path / "reports" / "validation.md").read_text(encoding="utf-8")
+    assert "## FAILED: targets" in report
+    assert corrupted["id"] in report and "2099" in report
