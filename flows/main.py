@@ -130,9 +130,12 @@ def rule_of_law_release(
             "Up to date: release %s already holds these tables; nothing published", result.version
         )
     else:
-        bump = result.diff.bump or "none"
         log.info(
-            "Dry run: would publish %s (%s bump) after %s", result.version, bump, result.previous
+            "Dry run: would publish %s (%s) after %s; nothing written. Changes:\n%s",
+            result.version,
+            result.diff.bump or "first release",
+            result.previous,
+            result.changelog_entry,
         )
     return summary
 

@@ -41,6 +41,7 @@ class PublishResult:
     diff: ReleaseDiff
     failures: list[CheckResult] = field(default_factory=list)
     report: Path | None = None
+    changelog_entry: str = ""  # this version's changelog entry (for --dry-run)
 
 
 def release_path(output: Path, version: str) -> Path:
@@ -167,21 +168,9 @@ def publish(
     conformed = {t: conform(t, f) for t, f in tables.items()}
     diff = diff_releases(old_tables, old_schemas, conformed)
     version = next_version(previous, diff.bump if previous else "major")
-    if version is None or dry_run:
+    if version is None:
         write_report(checks, output / "reports")
-        if version is None:
-            return PublishResult(
-                "up to date", previous, previous, release_path(output, previous), diff
-            )
-        return PublishResult("dry run", version, previous, None, diff)
-    final = release_path(output, version)
-    if final.exists():
-        raise FileExistsError(
-            f"release {version} already exists at {final}; releases are immutable"
-        )
-    older = ""
-    if previous:
-        older = (release_path(output, previous) / "CHANGELOG.md").read_text(encoding="utf-8")
+        return PublishResult("up to date", previous, previous, release_path(output, previous), diff)
     titles = dict(
         zip(
             conformed["documents"]["doc_id"],
@@ -190,6 +179,18 @@ def publish(
         )
     )
     titles.update({d: "" for d in diff.plans_removed})
+    if dry_run:
+        write_report(checks, output / "reports")
+        entry = render_changelog(version, previous, diff, titles, "")
+        return PublishResult("dry run", version, previous, None, diff, changelog_entry=entry)
+    final = release_path(output, version)
+    if final.exists():
+        raise FileExistsError(
+            f"release {version} already exists at {final}; releases are immutable"
+        )
+    older = ""
+    if previous:
+        older = (release_path(output, previous) / "CHANGELOG.md").read_text(encoding="utf-8")
     changelog = render_changelog(version, previous, diff, titles, older)
     releases.mkdir(parents=True, exist_ok=True)
     incoming = releases / f".incoming-{version}"

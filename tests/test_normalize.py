@@ -85,3 +85,10 @@ def test_normalized_offsets_point_at_the_edit_site():
     result = normalize("到 2025 年")
     spaces = [e for e in result.edits if e.kind == "space"]
     assert [(e.raw_start, e.norm_start) for e in spaces] == [(1, 1), (6, 5)]
+
+
+def test_crlf_line_endings_and_invisible_characters():
+    result = normalize("\ufeff一、总体要求\r\n(一)指导\u200b思想。坚持。\r\n")
+    assert result.text == "一、总体要求\n(一)指导思想。坚持。"
+    kinds = [e.kind for e in result.edits]
+    assert kinds.count("newline") == 2 and kinds.count("invisible") == 2

@@ -5,18 +5,20 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-import flows.publish as publish_module
 from flows.assemble import assemble_tables
 from flows.ingest import Rejection, decode, discover, read_source
 from flows.plan import process_plan
 from flows.publish import latest_version, publish
 from flows.release import next_version
-from tests.conftest import SEEDS
+from tests.conftest import REPO, SEEDS
 
 
 def build_tables(seeds: Path) -> dict[str, pd.DataFrame]:
@@ -50,10 +52,10 @@ def test_next_version_rules():
 def test_rerun_publishes_nothing_and_changes_no_byte(tmp_path, seed_tables):
     first = publish(seed_tables, tmp_path)
     assert (first.status, first.version) == ("published", "1.0.0")
-    before = tree_digest(tmp_path)
+    before = tree_digest(tmp_path / "releases")
     again = publish(build_tables(SEEDS), tmp_path)
     assert (again.status, again.version) == ("up to date", "1.0.0")
-    assert tree_digest(tmp_path) == before
+    assert tree_digest(tmp_path / "releases") == before
 
 
 def test_same_tables_give_identical_bytes_in_two_output_folders(tmp_path, seed_tables):
@@ -103,23 +105,64 @@ def test_removed_column_gives_major_release(tmp_path, seed_tables):
     assert any("old_column" in c for c in result.diff.breaking)
 
 
-def test_crash_midway_leaves_previous_release_and_latest_intact(tmp_path, seed_tables, monkeypatch):
+KILL_MIDWAY = """
+import os, signal, sys
+sys.path.insert(0, {repo!r})
+import flows.publish as publish_module
+from tests.test_release import build_tables
+from pathlib import Path
+
+def die(folder, archive):  # the release folder is half written: data files, no zip, no sums
+    os.kill(os.getpid(), signal.SIGKILL)
+
+tables = build_tables(Path({seeds!r}))
+tables["targets"].loc[tables["targets"].index[0], "value"] = 99.0
+publish_module._write_zip = die
+publish_module.publish(tables, Path({output!r}))
+"""
+
+
+def test_killed_publish_leaves_previous_release_and_latest_intact(tmp_path, seed_tables):
     publish(seed_tables, tmp_path)
-    before = tree_digest(tmp_path)
-    changed = {t: f.copy() for t, f in seed_tables.items()}
-    changed["targets"].loc[changed["targets"].index[0], "value"] = 99.0
-
-    def crash(folder, archive):
-        raise OSError("disk full (simulated)")
-
-    monkeypatch.setattr(publish_module, "_write_zip", crash)
-    with pytest.raises(OSError, match="simulated"):
-        publish(changed, tmp_path)
+    before = tree_digest(tmp_path / "releases")
+    script = KILL_MIDWAY.format(repo=str(REPO), seeds=str(SEEDS), output=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    incoming = tmp_path / "releases" / ".incoming-1.0.1"
+    assert (incoming / "data" / "targets.parquet").exists()  # it really died midway
     assert latest_version(tmp_path) == "1.0.0"
     assert not (tmp_path / "releases" / "1.0.1").exists()
-    visible = {k: v for k, v in tree_digest(tmp_path).items() if "/.incoming-" not in f"/{k}"}
+    visible = {k: v for k, v in tree_digest(tmp_path / "releases").items()
+               if ".incoming-" not in k}
     assert visible == before
-    monkeypatch.undo()
+    changed = {t: f.copy() for t, f in seed_tables.items()}
+    changed["targets"].loc[changed["targets"].index[0], "value"] = 99.0
     result = publish(changed, tmp_path)  # the next run cleans up and publishes
     assert result.version == "1.0.1"
     assert not any(p.name.startswith(".incoming") for p in (tmp_path / "releases").iterdir())
+
+
+def test_changing_an_extraction_rule_gives_a_patch_listing_changed_rows(
+        tmp_path, seed_tables, monkeypatch):
+    publish(seed_tables, tmp_path)
+    import flows.measures as measures_module
+
+    real = measures_module.load_yaml
+
+    def without_jiaqiang(name):
+        vocab = dict(real(name))
+        if name == "actions.yaml":
+            vocab["verbs"] = [v for v in vocab["verbs"] if v != "加强"]
+        return vocab
+
+    monkeypatch.setattr(measures_module, "load_yaml", without_jiaqiang)
+    result = publish(build_tables(SEEDS), tmp_path)
+    assert (result.status, result.version) == ("published", "1.0.1")
+    changed = result.diff.tables["measures"].changed
+    assert changed and not result.diff.tables["measures"].added
+    measures = pd.read_parquet(result.path / "data" / "measures.parquet").set_index("measure_id")
+    assert "加强" not in set(measures.loc[changed, "action"].dropna())
+    changelog = (result.path / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"| measures | 0 | 0 | {len(changed)} |" in changelog
+    assert f"`{changed[0]}`" in changelog
