@@ -1,51 +1,82 @@
-"""Combine per-plan rows into release tables, dropping duplicate plans as rejections.
+"""Combine the batches of one run: drop duplicate plans, gather rejections, merge checks.
 
-Two inputs with the same normalized text are the same plan (a re-download, a copy with a
-new name): the first by file name is published, the others are listed as rejected.
+Two inputs with the same normalized text are the same plan (a re-download, a re-encoded or
+renamed copy): the first by file name is published, the others are listed as rejected.
+Everything here works on the small per-plan summaries, never on the rows themselves.
 """
 
 from __future__ import annotations
 
-import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
+from flows.batch import BatchResult
+from flows.checks import SAMPLE, CheckResult
 from flows.ingest import Rejection
-from flows.plan import PlanRows
 from flows.schema import available_tables, columns
+from flows.staging import StagedTables
 
 
-def assemble_tables(
-    results: list[PlanRows | Rejection], rejections: list[Rejection]
-) -> tuple[dict[str, pd.DataFrame], list[Rejection]]:
-    """Tables of all published plans, and every rejection (decode, structure, duplicate)."""
-    rejected = list(rejections)
-    plans: list[PlanRows] = []
+@dataclass
+class Assembly:
+    """The candidate release: which staged plans it holds, what was rejected, checks so far."""
+
+    published: list[str] = field(default_factory=list)  # doc_ids
+    excluded: set[str] = field(default_factory=set)  # staged doc_ids left out (duplicates)
+    rejected: list[Rejection] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    checks: list[CheckResult] = field(default_factory=list)
+    cache_hits: int = 0
+
+
+def merge_checks(results: list[CheckResult]) -> list[CheckResult]:
+    """One result per (source, table, check), summing the batches' failures."""
+    merged: dict[tuple[str, str, str], CheckResult] = {}
+    for r in results:
+        key = (r.source, r.table, r.check)
+        if key not in merged:
+            merged[key] = CheckResult(r.check, r.table, True, source=r.source)
+        m = merged[key]
+        m.passed = m.passed and r.passed
+        m.n_failed += r.n_failed
+        m.failed_rows = (m.failed_rows + r.failed_rows)[:SAMPLE]
+        m.samples = (m.samples + r.samples)[:SAMPLE]
+    return list(merged.values())
+
+
+def combine_batches(batches: list[BatchResult], rejections: list[Rejection]) -> Assembly:
+    """Published plans, duplicates and rejections of a run, in file-name order."""
+    out = Assembly(rejected=list(rejections))
     seen: dict[str, str] = {}
-    for result in sorted(results, key=lambda r: r.source_file):
-        if isinstance(result, Rejection):
-            rejected.append(result)
-            continue
-        digest = hashlib.sha256(result.text.encode("utf-8")).hexdigest()
-        if digest in seen:
-            sha = result.tables["documents"][0]["source_sha256"]
-            rejected.append(
-                Rejection(
-                    result.source_file, sha, f"duplicate of {seen[digest]} (same normalized text)"
-                )
-            )
-            continue
-        seen[digest] = result.source_file
-        plans.append(result)
-    tables = {}
-    for table in available_tables():
-        if table == "rejected":
-            continue
-        rows = [row for plan in plans for row in plan.tables.get(table, [])]
-        tables[table] = pd.DataFrame(rows, columns=columns(table))
-    rejected.sort(key=lambda r: r.source_file)
-    tables["rejected"] = pd.DataFrame(
+    plans = sorted((p for b in batches for p in b.plans), key=lambda p: p.source_file)
+    for plan in plans:
+        if plan.rejection:
+            out.rejected.append(Rejection(plan.source_file, plan.sha256, plan.rejection))
+        elif plan.text_sha256 in seen:
+            reason = f"duplicate of {seen[plan.text_sha256]} (same normalized text)"
+            out.rejected.append(Rejection(plan.source_file, plan.sha256, reason))
+            out.excluded.add(plan.doc_id)
+        else:
+            seen[plan.text_sha256] = plan.source_file
+            out.published.append(plan.doc_id)
+    out.rejected.sort(key=lambda r: r.source_file)
+    out.checks = merge_checks([c for b in batches for c in b.checks])
+    out.cache_hits = sum(b.cache_hits for b in batches)
+    return out
+
+
+def rejected_frame(rejected: list[Rejection]) -> pd.DataFrame:
+    return pd.DataFrame(
         [{"source_file": r.source_file, "sha256": r.sha256, "reason": r.reason} for r in rejected],
         columns=columns("rejected"),
     )
-    return tables, rejected
+
+
+def staged_tables(staging: Path, assembly: Assembly) -> StagedTables:
+    """The candidate release's tables: staged rows of published plans plus rejections."""
+    tables = [t for t in available_tables() if t != "rejected"]
+    return StagedTables(
+        staging, tables, assembly.excluded, extra={"rejected": rejected_frame(assembly.rejected)}
+    )

@@ -186,6 +186,19 @@ def stable_ids(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
     return out
 
 
+def key_columns(table: str) -> list[str]:
+    """Columns the global checks need: primary key, foreign keys and doc_id."""
+    schema = table_schema(table)
+    cols = [
+        *schema["primaryKey"],
+        *(c for fk in schema.get("foreignKeys", []) for c in fk["fields"]),
+    ]
+    if table == "documents":
+        cols.append("source_file")
+    return list(dict.fromkeys(cols))
+
+
+GLOBAL_CHECKS = (foreign_keys, primary_keys, every_document_has)
 CHECKS = (
     foreign_keys,
     primary_keys,

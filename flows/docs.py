@@ -5,8 +5,6 @@ Because it is generated from ``schemas/``, the documentation cannot drift from t
 
 from __future__ import annotations
 
-import pandas as pd
-
 from flows.schema import table_schema
 
 LOADING = """## How to load the data
@@ -57,7 +55,7 @@ def _constraints(field: dict) -> str:
     return "; ".join(parts)
 
 
-def data_dictionary(version: str, tables: dict[str, pd.DataFrame]) -> str:
+def data_dictionary(version: str, counts: dict[str, int]) -> str:
     """Markdown: one section per table, every column with type, meaning and constraints."""
     lines = [
         f"# Chinese local rule-of-law plans — release {version}",
@@ -73,9 +71,9 @@ def data_dictionary(version: str, tables: dict[str, pd.DataFrame]) -> str:
         "## Tables",
         "",
     ]
-    for table, frame in tables.items():
+    for table, n_rows in counts.items():
         schema = table_schema(table)
-        lines += [f"### `{table}` — {schema.get('title', '')} ({len(frame)} rows)", ""]
+        lines += [f"### `{table}` — {schema.get('title', '')} ({n_rows} rows)", ""]
         lines += [schema.get("description", ""), ""]
         lines.append(f"Primary key: {', '.join(f'`{k}`' for k in schema['primaryKey'])}.")
         for fk in schema.get("foreignKeys", []):

@@ -95,7 +95,13 @@ def extract_rows(
         )
         links.setdefault(
             (measure_id, agency_id, role),
-            {"measure_id": measure_id, "agency_id": agency_id, "role": role, "name_raw": name_raw},
+            {
+                "doc_id": doc_id,
+                "measure_id": measure_id,
+                "agency_id": agency_id,
+                "role": role,
+                "name_raw": name_raw,
+            },
         )
 
     sections_measures: list[tuple[Section, list[tuple[Statement, Row]]]] = []

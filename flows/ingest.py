@@ -28,6 +28,16 @@ class Source:
 
 
 @dataclass(frozen=True)
+class InputFile:
+    """An input file found by ingest: where it is and what its bytes hash to."""
+
+    path: str
+    name: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
 class Decoded:
     """An input file decoded to text."""
 
@@ -50,6 +60,34 @@ def discover(seeds_dir: Path) -> list[Path]:
     if not seeds_dir.is_dir():
         raise FileNotFoundError(f"seeds folder not found: {seeds_dir}")
     return sorted(p for p in seeds_dir.iterdir() if p.is_file())
+
+
+def hash_file(path: Path) -> InputFile:
+    """sha256 of a file, read in blocks (the bytes are not kept)."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return InputFile(path=str(path), name=path.name, sha256=digest.hexdigest(), size=size)
+
+
+def find_inputs(seeds_dir: Path) -> tuple[list[InputFile], list[Rejection]]:
+    """Every input file with its hash; a byte-identical copy of an earlier file (by name)
+    is rejected here, so the same plan is never extracted twice in one run."""
+    inputs: list[InputFile] = []
+    rejected: list[Rejection] = []
+    first: dict[str, str] = {}
+    for path in discover(seeds_dir):
+        item = hash_file(path)
+        if item.sha256 in first:
+            reason = f"duplicate of {first[item.sha256]} (identical bytes)"
+            rejected.append(Rejection(item.name, item.sha256, reason))
+            continue
+        first[item.sha256] = item.name
+        inputs.append(item)
+    return inputs, rejected
 
 
 def read_source(path: Path) -> Source:

@@ -2,6 +2,9 @@
 
 This module only wires the steps (each a module of plain functions) into Prefect tasks and
 exposes the options; run it as ``make run`` or ``python -m flows.main --seeds DIR --output DIR``.
+
+    ingest -> extract batches (cached, staged, checked; in parallel) -> combine
+           -> validate (Great Expectations, one table at a time) -> publish (Frictionless)
 """
 
 from __future__ import annotations
@@ -11,50 +14,64 @@ from flows.settings import configure_local_run
 configure_local_run()  # before Prefect is imported: quiet, clean local runs
 
 import argparse  # noqa: E402
+import shutil  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import pandas as pd  # noqa: E402
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.states import Failed, State  # noqa: E402
 
-from flows.assemble import assemble_tables  # noqa: E402
-from flows.checks import CheckResult  # noqa: E402
-from flows.ingest import Decoded, Rejection, decode, discover, read_source  # noqa: E402
-from flows.plan import PlanRows, process_plan  # noqa: E402
+from flows.assemble import Assembly, combine_batches, merge_checks, staged_tables  # noqa: E402
+from flows.batch import BatchResult, run_batch  # noqa: E402
+from flows.cache import ExtractionCache  # noqa: E402
+from flows.checks import GLOBAL_CHECKS, CheckResult, key_columns  # noqa: E402
+from flows.ingest import InputFile, Rejection, find_inputs  # noqa: E402
 from flows.publish import PublishResult, publish  # noqa: E402
-from flows.validate import ValidationError, validate_tables, write_report  # noqa: E402
+from flows.settings import share_local_server_with_subprocesses  # noqa: E402
+from flows.validate import ValidationError, run_expectations, write_report  # noqa: E402
 
 DEFAULT_BATCH = 50
 
 
+def _work_dirs(output: Path) -> tuple[Path, Path]:
+    """Staging folder of this run's rows, and the persistent extraction cache."""
+    return output / ".work" / "staging", output / "cache" / "extract"
+
+
 @task(name="ingest")
-def ingest(seeds: Path) -> tuple[list[Decoded], list[Rejection]]:
-    """Discover, read, hash and decode every input file."""
-    decoded, rejected = [], []
-    for path in discover(seeds):
-        result = decode(read_source(path))
-        (rejected if isinstance(result, Rejection) else decoded).append(result)
-    return decoded, rejected
+def ingest(seeds: Path, output: Path) -> tuple[list[InputFile], list[Rejection]]:
+    """Discover and hash every input file; prepare a clean staging folder."""
+    staging, cache_root = _work_dirs(output)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    ExtractionCache(cache_root).prune()
+    return find_inputs(seeds)
 
 
 @task(name="extract-batch")
-def extract_batch(batch: list[Decoded]) -> list[PlanRows | Rejection]:
-    """Normalize and extract a batch of plans (batched: per-task overhead is not per plan)."""
-    return [process_plan(d) for d in batch]
+def extract_batch(
+    number: int, items: list[InputFile], output: Path, use_cache: bool
+) -> BatchResult:
+    """Normalize, extract, stage and check a batch of plans (batched so that per-task
+    orchestration overhead is per batch, not per plan)."""
+    staging, cache_root = _work_dirs(output)
+    return run_batch(number, items, staging, ExtractionCache(cache_root) if use_cache else None)
 
 
-@task(name="assemble")
-def assemble(
-    results: list[PlanRows | Rejection], rejections: list[Rejection]
-) -> tuple[dict[str, pd.DataFrame], list[Rejection]]:
-    return assemble_tables(results, rejections)
+@task(name="combine")
+def combine(results: list[BatchResult], rejections: list[Rejection]) -> Assembly:
+    return combine_batches(results, rejections)
 
 
 @task(name="validate")
-def validate(tables: dict[str, pd.DataFrame], output: Path) -> list[CheckResult]:
-    """Schema expectations and cross-table checks (failures are returned, not raised)."""
-    results = validate_tables(tables)
+def validate(assembly: Assembly, output: Path) -> list[CheckResult]:
+    """Generated Great Expectations suites on every table, plus the batches' cross-table
+    checks; failures are returned (and reported), not raised."""
+    staging, _ = _work_dirs(output)
+    tables = staged_tables(staging, assembly)
+    keys = {t: tables.read(t, key_columns(t)) for t in tables.names()}
+    global_checks = [r for check in GLOBAL_CHECKS for r in check(keys)]
+    results = run_expectations(tables) + merge_checks(assembly.checks + global_checks)
     if any(not r.passed for r in results):
         write_report(results, output / "reports")
     return results
@@ -62,9 +79,10 @@ def validate(tables: dict[str, pd.DataFrame], output: Path) -> list[CheckResult]
 
 @task(name="publish")
 def publish_release(
-    tables: dict[str, pd.DataFrame], output: Path, dry_run: bool, checks: list[CheckResult]
+    assembly: Assembly, output: Path, dry_run: bool, checks: list[CheckResult]
 ) -> PublishResult:
-    return publish(tables, output, dry_run=dry_run, table_checks=checks)
+    staging, _ = _work_dirs(output)
+    return publish(staged_tables(staging, assembly), output, dry_run=dry_run, table_checks=checks)
 
 
 @flow(name="rule-of-law-release", log_prints=False)
@@ -74,28 +92,30 @@ def rule_of_law_release(
     dry_run: bool = False,
     strict: bool = False,
     batch_size: int = DEFAULT_BATCH,
-) -> dict:
+    use_cache: bool = True,
+) -> dict | State:
     """Build the release from the plans in ``seeds`` into ``output/releases``."""
     log = get_run_logger()
     seeds_dir, output_dir = Path(seeds), Path(output)
-    decoded, rejected = ingest(seeds_dir)
-    n_inputs = len(decoded) + len(rejected)
+    items, rejected = ingest(seeds_dir, output_dir)
+    n_inputs = len(items) + len(rejected)
+    log.info("Found %d input files in %s", n_inputs, seeds_dir)
+    batches = [items[i : i + batch_size] for i in range(0, len(items), batch_size)]
+    futures = [extract_batch.submit(n, b, output_dir, use_cache) for n, b in enumerate(batches)]
+    assembly = combine([f.result() for f in futures], rejected)
     log.info(
-        "Read %d input files from %s: %d decoded, %d rejected",
-        n_inputs,
-        seeds_dir,
-        len(decoded),
-        len(rejected),
+        "Extracted %d plans in %d batches (%d from the cache)",
+        len(items),
+        len(batches),
+        assembly.cache_hits,
     )
-    batches = [decoded[i : i + batch_size] for i in range(0, len(decoded), batch_size)]
-    futures = [extract_batch.submit(b) for b in batches]
-    results = [r for f in futures for r in f.result()]
-    tables, rejected = assemble(results, rejected)
-    for r in rejected:
+    for r in assembly.rejected:
         log.warning("Rejected %s: %s", r.source_file, r.reason)
-    if strict and rejected:
-        return _fail(log, f"--strict: {len(rejected)} input file(s) rejected; nothing published")
-    checks = validate(tables, output_dir)
+    if strict and assembly.rejected:
+        return _fail(
+            log, f"--strict: {len(assembly.rejected)} input file(s) rejected; nothing published"
+        )
+    checks = validate(assembly, output_dir)
     failures = [c for c in checks if not c.passed]
     if failures:
         return _fail(log, str(ValidationError(failures, output_dir / "reports" / "validation.md")))
@@ -104,24 +124,16 @@ def rule_of_law_release(
         "cross-table checks)",
         len(checks),
     )
-    result = publish_release(tables, output_dir, dry_run, checks)
+    result = publish_release(assembly, output_dir, dry_run, checks)
     if result.status == "invalid":
         return _fail(log, str(ValidationError(result.failures, result.report)))
-    summary = {
-        "inputs": n_inputs,
-        "plans_published": len(tables["documents"]),
-        "rejected": len(rejected),
-        "rows": {t: len(f) for t, f in tables.items() if t != "rejected"},
-        "status": result.status,
-        "version": result.version,
-        "path": str(result.path) if result.path else None,
-    }
-    rows = ", ".join(f"{t} {n}" for t, n in summary["rows"].items())
+    rows = staged_tables(_work_dirs(output_dir)[0], assembly)
+    counts = {t: rows.count(t) for t in rows.names() if t != "rejected"}
     log.info(
         "Plans published: %d; rejected: %d; rows: %s",
-        summary["plans_published"],
-        summary["rejected"],
-        rows,
+        len(assembly.published),
+        len(assembly.rejected),
+        ", ".join(f"{t} {n}" for t, n in counts.items()),
     )
     if result.status == "published":
         log.info("Published release %s at %s", result.version, result.path)
@@ -137,7 +149,15 @@ def rule_of_law_release(
             result.previous,
             result.changelog_entry,
         )
-    return summary
+    return {
+        "inputs": n_inputs,
+        "plans_published": len(assembly.published),
+        "rejected": len(assembly.rejected),
+        "rows": counts,
+        "status": result.status,
+        "version": result.version,
+        "path": str(result.path) if result.path else None,
+    }
 
 
 def _fail(log, message: str) -> State:
@@ -146,20 +166,65 @@ def _fail(log, message: str) -> State:
     return Failed(message=message)
 
 
+def task_runner(runner: str, dask_address: str | None, workers: int):
+    """The Prefect task runner for ``--runner``: local threads, or Dask (a LocalCluster by
+    default, or an existing cluster at ``dask_address``)."""
+    if runner == "local":
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+        }
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m flows.main", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m flows.main",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--seeds", default="seeds", help="folder of plan .txt files")
     parser.add_argument("--output", default="output", help="folder that holds releases/")
     parser.add_argument("--dry-run", action="store_true", help="show what would change")
     parser.add_argument("--strict", action="store_true", help="fail if any input is rejected")
-    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
+    parser.add_argument(
+        "--batch-size", type=int, default=DEFAULT_BATCH, help="plans per extraction task"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="re-extract every plan")
+    parser.add_argument(
+        "--runner",
+        choices=("local", "dask"),
+        default="local",
+        help="local threads (default) or Dask",
+    )
+    parser.add_argument("--dask-address", help="scheduler address of an existing Dask cluster")
+    parser.add_argument(
+        "--dask-workers",
+        type=int,
+        default=2,
+        help="workers of the LocalCluster started by --runner dask",
+    )
     args = parser.parse_args(argv)
-    state = rule_of_law_release(
+    release_flow = rule_of_law_release
+    runner = task_runner(args.runner, args.dask_address, args.dask_workers)
+    if runner is not None:
+        share_local_server_with_subprocesses()  # else each Dask worker starts its own server
+        release_flow = rule_of_law_release.with_options(task_runner=runner)
+    state = release_flow(
         seeds=args.seeds,
         output=args.output,
         dry_run=args.dry_run,
         strict=args.strict,
         batch_size=args.batch_size,
+        use_cache=not args.no_cache,
         return_state=True,
     )
     if state.is_failed():

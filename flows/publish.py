@@ -1,8 +1,10 @@
 """Write a versioned, immutable release: Parquet + CSV, datapackage.json, docs, checksums, zip.
 
-A release is written to a hidden temporary folder and renamed into place only when complete,
-then ``LATEST`` is replaced atomically; a crash at any point leaves the previous release and
-``LATEST`` as they were. Files carry no timestamps, so the same tables give the same bytes.
+A release is written to a hidden temporary folder and renamed into place only when complete
+and valid, then ``LATEST`` is replaced atomically; a crash at any point leaves the previous
+release and ``LATEST`` as they were. Tables are written in chunks (one batch at a time) with
+fixed-size Parquet row groups, and files carry no timestamps, so the same rows give the same
+bytes whatever the batching or the machine.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import os
 import shutil
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,11 +25,13 @@ import pyarrow.parquet as pq
 from flows.checks import CheckResult
 from flows.docs import data_dictionary
 from flows.release import ReleaseDiff, diff_releases, next_version, render_changelog
-from flows.schema import arrow_schema, conform, table_schema
+from flows.schema import arrow_schema, columns, conform, table_schema
+from flows.staging import InMemoryTables, Tables
 from flows.validate import validate_package, write_report
 
 DATASET_NAME = "rule-of-law-plans"
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with BOM: opens correctly in Excel on Chinese Windows
+ROW_GROUP = 50_000  # rows per Parquet row group, fixed so bytes do not depend on batching
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -53,19 +58,36 @@ def latest_version(output: Path) -> str | None:
     return latest.read_text(encoding="utf-8").strip() if latest.exists() else None
 
 
-def read_release(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
-    """Tables and their schemas as published in an earlier release."""
-    package = json.loads((path / "datapackage.json").read_text(encoding="utf-8"))
-    tables, schemas = {}, {}
-    for resource in package["resources"]:
-        parquet = resource.get("parquet_path")
-        frame_path = path / (parquet or resource["path"])
-        if parquet:
-            tables[resource["name"]] = pd.read_parquet(frame_path)
-        else:
-            tables[resource["name"]] = pd.read_csv(frame_path, encoding=CSV_ENCODING, dtype=str)
-        schemas[resource["name"]] = resource["schema"]
-    return tables, schemas
+class PublishedTables:
+    """The tables of an earlier release, read back from its files (its own schemas)."""
+
+    def __init__(self, folder: Path) -> None:
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        self.folder = folder
+        self.resources = {r["name"]: r for r in package["resources"]}
+        self.schemas = {name: r["schema"] for name, r in self.resources.items()}
+
+    def names(self) -> list[str]:
+        return list(self.resources)
+
+    def read(self, table: str, cols: list[str] | None = None) -> pd.DataFrame:
+        resource = self.resources[table]
+        if "parquet_path" in resource:
+            return pd.read_parquet(self.folder / resource["parquet_path"], columns=cols)
+        frame = pd.read_csv(
+            self.folder / resource["path"],
+            encoding=CSV_ENCODING,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+        )
+        return frame[cols] if cols else frame
+
+    def chunks(self, table: str, cols: list[str] | None = None) -> Iterator[pd.DataFrame]:
+        yield self.read(table, cols)
+
+    def count(self, table: str) -> int:
+        return len(self.read(table))
 
 
 def _resource(table: str, csv_path: str, parquet_path: str | None) -> dict:
@@ -85,17 +107,62 @@ def _resource(table: str, csv_path: str, parquet_path: str | None) -> dict:
     return resource
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, encoding=CSV_ENCODING, lineterminator="\n")
+def _rechunk(chunks: Iterator[pd.DataFrame], size: int) -> Iterator[pd.DataFrame]:
+    """The same rows in frames of exactly ``size`` rows (the last may be shorter)."""
+    buffer: list[pd.DataFrame] = []
+    held = 0
+    for chunk in chunks:
+        buffer.append(chunk)
+        held += len(chunk)
+        while held >= size:
+            frame = pd.concat(buffer, ignore_index=True)
+            yield frame.iloc[:size]
+            rest = frame.iloc[size:]
+            buffer, held = [rest], len(rest)
+    if held:
+        yield pd.concat(buffer, ignore_index=True)
 
 
-def _write_parquet(table: str, frame: pd.DataFrame, path: Path) -> None:
-    arrow = pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
-    pq.write_table(arrow, path, compression="zstd")
+def write_table_files(table: str, tables: Tables, csv_path: Path, parquet_path: Path | None) -> int:
+    """Stream one table into its CSV (and Parquet) file; returns the number of rows.
+
+    The Parquet schema carries pandas metadata, so pandas reads nullable integers back as
+    Int64 rather than float; other readers (DuckDB, R arrow) see the Arrow types.
+    """
+    writer = None
+    rows = 0
+    empty = conform(table, pd.DataFrame(columns=columns(table)))
+    try:
+        with csv_path.open("w", encoding=CSV_ENCODING, newline="") as fh:
+            empty.to_csv(fh, index=False, lineterminator="\n")
+            for chunk in _rechunk(tables.chunks(table), ROW_GROUP):
+                chunk = conform(table, chunk)
+                chunk.to_csv(fh, index=False, header=False, lineterminator="\n")
+                if parquet_path:
+                    arrow = _arrow(table, chunk)
+                    writer = writer or pq.ParquetWriter(
+                        parquet_path, arrow.schema, compression="zstd"
+                    )
+                    writer.write_table(arrow, row_group_size=ROW_GROUP)
+                rows += len(chunk)
+    finally:
+        if writer:
+            writer.close()
+    if parquet_path and writer is None:  # no rows: an empty file with the schema
+        pq.write_table(_arrow(table, empty), parquet_path, compression="zstd")
+    return rows
+
+
+def _arrow(table: str, frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _write_zip(folder: Path, archive: Path) -> None:
@@ -104,26 +171,22 @@ def _write_zip(folder: Path, archive: Path) -> None:
             info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zf.writestr(info, path.read_bytes())
+            with zf.open(info, "w") as out, path.open("rb") as src:
+                shutil.copyfileobj(src, out, 1 << 20)
 
 
-def write_release_folder(
-    folder: Path,
-    version: str,
-    tables: dict[str, pd.DataFrame],
-    changelog: str,
-) -> None:
+def write_release_folder(folder: Path, version: str, tables: Tables, changelog: str) -> None:
     """Write every file of a release into ``folder`` (which must not exist yet)."""
     (folder / "data").mkdir(parents=True)
-    resources = []
-    for table, frame in tables.items():
-        frame = conform(table, frame)
+    resources, counts = [], {}
+    for table in tables.names():
         if table == "rejected":
-            _write_csv(frame, folder / "rejected.csv")
+            counts[table] = write_table_files(table, tables, folder / "rejected.csv", None)
             resources.append(_resource(table, "rejected.csv", None))
             continue
-        _write_parquet(table, frame, folder / "data" / f"{table}.parquet")
-        _write_csv(frame, folder / "data" / f"{table}.csv")
+        counts[table] = write_table_files(
+            table, tables, folder / "data" / f"{table}.csv", folder / "data" / f"{table}.parquet"
+        )
         resources.append(_resource(table, f"data/{table}.csv", f"data/{table}.parquet"))
     package = {
         "name": DATASET_NAME,
@@ -135,7 +198,7 @@ def write_release_folder(
     (folder / "datapackage.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
-    (folder / "README.md").write_text(data_dictionary(version, tables), encoding="utf-8")
+    (folder / "README.md").write_text(data_dictionary(version, counts), encoding="utf-8")
     (folder / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
     _write_zip(folder, folder / f"{DATASET_NAME}-{version}.zip")
     sums = [
@@ -147,7 +210,7 @@ def write_release_folder(
 
 
 def publish(
-    tables: dict[str, pd.DataFrame],
+    tables: Tables | dict[str, pd.DataFrame],
     output: Path,
     dry_run: bool = False,
     table_checks: list[CheckResult] | None = None,
@@ -158,27 +221,19 @@ def publish(
     report with the Frictionless validation of the written package, which must pass before
     the package is renamed into place.
     """
+    if isinstance(tables, dict):
+        tables = InMemoryTables(tables)
     checks = list(table_checks or [])
     releases = output / "releases"
     previous = latest_version(output)
-    if previous:
-        old_tables, old_schemas = read_release(release_path(output, previous))
-    else:
-        old_tables, old_schemas = {}, {}
-    conformed = {t: conform(t, f) for t, f in tables.items()}
-    diff = diff_releases(old_tables, old_schemas, conformed)
+    old = PublishedTables(release_path(output, previous)) if previous else None
+    diff = diff_releases(old, old.schemas if old else {}, tables)
     version = next_version(previous, diff.bump if previous else "major")
     if version is None:
         write_report(checks, output / "reports")
         return PublishResult("up to date", previous, previous, release_path(output, previous), diff)
-    titles = dict(
-        zip(
-            conformed["documents"]["doc_id"],
-            conformed["documents"]["title"].fillna(""),
-            strict=True,
-        )
-    )
-    titles.update({d: "" for d in diff.plans_removed})
+    docs = tables.read("documents", ["doc_id", "title"])
+    titles = dict(zip(docs["doc_id"], docs["title"].fillna(""), strict=True))
     if dry_run:
         write_report(checks, output / "reports")
         entry = render_changelog(version, previous, diff, titles, "")
@@ -196,7 +251,7 @@ def publish(
     incoming = releases / f".incoming-{version}"
     if incoming.exists():
         shutil.rmtree(incoming)  # left by a crashed run; never visible as a release
-    write_release_folder(incoming, version, conformed, changelog)
+    write_release_folder(incoming, version, tables, changelog)
     checks += validate_package(incoming)
     report = write_report(checks, output / "reports")
     failures = [c for c in checks if not c.passed]

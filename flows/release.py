@@ -8,11 +8,13 @@ same code publishes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from flows.schema import table_schema
+from flows.schema import columns, conform_column, table_schema
+from flows.staging import Tables
 
 
 @dataclass
@@ -75,19 +77,38 @@ def _keys(table: str, frame: pd.DataFrame) -> pd.Index:
     return pd.Index(key.to_numpy(dtype=object))
 
 
-def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.astype("string").fillna("\x00null")
+def _canonical(table: str, frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """``cols`` as strings after casting to the schema's types, so an earlier release's
+    file (read with its own dtypes) and a fresh candidate compare equal when equal."""
+    out = {}
+    for col in cols:
+        try:
+            out[col] = conform_column(table, col, frame[col])
+        except (TypeError, ValueError):
+            out[col] = frame[col]
+    return pd.DataFrame(out).astype("string").fillna("\x00null")
 
 
-def diff_releases(
-    old: dict[str, pd.DataFrame],
-    old_schemas: dict[str, dict],
-    new: dict[str, pd.DataFrame],
-) -> ReleaseDiff:
-    """Schema and row differences from ``old`` (previous release) to ``new`` (candidate)."""
+def row_hashes(table: str, chunks: Iterable[pd.DataFrame], cols: list[str]) -> pd.Series:
+    """One 64-bit hash per row of ``cols``, indexed by primary key (streamed chunk by chunk)."""
+    parts = []
+    for chunk in chunks:
+        canonical = _canonical(table, chunk, cols)
+        hashes = pd.util.hash_pandas_object(canonical, index=False)
+        parts.append(pd.Series(hashes.to_numpy(), index=_keys(table, chunk)))
+    return pd.concat(parts) if parts else pd.Series([], dtype="uint64")
+
+
+def diff_releases(old: Tables | None, old_schemas: dict[str, dict], new: Tables) -> ReleaseDiff:
+    """Schema and row differences from ``old`` (previous release) to ``new`` (candidate).
+
+    Rows are compared by primary key and a hash of their shared columns, one table at a
+    time, so a large release never has to be in memory twice.
+    """
     diff = ReleaseDiff()
+    new_names = new.names()
     for table, schema in old_schemas.items():
-        if table not in new:
+        if table not in new_names:
             diff.breaking.append(f"table `{table}` removed")
             continue
         old_fields, new_fields = _fields(schema), _fields(table_schema(table))
@@ -97,32 +118,33 @@ def diff_releases(
             elif new_fields[name] != kind:
                 diff.breaking.append(f"column `{table}.{name}` type {kind} -> {new_fields[name]}")
         diff.additive += [f"column `{table}.{n}` added" for n in new_fields if n not in old_fields]
-    diff.additive += [f"table `{t}` added" for t in new if t not in old_schemas]
+    diff.additive += [f"table `{t}` added" for t in new_names if t not in old_schemas]
 
-    old_docs = set(old.get("documents", pd.DataFrame({"doc_id": []}))["doc_id"])
-    new_docs = set(new["documents"]["doc_id"])
+    old_docs = set(old.read("documents", ["doc_id"])["doc_id"]) if old else set()
+    new_docs = set(new.read("documents", ["doc_id"])["doc_id"])
     diff.plans_added = sorted(new_docs - old_docs)
     diff.plans_removed = sorted(old_docs - new_docs)
     changed_docs: set[str] = set()
-    for table, frame in new.items():
-        if table not in old:
+    for table in new_names:
+        if old is None or table not in old_schemas:
             continue
-        shared = [c for c in frame.columns if c in old[table].columns]
-        a = _canonical(old[table][shared]).set_axis(_keys(table, old[table]), axis=0)
-        b = _canonical(frame[shared]).set_axis(_keys(table, frame), axis=0)
+        shared = [c for c in columns(table) if c in _fields(old_schemas[table])]
+        a = row_hashes(table, old.chunks(table), shared)
+        b = row_hashes(table, new.chunks(table), shared)
+        both = a.index.intersection(b.index)
         td = TableDiff(
-            added=sorted(set(b.index) - set(a.index)),
-            removed=sorted(set(a.index) - set(b.index)),
+            added=sorted(b.index.difference(a.index)),
+            removed=sorted(a.index.difference(b.index)),
+            changed=sorted(both[a.loc[both].to_numpy() != b.loc[both].to_numpy()]),
         )
-        both = sorted(set(a.index) & set(b.index))
-        if both:
-            differs = (a.loc[both] != b.loc[both]).any(axis=1)
-            td.changed = sorted(differs[differs].index)
         diff.tables[table] = td
-        if "doc_id" in frame.columns:
-            for ids, source in ((td.added + td.changed, b), (td.removed, a)):
-                if ids:
-                    changed_docs |= set(source.loc[ids, "doc_id"])
+        if "doc_id" in columns(table) and td:
+            touched = set(td.added) | set(td.removed) | set(td.changed)
+            for source in (old, new):
+                key_cols = list(dict.fromkeys([*table_schema(table)["primaryKey"], "doc_id"]))
+                ids = source.read(table, key_cols)
+                mask = _keys(table, ids).isin(touched)
+                changed_docs |= set(ids.loc[mask, "doc_id"])
     diff.plans_changed = sorted(changed_docs & old_docs & new_docs)
     return diff
 

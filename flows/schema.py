@@ -78,10 +78,19 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise KeyError(f"table {table}: columns missing from extraction: {missing}")
     out = frame.loc[:, columns(table)].copy()
-    for f in table_schema(table)["fields"]:
-        name, kind = f["name"], f["type"]
-        if kind == "date":
-            out[name] = pd.to_datetime(out[name], errors="raise").dt.date
-        else:
-            out[name] = out[name].astype(_PANDAS[kind])
+    for name in out.columns:
+        out[name] = conform_column(table, name, out[name])
     return out.reset_index(drop=True)
+
+
+def conform_column(table: str, name: str, values: pd.Series) -> pd.Series:
+    """``values`` cast to the dtype the schema declares for ``table.name``."""
+    kind = _field_types(table)[name]
+    if kind == "date":
+        return pd.to_datetime(values, errors="raise").dt.date
+    return values.astype(_PANDAS[kind])
+
+
+@functools.cache
+def _field_types(table: str) -> dict[str, str]:
+    return {f["name"]: f["type"] for f in table_schema(table)["fields"]}

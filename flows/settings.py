@@ -50,8 +50,9 @@ _QUIET_DEFAULTS: dict[str, str] = {
     # Great Expectations: no usage statistics. (Its progress bars ignore TQDM_DISABLE because GX
     # passes disable=False itself: see quiet_great_expectations().)
     "GX_ANALYTICS_ENABLED": "false",
-    # dask.distributed logs scheduler/worker/nanny start-up and shutdown at INFO (~60 lines).
-    "DASK_LOGGING__DISTRIBUTED": "warning",
+    # dask.distributed logs scheduler/worker/nanny start-up and shutdown at INFO (~60 lines),
+    # and "Worker process still alive after 4.0 seconds, killing" at WARNING on every shutdown.
+    "DASK_LOGGING__DISTRIBUTED": "error",
 }
 
 

@@ -20,7 +20,9 @@ import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from flows.checks import SAMPLE, CheckResult, run_checks
-from flows.schema import columns, conform, table_schema
+from flows.schema import columns, table_schema
+from flows.settings import quiet_great_expectations
+from flows.staging import InMemoryTables, Tables
 
 REPORT_NAME = "validation"
 
@@ -60,26 +62,24 @@ def expectations_for(table: str) -> list[gxe.Expectation]:
     return out
 
 
-def _quiet_gx_loggers() -> None:
-    for name in list(logging.root.manager.loggerDict):
+def _context() -> gx.data_context.AbstractDataContext:
+    quiet_great_expectations()
+    for name in list(logging.root.manager.loggerDict):  # module loggers with their own level
         if name.startswith("great_expectations"):
             logging.getLogger(name).setLevel(logging.ERROR)
-
-
-def _context() -> gx.data_context.AbstractDataContext:
-    _quiet_gx_loggers()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return context
 
 
-def run_expectations(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
-    """Run each table's generated suite; one CheckResult per expectation."""
+def run_expectations(tables: Tables) -> list[CheckResult]:
+    """Run each table's generated suite, one table in memory at a time; one CheckResult per
+    expectation."""
     context = _context()
     source = context.data_sources.add_pandas("release")
     results: list[CheckResult] = []
-    for table, frame in tables.items():
-        frame = conform(table, frame)
+    for table in tables.names():
+        frame = tables.read(table)
         batch = (
             source.add_dataframe_asset(name=table)
             .add_batch_definition_whole_dataframe("all")
@@ -124,9 +124,10 @@ def run_expectations(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
 
 
 def validate_tables(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
-    """Schema expectations (Great Expectations) plus cross-table and semantic checks."""
-    conformed = {t: conform(t, f) for t, f in tables.items()}
-    return run_expectations(conformed) + run_checks(conformed)
+    """Schema expectations (Great Expectations) plus cross-table and semantic checks, for
+    tables held in memory."""
+    in_memory = InMemoryTables(tables)
+    return run_expectations(in_memory) + run_checks(in_memory.frames)
 
 
 def validate_package(folder: Path) -> list[CheckResult]:

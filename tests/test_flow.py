@@ -15,13 +15,24 @@ from frictionless import validate
 from flows.schema import arrow_schema
 from tests.conftest import SEEDS, run_flow
 
-NOISE = ("Traceback", "CancelledError", "telemetry", "Calculating Metrics", "it/s]",
-         "database is locked", "ERROR", "WARNING")
+NOISE = (
+    "Traceback",
+    "CancelledError",
+    "telemetry",
+    "Calculating Metrics",
+    "it/s]",
+    "database is locked",
+    "ERROR",
+    "WARNING",
+)
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_clean_run_prints_readable_summary(seed_release):
@@ -29,7 +40,8 @@ def test_clean_run_prints_readable_summary(seed_release):
     output = proc.stdout + proc.stderr
     for noise in NOISE:
         assert noise not in output, f"{noise!r} in output:\n{output}"
-    assert "Read 5 input files from" in output
+    assert "Found 5 input files in" in output
+    assert "Extracted 5 plans in 1 batches (0 from the cache)" in output
     assert "Plans published: 5; rejected: 0; rows: documents 5, sections 332" in output
     assert f"Published release 1.0.0 at {release}" in output
 
@@ -38,11 +50,24 @@ def test_release_layout_follows_the_contract(seed_release):
     release, _ = seed_release
     assert release.name == "1.0.0"
     assert (release.parent / "LATEST").read_text(encoding="utf-8").strip() == "1.0.0"
-    for name in ("datapackage.json", "CHANGELOG.md", "README.md", "SHA256SUMS", "rejected.csv",
-                 "rule-of-law-plans-1.0.0.zip"):
+    for name in (
+        "datapackage.json",
+        "CHANGELOG.md",
+        "README.md",
+        "SHA256SUMS",
+        "rejected.csv",
+        "rule-of-law-plans-1.0.0.zip",
+    ):
         assert (release / name).is_file(), name
-    for table in ("documents", "sections", "measures", "targets", "agencies",
-                  "measure_agencies", "instruments"):
+    for table in (
+        "documents",
+        "sections",
+        "measures",
+        "targets",
+        "agencies",
+        "measure_agencies",
+        "instruments",
+    ):
         assert (release / "data" / f"{table}.parquet").is_file()
         assert (release / "data" / f"{table}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
@@ -62,8 +87,10 @@ def test_package_is_frictionless_valid_and_parquet_has_schema_dtypes(seed_releas
     assert targets["deadline_year"].isna().any()
     assert str(targets["deadline_year"].dtype) == "Int64"  # nullable integers stay integers
     assert str(targets["value"].dtype) == "Float64"
-    assert str(pd.read_parquet(release / "data" / "documents.parquet")["has_masked_names"].dtype) \
+    assert (
+        str(pd.read_parquet(release / "data" / "documents.parquet")["has_masked_names"].dtype)
         == "boolean"
+    )
 
 
 def test_csv_loads_in_pandas_without_options_and_matches_parquet(seed_release):
@@ -84,8 +111,10 @@ def test_every_section_quotes_the_normalized_text(seed_release):
 
 def test_checksums_cover_every_file(seed_release):
     release, _ = seed_release
-    listed = dict(line.split("  ")[::-1] for line in
-                  (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines())
+    listed = dict(
+        line.split("  ")[::-1]
+        for line in (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    )
     files = {k: v for k, v in digest(release).items() if k != "SHA256SUMS"}
     assert listed == files
 
@@ -111,6 +140,8 @@ def bad_inputs(tmp_path_factory) -> Path:
     (seeds / "013_notes.txt").write_text("这是一份会议纪要,没有任何章节标题。\n", encoding="utf-8")
     shutil.copy(SEEDS / "002_bd7ae434cda5ca7f.txt", seeds / "014_duplicate.txt")
     (seeds / "015_plan.docx").write_bytes(b"PK\x03\x04 docx")
+    crlf = (SEEDS / "003_5d6cbc7d4bd4479f.txt").read_bytes().replace(b"\n", b"\r\n")
+    (seeds / "016_crlf_copy.txt").write_bytes(crlf)  # other bytes, same normalized text
     return seeds
 
 
@@ -118,21 +149,25 @@ def test_bad_inputs_are_listed_as_rejected_and_good_plans_publish(bad_inputs, tm
     before = digest(bad_inputs)
     strict = run_flow(bad_inputs, tmp_path / "strict", "--strict")
     assert strict.returncode == 1
-    assert "--strict: 6 input file(s) rejected; nothing published" in strict.stderr
+    assert "--strict: 7 input file(s) rejected; nothing published" in strict.stderr
     assert not (tmp_path / "strict" / "releases").exists()
 
     proc = run_flow(bad_inputs, tmp_path / "out")
     assert proc.returncode == 0, proc.stderr
     log = proc.stdout + proc.stderr
-    assert "Plans published: 5; rejected: 6" in log
+    assert "Plans published: 5; rejected: 7" in log
     release = tmp_path / "out" / "releases" / "1.0.0"
     rejected = pd.read_csv(release / "rejected.csv").set_index("source_file")["reason"]
     assert rejected["010_empty.txt"] == "empty file (0 bytes)"
     assert "NUL bytes" in rejected["011_binary.txt"]
     assert "not valid UTF-8 or GB18030" in rejected["012_latin1.txt"]
     assert rejected["013_notes.txt"].startswith("not a plan")
-    assert rejected["014_duplicate.txt"] == (
-        "duplicate of 002_bd7ae434cda5ca7f.txt (same normalized text)")
+    assert (
+        rejected["014_duplicate.txt"] == "duplicate of 002_bd7ae434cda5ca7f.txt (identical bytes)"
+    )
+    assert rejected["016_crlf_copy.txt"] == (
+        "duplicate of 003_5d6cbc7d4bd4479f.txt (same normalized text)"
+    )
     assert "not a .txt file" in rejected["015_plan.docx"]
     for name in rejected.index:
         assert f"Rejected {name}: " in log

@@ -8,24 +8,27 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from flows.assemble import assemble_tables
-from flows.ingest import Rejection, decode, discover, read_source
-from flows.plan import process_plan
+from flows.assemble import combine_batches, staged_tables
+from flows.batch import run_batch
+from flows.ingest import find_inputs
 from flows.publish import latest_version, publish
 from flows.release import next_version
 from tests.conftest import REPO, SEEDS
 
 
 def build_tables(seeds: Path) -> dict[str, pd.DataFrame]:
-    decoded = [decode(read_source(p)) for p in discover(seeds)]
-    results = [process_plan(d) for d in decoded if not isinstance(d, Rejection)]
-    tables, _ = assemble_tables(results, [d for d in decoded if isinstance(d, Rejection)])
-    return tables
+    """The candidate release's tables for a folder of plans, without Prefect (one batch)."""
+    with tempfile.TemporaryDirectory() as staging:
+        items, rejected = find_inputs(seeds)
+        batch = run_batch(0, items, Path(staging), cache=None)
+        tables = staged_tables(Path(staging), combine_batches([batch], rejected))
+        return {t: tables.read(t) for t in tables.names()}
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -63,8 +66,16 @@ def test_same_tables_give_identical_bytes_in_two_output_folders(tmp_path, seed_t
     publish(seed_tables, tmp_path / "b")
     a = tree_digest(tmp_path / "a" / "releases" / "1.0.0")
     assert a == tree_digest(tmp_path / "b" / "releases" / "1.0.0")
-    assert {"datapackage.json", "CHANGELOG.md", "README.md", "SHA256SUMS", "rejected.csv",
-            "data/documents.parquet", "data/documents.csv", "rule-of-law-plans-1.0.0.zip"} <= set(a)
+    assert {
+        "datapackage.json",
+        "CHANGELOG.md",
+        "README.md",
+        "SHA256SUMS",
+        "rejected.csv",
+        "data/documents.parquet",
+        "data/documents.csv",
+        "rule-of-law-plans-1.0.0.zip",
+    } <= set(a)
 
 
 def test_sixth_plan_gives_minor_release_listing_it(tmp_path, seed_tables):
@@ -126,15 +137,15 @@ def test_killed_publish_leaves_previous_release_and_latest_intact(tmp_path, seed
     publish(seed_tables, tmp_path)
     before = tree_digest(tmp_path / "releases")
     script = KILL_MIDWAY.format(repo=str(REPO), seeds=str(SEEDS), output=str(tmp_path))
-    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     incoming = tmp_path / "releases" / ".incoming-1.0.1"
     assert (incoming / "data" / "targets.parquet").exists()  # it really died midway
     assert latest_version(tmp_path) == "1.0.0"
     assert not (tmp_path / "releases" / "1.0.1").exists()
-    visible = {k: v for k, v in tree_digest(tmp_path / "releases").items()
-               if ".incoming-" not in k}
+    visible = {k: v for k, v in tree_digest(tmp_path / "releases").items() if ".incoming-" not in k}
     assert visible == before
     changed = {t: f.copy() for t, f in seed_tables.items()}
     changed["targets"].loc[changed["targets"].index[0], "value"] = 99.0
@@ -144,7 +155,8 @@ def test_killed_publish_leaves_previous_release_and_latest_intact(tmp_path, seed
 
 
 def test_changing_an_extraction_rule_gives_a_patch_listing_changed_rows(
-        tmp_path, seed_tables, monkeypatch):
+    tmp_path, seed_tables, monkeypatch
+):
     publish(seed_tables, tmp_path)
     import flows.measures as measures_module
 

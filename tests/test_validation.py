@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import flows.main as main_module
+from flows.staging import write_part
 from flows.validate import expectations_for, validate_tables
 from tests.conftest import SEEDS
 from tests.test_release import build_tables
@@ -57,18 +58,20 @@ def test_each_kind_of_corruption_is_caught_with_its_row(seed_tables):
 def test_corrupted_row_in_a_real_run_publishes_nothing_and_report_names_it(
         tmp_path, monkeypatch):
     corrupted = {}
-    real_assemble = main_module.assemble_tables
+    real_run_batch = main_module.run_batch
 
-    def assemble_and_corrupt(results, rejections):
-        tables, rejected = real_assemble(results, rejections)
-        row = tables["targets"].index[3]
-        tables["targets"].loc[row, "deadline_year"] = 2099
-        corrupted["id"] = tables["targets"].loc[row, "target_id"]
-        return tables, rejected
+    def run_batch_and_corrupt(number, items, staging, cache):
+        result = real_run_batch(number, items, staging, cache)
+        part = staging / "targets" / f"part-{number:06d}.parquet"
+        targets = pd.read_parquet(part)
+        targets.loc[3, "deadline_year"] = 2099  # a corrupted row, after extraction
+        corrupted["id"] = targets.loc[3, "target_id"]
+        write_part(staging, number, "targets", targets)
+        return result
 
-    monkeypatch.setattr(main_module, "assemble_tables", assemble_and_corrupt)
+    monkeypatch.setattr(main_module, "run_batch", run_batch_and_corrupt)
     state = main_module.rule_of_law_release(seeds=str(SEEDS), output=str(tmp_path),
-                                           return_state=True)
+                                           use_cache=False, return_state=True)
     assert state.is_failed()
     assert "validation failed, nothing published" in state.message
     assert not (tmp_path / "releases").exists()
