@@ -1,0 +1,90 @@
+"""Incremental reruns (the extraction cache), streaming writes, and the Dask runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+import flows.cache as cache_module
+from flows.batch import run_batch
+from flows.cache import ExtractionCache, code_version
+from flows.ingest import find_inputs
+from flows.plan import PlanRows
+from flows.publish import _rechunk
+from tests.conftest import SEEDS, run_flow
+from tests.test_flow import digest
+
+
+def test_rerun_after_adding_one_plan_extracts_only_that_plan(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    cache = ExtractionCache(tmp_path / "cache")
+    items, _ = find_inputs(seeds)
+    first = run_batch(0, items, tmp_path / "staging1", cache)
+    assert first.cache_hits == 0
+    text = (SEEDS / "004_63fa32f3bd59cd89.txt").read_text(encoding="utf-8")
+    (seeds / "005_sanya.txt").write_text(text.replace("海口", "三亚"), encoding="utf-8")
+    items, _ = find_inputs(seeds)
+    second = run_batch(0, items, tmp_path / "staging2", cache)
+    assert (len(second.plans), second.cache_hits) == (6, 5)
+    for table in ("sections", "targets"):  # cached rows are the rows extraction gives
+        a = pd.read_parquet(tmp_path / "staging1" / table / "part-000000.parquet")
+        b = pd.read_parquet(tmp_path / "staging2" / table / "part-000000.parquet")
+        assert b[b["doc_id"].isin(set(a["doc_id"]))].reset_index(drop=True).equals(a)
+
+
+def test_cache_follows_renamed_files(tmp_path):
+    cache = ExtractionCache(tmp_path)
+    items, _ = find_inputs(SEEDS)
+    run_batch(0, items[:1], tmp_path / "s", cache)
+    cached = cache.get(items[0].sha256, "renamed.txt")
+    assert isinstance(cached, PlanRows)
+    assert cached.source_file == "renamed.txt"
+    assert cached.tables["documents"][0]["source_file"] == "renamed.txt"
+
+
+def test_changing_extraction_code_or_vocabulary_changes_the_cache_version(tmp_path, monkeypatch):
+    vocab = tmp_path / "vocab"
+    shutil.copytree(cache_module.VOCAB_DIR, vocab)
+    monkeypatch.setattr(cache_module, "VOCAB_DIR", vocab)
+    code_version.cache_clear()
+    same = code_version()
+    with (vocab / "agency_aliases.csv").open("a", encoding="utf-8") as fh:
+        fh.write("区政府办,区政府办公室,test\n")
+    code_version.cache_clear()
+    changed = code_version()
+    code_version.cache_clear()
+    assert same != changed
+    old = ExtractionCache(tmp_path / "c", version=same)
+    old.put("ab" * 32, PlanRows("d", "x.txt", "t"))
+    new = ExtractionCache(tmp_path / "c", version=changed)
+    assert new.get("ab" * 32, "x.txt") is None  # every plan is re-extracted
+    new.prune()
+    assert not (tmp_path / "c" / same).exists()
+
+
+def test_rechunk_gives_fixed_size_chunks_whatever_the_batches():
+    frames = [pd.DataFrame({"a": range(n)}) for n in (3, 7, 1, 5)]
+    assert [len(c) for c in _rechunk(iter(frames), 4)] == [4, 4, 4, 4]
+    assert list(pd.concat(_rechunk(iter(frames), 4))["a"]) == list(
+        pd.concat(frames)["a"])
+
+
+def test_dask_runner_gives_the_same_release_bytes_as_the_local_runner(seed_release, tmp_path):
+    release, _ = seed_release
+    proc = run_flow(SEEDS, tmp_path, "--runner", "dask", "--batch-size", "2")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    log = proc.stdout + proc.stderr
+    assert "Extracted 5 plans in 3 batches" in log
+    assert "Traceback" not in log and "WARNING" not in log
+    assert digest(tmp_path / "releases" / "1.0.0") == digest(release)
+
+
+def test_cache_is_persisted_under_output(seed_release):
+    release, _ = seed_release
+    cache_root = Path(release).parent.parent / "cache" / "extract"
+    entries = list(cache_root.glob("*/*/*.pkl"))
+    assert len(entries) == 5
+    assert {p.parent.parent.name for p in entries} == {code_version()}
