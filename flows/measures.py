@@ -9,6 +9,7 @@ actor ("各级政府要落实…" -> 落实), so analysts can group commitments 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -73,9 +74,15 @@ def split_statements(text: str, start: int, end: int) -> list[Statement]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 def _longest(words: list[str], text: str, pos: int) -> str | None:
-    matches = [w for w in words if text.startswith(w, pos)]
-    return max(matches, key=len) if matches else None
+    """The longest of ``words`` that ``text`` has at ``pos``."""
+    m = _alternation(tuple(words)).match(text, pos)
+    return m.group() if m else None
 
 
 def _verb_at(statement: str, pos: int, vocab: dict) -> str | None:

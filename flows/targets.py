@@ -75,6 +75,11 @@ class _Mention:
     clause: tuple[int, int]
 
 
+# A sentence with none of these (digits, Chinese numerals, 每/年/月/日/季) states no target:
+# skipping it early keeps extraction fast.
+_MAY_HOLD_TARGET = re.compile(r"[0-9一二两三四五六七八九十百千万半〇零每年月日季]")
+
+
 @functools.cache
 def _vocab() -> dict[str, Any]:
     return load_yaml("targets.yaml")
@@ -126,8 +131,13 @@ def _clause_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return spans[i]
 
 
-def _inside_pairs(sentence: str, pairs: list[str]) -> list[bool]:
+def _inside_pairs(sentence: str, pairs: list[str]) -> tuple[bool, ...]:
     """For each character, whether it lies inside one of the bracket/quote pairs."""
+    return _inside_pairs_cached(sentence, tuple(pairs))
+
+
+@functools.lru_cache(maxsize=256)
+def _inside_pairs_cached(sentence: str, pairs: tuple[str, ...]) -> tuple[bool, ...]:
     inside = [False] * len(sentence)
     depth = 0
     for i, ch in enumerate(sentence):
@@ -143,20 +153,22 @@ def _inside_pairs(sentence: str, pairs: list[str]) -> list[bool]:
                 depth -= 1
                 break
         inside[i] = depth > 0
-    return inside
+    return tuple(inside)
 
 
-def _blocked(sentence: str) -> list[bool]:
+@functools.lru_cache(maxsize=64)
+def _blocked(sentence: str) -> tuple[bool, ...]:
     """Characters covered by an exclusion pattern or a document title 《…》."""
-    blocked = _inside_pairs(sentence, _vocab()["title_pairs"])
+    blocked = list(_inside_pairs(sentence, _vocab()["title_pairs"]))
     for pattern in _vocab()["exclusions"].values():
         for m in re.finditer(pattern, sentence):
             for i in range(m.start(), m.end()):
                 blocked[i] = True
-    return blocked
+    return tuple(blocked)
 
 
-def _periods(sentence: str) -> list[tuple[int, int, str, str | None]]:
+@functools.lru_cache(maxsize=64)
+def _periods(sentence: str) -> tuple[tuple[int, int, str, str | None], ...]:
     """Recurring-period markers: (start, end, frequency, scope) sorted by position."""
     found: list[tuple[int, int, str, str | None]] = []
     taken = [False] * len(sentence)
@@ -167,15 +179,16 @@ def _periods(sentence: str) -> list[tuple[int, int, str, str | None]]:
             for i in range(m.start(), m.end()):
                 taken[i] = True
             found.append((m.start(), m.end(), item["frequency"], item.get("scope")))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
-def _date_markers(sentence: str) -> list[tuple[int, int, str]]:
+@functools.lru_cache(maxsize=64)
+def _date_markers(sentence: str) -> tuple[tuple[int, int, str], ...]:
     out = []
     for pattern in _vocab()["date_markers"]:
         for m in re.finditer(pattern, sentence):
             out.append((m.start(), m.end(), m.group()))
-    return sorted(out)
+    return tuple(sorted(out))
 
 
 def _comparator(sentence: str, lo: int, start: int, after: int) -> tuple[str | None, int]:
@@ -418,7 +431,7 @@ def _date_rows(
 
 def find_targets(sentence: str) -> list[TargetHit]:
     """All targets stated in one sentence, in order of position."""
-    if not sentence:
+    if not sentence or not _MAY_HOLD_TARGET.search(sentence):
         return []
     spans = clause_spans(sentence)
     if not spans:
