@@ -6,7 +6,7 @@ batched by the flow, and cached by the sha256 of the input plus the extraction c
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from flows.extract import extract_rows
@@ -56,7 +56,7 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
             "source_sha256": source.sha256,
             "source_bytes": source.size,
             "encoding": decoded.encoding,
-            **asdict(meta),
+            **vars(meta),
             "n_chars": len(text),
             "text": text,
         }
@@ -78,6 +78,6 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
     ]
     rows.tables.update(extract_rows(text, doc_id, sections, section_id))
     rows.tables["normalization_edits"] = [
-        {"doc_id": doc_id, "seq": i, **asdict(edit)} for i, edit in enumerate(normalized.edits)
+        {"doc_id": doc_id, "seq": i, **vars(edit)} for i, edit in enumerate(normalized.edits)
     ]
     return rows
