@@ -83,7 +83,8 @@ def _jurisdiction(title: str | None) -> tuple[str | None, str | None]:
 
 
 def _province(jurisdiction: str | None, level: str | None, preamble: str, text: str):
-    """Province of the plan, and the evidence it was read from (never a masked name)."""
+    """Province of the plan and the evidence it was read from. A province the source masks
+    (《XX省…》) stays masked, as printed; one the plan never names is None."""
     provinces: dict[str, list[str]] = _places()["provinces"]
     if jurisdiction and level == "province" and not _is_masked(jurisdiction):
         return jurisdiction, jurisdiction
@@ -94,6 +95,11 @@ def _province(jurisdiction: str | None, level: str | None, preamble: str, text: 
         for name in provinces:
             if name in cited:
                 return name, f"《{cited}》"
+    mask = _places()["mask_pattern"]
+    for cited in CITED.findall(preamble):  # a masked provincial plan: the name stays masked
+        masked = re.search(rf"{mask}(?:省|自治区)", cited)
+        if masked:
+            return masked.group(), f"《{cited}》"
     counts = Counter({name: text.count(name) for name in provinces})
     name, n = counts.most_common(1)[0]
     if n:

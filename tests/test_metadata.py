@@ -33,7 +33,7 @@ def _meta(prefix: str):
             "XX市法治社会建设实施方案(2021-2025年)",
             "XX市",
             "city",
-            None,
+            "XX省",
             "society",
             (2021, 2025),
             "final",
@@ -85,7 +85,8 @@ def test_masked_names_are_kept_and_flagged_never_invented():
     m = _meta("001")
     assert m.has_masked_names is True
     assert m.jurisdiction == "XX市"
-    assert m.province is None and m.province_evidence is None
+    assert m.province == "XX省"  # cited as 《…〈XX省法治社会建设实施方案…〉…》, kept masked
+    assert "XX省法治社会建设实施方案" in m.province_evidence
     assert _meta("004").has_masked_names is False
 
 
