@@ -29,9 +29,9 @@ FROM 'data/targets.parquet' t JOIN 'data/documents.parquet' d USING (doc_id);
 
 **R**
 ```r
-library(arrow)
-targets <- read_parquet("data/targets.parquet")
-# or, without arrow: read.csv("data/targets.csv", fileEncoding = "UTF-8-BOM")
+targets <- arrow::read_parquet("data/targets.parquet")
+targets <- readr::read_csv("data/targets.csv")      # readr and data.table::fread skip the BOM
+targets <- read.csv("data/targets.csv", fileEncoding = "UTF-8-BOM")  # base R needs the hint
 ```
 
 **Excel**: open `data/<table>.csv` directly; the BOM makes Excel read it as UTF-8, so the
