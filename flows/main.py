@@ -180,7 +180,7 @@ def task_runner(runner: str, dask_address: str | None, workers: int):
             "n_workers": workers,
             "threads_per_worker": 1,
             "processes": True,
-            "dashboard_address": None,
+            "dashboard_address": ":0",  # any free port: two runs at once must not clash
         }
     )
 
