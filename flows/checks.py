@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from flows.schema import table_schema
+from flows.schema import row_keys, table_schema
 
 MAX_DEADLINE_YEAR = 2035
 SAMPLE = 10
@@ -30,14 +30,6 @@ class CheckResult:
     source: str = "cross-table"
 
 
-def _pk(table: str, frame: pd.DataFrame) -> pd.Series:
-    parts = frame[table_schema(table)["primaryKey"]].astype("string").fillna("")
-    key = parts.iloc[:, 0]
-    for column in parts.columns[1:]:
-        key = key + "|" + parts[column]
-    return key
-
-
 def _result(
     check: str,
     table: str,
@@ -50,7 +42,7 @@ def _result(
         check=check,
         table=table,
         passed=failing.empty,
-        failed_rows=list(_pk(table, failing).head(SAMPLE)),
+        failed_rows=list(row_keys(table, failing).head(SAMPLE)),
         samples=list(describe(failing).astype(str).head(SAMPLE)) if not failing.empty else [],
         n_failed=len(failing),
     )
@@ -81,7 +73,7 @@ def primary_keys(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
     """Primary keys (also composite ones) are unique and present."""
     out = []
     for table, frame in tables.items():
-        key = _pk(table, frame)
+        key = row_keys(table, frame)
         bad = key.duplicated(keep=False) | frame[table_schema(table)["primaryKey"]].isna().any(
             axis=1
         )

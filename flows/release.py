@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from flows.schema import columns, conform_column, table_schema
+from flows.schema import columns, conform_column, row_keys, table_schema
 from flows.staging import Tables
 
 
@@ -70,11 +70,7 @@ def _fields(schema: dict) -> dict[str, str]:
 
 
 def _keys(table: str, frame: pd.DataFrame) -> pd.Index:
-    parts = frame[table_schema(table)["primaryKey"]].astype("string").fillna("")
-    key = parts.iloc[:, 0]
-    for column in parts.columns[1:]:
-        key = key + "|" + parts[column]
-    return pd.Index(key.to_numpy(dtype=object))
+    return pd.Index(row_keys(table, frame).to_numpy(dtype=object))
 
 
 def _canonical(table: str, frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:

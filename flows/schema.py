@@ -94,3 +94,12 @@ def conform_column(table: str, name: str, values: pd.Series) -> pd.Series:
 @functools.cache
 def _field_types(table: str) -> dict[str, str]:
     return {f["name"]: f["type"] for f in table_schema(table)["fields"]}
+
+
+def row_keys(table: str, frame: pd.DataFrame) -> pd.Series:
+    """Each row's primary key as one string (composite keys joined by ``|``), frame-indexed."""
+    parts = frame[table_schema(table)["primaryKey"]].astype("string").fillna("")
+    key = parts.iloc[:, 0]
+    for column in parts.columns[1:]:
+        key = key + "|" + parts[column]
+    return key
