@@ -26,7 +26,6 @@ class Assembly:
     published: list[str] = field(default_factory=list)  # doc_ids
     excluded: set[str] = field(default_factory=set)  # staged doc_ids left out (duplicates)
     rejected: list[Rejection] = field(default_factory=list)
-    rows: dict[str, int] = field(default_factory=dict)
     checks: list[CheckResult] = field(default_factory=list)
     cache_hits: int = 0
 

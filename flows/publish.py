@@ -87,7 +87,7 @@ class PublishedTables:
         yield self.read(table, cols)
 
     def count(self, table: str) -> int:
-        return len(self.read(table))
+        return len(self.read(table, cols=[table_schema(table)["primaryKey"][0]]))
 
 
 def _resource(table: str, csv_path: str, parquet_path: str | None) -> dict:

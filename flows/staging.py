@@ -94,7 +94,7 @@ class StagedTables:
             frame = pq.read_table(part, columns=read_cols).to_pandas()
             if self.excluded and "doc_id" in frame.columns:
                 frame = frame[~frame["doc_id"].isin(self.excluded)]
-            yield conform_subset(table, frame, cols or columns(table))
+            yield frame[cols or columns(table)].reset_index(drop=True)
 
     def read(self, table: str, cols: list[str] | None = None) -> pd.DataFrame:
         parts = list(self.chunks(table, cols))
@@ -106,8 +106,3 @@ class StagedTables:
         return sum(
             len(c) for c in self.chunks(table, ["doc_id"] if "doc_id" in columns(table) else None)
         )
-
-
-def conform_subset(table: str, frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """``frame`` restricted to ``cols`` (schema order kept) with a clean index."""
-    return frame[cols].reset_index(drop=True)
