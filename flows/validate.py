@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from dataclasses import asdict
 from pathlib import Path
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
+import pyarrow.parquet as pq
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from flows.checks import SAMPLE, CheckResult, run_checks
@@ -130,10 +132,25 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
     return run_expectations(in_memory) + run_checks(in_memory.frames)
 
 
-def validate_package(folder: Path) -> list[CheckResult]:
-    """Frictionless validation of a written data package (types, constraints, keys)."""
+def validate_package(folder: Path, only_docs: set[str] | None = None) -> list[CheckResult]:
+    """Frictionless validation of a written data package (types, constraints, keys).
+
+    With ``only_docs``, the rows of just those plans are validated, as a package of the same
+    resources and schemas written beside the release: the rows a new release carries over
+    unchanged from the previous one (same inputs, same extraction code and schemas) passed
+    this validation when that release was published. Every relation in the package stays
+    within one plan, so a subset of whole plans is itself a complete package.
+    """
     from frictionless import validate
 
+    if only_docs is not None:
+        subset = folder.parent / f".validate-{folder.name}"
+        shutil.rmtree(subset, ignore_errors=True)
+        try:
+            _write_subset(folder, subset, only_docs)
+            return validate_package(subset)
+        finally:
+            shutil.rmtree(subset, ignore_errors=True)
     report = validate(str(folder / "datapackage.json"))
     results = [
         CheckResult(
@@ -158,6 +175,23 @@ def validate_package(folder: Path) -> list[CheckResult]:
             )
         )
     return results
+
+
+def _write_subset(folder: Path, subset: Path, docs: set[str]) -> None:
+    """A copy of the package at ``folder`` holding only the rows of ``docs``."""
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        target = subset / resource["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = resource.get("parquet_path")
+        if source is None or "doc_id" not in columns(resource["name"]):
+            shutil.copyfile(folder / resource["path"], target)
+            continue
+        rows = pq.read_table(folder / source, filters=[("doc_id", "in", sorted(docs))])
+        frame = rows.to_pandas()
+        frame.to_csv(target, index=False, encoding=resource["encoding"], lineterminator="\n")
+    (subset / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False),
+                                             encoding="utf-8")
 
 
 def write_report(results: list[CheckResult], reports_dir: Path) -> Path:

@@ -178,3 +178,19 @@ def test_changing_an_extraction_rule_gives_a_patch_listing_changed_rows(
     changelog = (result.path / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"| measures | 0 | 0 | {len(changed)} |" in changelog
     assert f"`{changed[0]}`" in changelog
+
+
+def test_frictionless_validates_only_new_plans_when_code_and_schemas_are_unchanged(
+    tmp_path, seed_tables
+):
+    first = publish(seed_tables, tmp_path)
+    assert all("new or changed" not in c.check for c in first.report_checks)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    text = (SEEDS / "003_5d6cbc7d4bd4479f.txt").read_text(encoding="utf-8")
+    (seeds / "005_jiangbei.txt").write_text(text.replace("大渡口", "江北"), encoding="utf-8")
+    second = publish(build_tables(seeds), tmp_path)
+    assert second.version == "1.1.0"
+    frictionless = [c for c in second.report_checks if c.source == "frictionless"]
+    assert frictionless and all(c.passed for c in frictionless)
+    assert all("(rows of the 1 new or changed plans)" in c.check for c in frictionless)
