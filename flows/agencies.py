@@ -133,6 +133,36 @@ def parse_role_segments(line: str) -> list[tuple[str, list[str]]]:
     return out
 
 
+def role_note_start(line: str) -> int | None:
+    """Where a bracketed role note that ends a task line starts, or None.
+
+    Many plans print the agencies at the end of the task itself:
+    ``…建立健全工作机制。(牵头单位:市司法局;责任单位:各区政府)``. The note is not part of the
+    task's text; ``parse_role_segments(line[start:])`` reads it.
+    """
+    s = line.rstrip()
+    if not s or s[-1] not in _CLOSE:
+        return None
+    depth = 0
+    for i in range(len(s) - 1, -1, -1):
+        if s[i] in _CLOSE:
+            depth += 1
+        elif s[i] in _OPEN:
+            depth -= 1
+            if depth == 0:
+                return i if i > 0 and parse_role_segments(s[i:]) else None
+    return None
+
+
+def role_segments_of_line(line: str) -> list[tuple[str, list[str]]]:
+    """Roles a body line assigns: a whole role line, or a role note ending a task line."""
+    segments = parse_role_segments(line)
+    if segments:
+        return segments
+    start = role_note_start(line)
+    return parse_role_segments(line[start:]) if start is not None else []
+
+
 def parse_role_line(line: str) -> tuple[str, list[str]] | None:
     """('lead', ['区委宣传部', '区司法局']) for '牵头单位:区委宣传部、区司法局'.
 

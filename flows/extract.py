@@ -11,7 +11,7 @@ import hashlib
 import re
 from typing import Any
 
-from flows.agencies import agencies_named_in_text, canonical_agency, parse_role_segments
+from flows.agencies import agencies_named_in_text, canonical_agency, role_segments_of_line
 from flows.instruments import find_instruments
 from flows.measures import Statement, leading_action, split_statements
 from flows.structure import Section
@@ -127,7 +127,7 @@ def extract_rows(
     for section, measures in sections_measures:
         section_id = section_ids[section.ordinal]
         for line in text[section.body_start : section.char_end].split("\n"):
-            for role, names in parse_role_segments(line.strip()):
+            for role, names in role_segments_of_line(line.strip()):
                 has_role_lines = True
                 for name_raw in names:
                     for _, row in measures:

@@ -2,7 +2,8 @@
 
 A measure is a sentence (ended by 。！？) or a part of one ended by ; where the semicolon
 separates parallel tasks. Semicolons and full stops inside brackets or quotes do not split.
-Headings and role lines ("牵头单位:…") are not measures. Each measure records the verb it
+Headings, role lines ("牵头单位:…") and role notes ending a task line ("…。(牵头单位:…)")
+are not measures. Each measure records the verb it
 starts with (its ``action``), read through modifiers such as 全面/进一步 and past an opening
 actor ("各级政府要落实…" -> 落实), so analysts can group commitments by what they promise.
 """
@@ -13,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from flows.agencies import parse_role_line
+from flows.agencies import parse_role_line, role_note_start
 from flows.vocab import load_yaml
 
 SENTENCE_END = "。！？!?"
@@ -70,6 +71,9 @@ def split_statements(text: str, start: int, end: int) -> list[Statement]:
         line_start, line_end = start + m.start(), start + m.end()
         if parse_role_line(m.group().strip()) is not None:
             continue
+        note = role_note_start(m.group())
+        if note is not None:
+            line_end = line_start + note
         out.extend(_line_statements(text, line_start, line_end))
     return out
 

@@ -116,3 +116,20 @@ def test_preamble_instruments_have_no_measure_and_body_ones_do(plans):
     for i in rows.tables["instruments"]:
         assert rows.text[i["char_start"] : i["char_end"]] == i["name"]
         assert i["in_preamble"] == (i["measure_id"] is None)
+
+
+def test_role_note_ending_a_task_line_gives_roles_and_is_not_measure_text():
+    from flows.extract import extract_rows
+    from flows.structure import parse_sections
+
+    text = ("一、总体要求\n(一)完善制度\n1.健全工作机制。落实责任清单。"
+            "(牵头单位:市司法局;责任单位:各区政府、市直各部门)\n2.加强培训。")
+    sections = parse_sections(text)
+    ids = {s.ordinal: f"d0:{s.ordinal}" for s in sections}
+    rows = extract_rows(text, "d0", sections, ids)
+    item1 = [m["text"] for m in rows["measures"] if m["section_id"] == "d0:1.1.1"]
+    assert item1 == ["落实责任清单。"]
+    names = {a["agency_id"]: a["name"] for a in rows["agencies"]}
+    roles = {(names[ln["agency_id"]], ln["role"]) for ln in rows["measure_agencies"]}
+    assert roles == {("市司法局", "lead"), ("各区政府", "responsible"),
+                     ("市直各部门", "responsible")}
