@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from flows.batch import BatchResult
-from flows.checks import SAMPLE, CheckResult
+from flows.checks import CheckResult, merge_checks
 from flows.ingest import Rejection
 from flows.schema import available_tables, columns
 from flows.staging import StagedTables
@@ -28,21 +28,6 @@ class Assembly:
     rejected: list[Rejection] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     cache_hits: int = 0
-
-
-def merge_checks(results: list[CheckResult]) -> list[CheckResult]:
-    """One result per (source, table, check), summing the batches' failures."""
-    merged: dict[tuple[str, str, str], CheckResult] = {}
-    for r in results:
-        key = (r.source, r.table, r.check)
-        if key not in merged:
-            merged[key] = CheckResult(r.check, r.table, True, source=r.source)
-        m = merged[key]
-        m.passed = m.passed and r.passed
-        m.n_failed += r.n_failed
-        m.failed_rows = (m.failed_rows + r.failed_rows)[:SAMPLE]
-        m.samples = (m.samples + r.samples)[:SAMPLE]
-    return list(merged.values())
 
 
 def combine_batches(batches: list[BatchResult], rejections: list[Rejection]) -> Assembly:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from flows.schema import row_keys, table_schema
+from flows.staging import Tables
 
 MAX_DEADLINE_YEAR = 2035
 SAMPLE = 10
@@ -178,19 +180,63 @@ def stable_ids(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
     return out
 
 
-def key_columns(table: str) -> list[str]:
-    """Columns the global checks need: primary key, foreign keys and doc_id."""
-    schema = table_schema(table)
-    cols = [
-        *schema["primaryKey"],
-        *(c for fk in schema.get("foreignKeys", []) for c in fk["fields"]),
-    ]
-    if table == "documents":
-        cols.append("source_file")
-    return list(dict.fromkeys(cols))
+def _hashes(values: pd.Series) -> np.ndarray:
+    """64-bit hashes of a column's values as strings (nulls hash like the empty string)."""
+    return pd.util.hash_array(values.astype("string").fillna("").to_numpy(dtype=object))
 
 
-GLOBAL_CHECKS = (foreign_keys, primary_keys, every_document_has)
+def global_key_checks(tables: Tables) -> list[CheckResult]:
+    """Primary keys unique, foreign keys resolved and every plan with sections and measures,
+    over the whole release, one table at a time, holding only 64-bit hashes of the keys."""
+    keys: dict[str, np.ndarray] = {}  # table -> hashes of its primary key, row order
+    refs: dict[tuple[str, str], np.ndarray] = {}  # (table, column) -> hashes of a FK column
+    for table in tables.names():
+        schema = table_schema(table)
+        fk_cols = [fk["fields"][0] for fk in schema.get("foreignKeys", [])]
+        cols = list(dict.fromkeys([*schema["primaryKey"], *fk_cols]))
+        pk_parts: list[np.ndarray] = []
+        fk_parts: dict[str, list[np.ndarray]] = {c: [] for c in fk_cols}
+        for chunk in tables.chunks(table, cols):
+            pk_parts.append(_hashes(row_keys(table, chunk)))
+            for col in fk_cols:  # a null foreign key is allowed: it hashes to 0 and is skipped
+                fk_parts[col].append(np.where(chunk[col].isna().to_numpy(), 0, _hashes(chunk[col])))
+        keys[table] = np.concatenate(pk_parts or [np.zeros(0, "uint64")])
+        for col in fk_cols:
+            refs[(table, col)] = np.concatenate(fk_parts[col] or [np.zeros(0, "uint64")])
+    out: list[CheckResult] = []
+    for table in tables.names():
+        unique, counts = np.unique(keys[table], return_counts=True)
+        out.append(_bad_keys(tables, table, "primary key unique", unique[counts > 1]))
+        for fk in table_schema(table).get("foreignKeys", []):
+            col, ref = fk["fields"][0], fk["reference"]
+            child = refs[(table, col)]
+            missing = np.setdiff1d(child[child != 0], keys[ref["resource"] or table])
+            label = f"foreign key {col} -> {ref['resource']}.{ref['fields'][0]}"
+            out.append(_bad_keys(tables, table, label, missing, col))
+    for child in ("sections", "measures"):
+        missing = np.setdiff1d(keys["documents"], refs[(child, "doc_id")])
+        out.append(_bad_keys(tables, "documents", f"every document has {child}", missing))
+    return out
+
+
+def _bad_keys(
+    tables: Tables, table: str, check: str, bad: np.ndarray, column: str | None = None
+) -> CheckResult:
+    """A CheckResult naming the rows whose key (or ``column``) hashes into ``bad``."""
+    result = CheckResult(check=check, table=table, passed=len(bad) == 0)
+    if not len(bad):
+        return result
+    pk = table_schema(table)["primaryKey"]
+    for chunk in tables.chunks(table, list(dict.fromkeys([*pk, *([column] if column else [])]))):
+        values = chunk[column] if column else row_keys(table, chunk)
+        failing = chunk[np.isin(_hashes(values), bad)]
+        result.n_failed += len(failing)
+        result.failed_rows += list(row_keys(table, failing))
+        result.samples += [str(v) for v in (failing[column] if column else [])]
+    result.failed_rows, result.samples = result.failed_rows[:SAMPLE], result.samples[:SAMPLE]
+    return result
+
+
 CHECKS = (
     foreign_keys,
     primary_keys,
@@ -204,3 +250,18 @@ CHECKS = (
 def run_checks(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
     """All cross-table and semantic checks."""
     return [result for check in CHECKS for result in check(tables)]
+
+
+def merge_checks(results: list[CheckResult]) -> list[CheckResult]:
+    """One result per (source, table, check), summing the batches' failures."""
+    merged: dict[tuple[str, str, str], CheckResult] = {}
+    for r in results:
+        key = (r.source, r.table, r.check)
+        if key not in merged:
+            merged[key] = CheckResult(r.check, r.table, True, source=r.source)
+        m = merged[key]
+        m.passed = m.passed and r.passed
+        m.n_failed += r.n_failed
+        m.failed_rows = (m.failed_rows + r.failed_rows)[:SAMPLE]
+        m.samples = (m.samples + r.samples)[:SAMPLE]
+    return list(merged.values())

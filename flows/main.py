@@ -21,10 +21,10 @@ from pathlib import Path  # noqa: E402
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.states import Failed, State  # noqa: E402
 
-from flows.assemble import Assembly, combine_batches, merge_checks, staged_tables  # noqa: E402
+from flows.assemble import Assembly, combine_batches, staged_tables  # noqa: E402
 from flows.batch import BatchResult, run_batch  # noqa: E402
 from flows.cache import ExtractionCache  # noqa: E402
-from flows.checks import GLOBAL_CHECKS, CheckResult, key_columns  # noqa: E402
+from flows.checks import CheckResult, global_key_checks, merge_checks  # noqa: E402
 from flows.ingest import InputFile, Rejection, find_inputs  # noqa: E402
 from flows.publish import PublishResult, publish  # noqa: E402
 from flows.settings import share_local_server_with_subprocesses  # noqa: E402
@@ -69,9 +69,7 @@ def validate(assembly: Assembly, output: Path) -> list[CheckResult]:
     checks; failures are returned (and reported), not raised."""
     staging, _ = _work_dirs(output)
     tables = staged_tables(staging, assembly)
-    keys = {t: tables.read(t, key_columns(t)) for t in tables.names()}
-    global_checks = [r for check in GLOBAL_CHECKS for r in check(keys)]
-    results = run_expectations(tables) + merge_checks(assembly.checks + global_checks)
+    results = run_expectations(tables) + merge_checks(assembly.checks + global_key_checks(tables))
     if any(not r.passed for r in results):
         write_report(results, output / "reports")
     return results

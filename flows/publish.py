@@ -27,7 +27,7 @@ from flows.checks import CheckResult
 from flows.docs import data_dictionary
 from flows.release import ReleaseDiff, diff_releases, next_version, render_changelog
 from flows.schema import arrow_schema, columns, conform, table_schema
-from flows.staging import InMemoryTables, Tables
+from flows.staging import InMemoryTables, Tables, rechunk
 from flows.validate import validate_package, write_report
 
 DATASET_NAME = "rule-of-law-plans"
@@ -110,22 +110,6 @@ def _resource(table: str, csv_path: str, parquet_path: str | None) -> dict:
     return resource
 
 
-def _rechunk(chunks: Iterator[pd.DataFrame], size: int) -> Iterator[pd.DataFrame]:
-    """The same rows in frames of exactly ``size`` rows (the last may be shorter)."""
-    buffer: list[pd.DataFrame] = []
-    held = 0
-    for chunk in chunks:
-        buffer.append(chunk)
-        held += len(chunk)
-        while held >= size:
-            frame = pd.concat(buffer, ignore_index=True)
-            yield frame.iloc[:size]
-            rest = frame.iloc[size:]
-            buffer, held = [rest], len(rest)
-    if held:
-        yield pd.concat(buffer, ignore_index=True)
-
-
 def write_table_files(table: str, tables: Tables, csv_path: Path, parquet_path: Path | None) -> int:
     """Stream one table into its CSV (and Parquet) file; returns the number of rows.
 
@@ -138,7 +122,7 @@ def write_table_files(table: str, tables: Tables, csv_path: Path, parquet_path: 
     try:
         with csv_path.open("w", encoding=CSV_ENCODING, newline="") as fh:
             empty.to_csv(fh, index=False, lineterminator="\n")
-            for chunk in _rechunk(tables.chunks(table), ROW_GROUP):
+            for chunk in rechunk(tables.chunks(table), ROW_GROUP):
                 chunk = conform(table, chunk)
                 chunk.to_csv(fh, index=False, header=False, lineterminator="\n")
                 if parquet_path:

@@ -106,3 +106,19 @@ class StagedTables:
         return sum(
             len(c) for c in self.chunks(table, ["doc_id"] if "doc_id" in columns(table) else None)
         )
+
+
+def rechunk(chunks: Iterator[pd.DataFrame], size: int) -> Iterator[pd.DataFrame]:
+    """The same rows in frames of exactly ``size`` rows (the last may be shorter)."""
+    buffer: list[pd.DataFrame] = []
+    held = 0
+    for chunk in chunks:
+        buffer.append(chunk)
+        held += len(chunk)
+        while held >= size:
+            frame = pd.concat(buffer, ignore_index=True)
+            yield frame.iloc[:size]
+            rest = frame.iloc[size:]
+            buffer, held = [rest], len(rest)
+    if held:
+        yield pd.concat(buffer, ignore_index=True)

@@ -14,6 +14,7 @@ import logging
 import shutil
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
@@ -21,12 +22,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from flows.checks import SAMPLE, CheckResult, run_checks
+from flows.checks import SAMPLE, CheckResult, merge_checks, run_checks
 from flows.schema import columns, table_schema
 from flows.settings import quiet_great_expectations
-from flows.staging import InMemoryTables, Tables
+from flows.staging import InMemoryTables, Tables, rechunk
 
 REPORT_NAME = "validation"
+GX_CHUNK = 250_000  # rows of one table validated at a time
 
 
 class ValidationError(RuntimeError):
@@ -75,53 +77,59 @@ def _context() -> gx.data_context.AbstractDataContext:
 
 
 def run_expectations(tables: Tables) -> list[CheckResult]:
-    """Run each table's generated suite, one table in memory at a time; one CheckResult per
-    expectation."""
+    """Run each table's generated suite on chunks of at most GX_CHUNK rows, so memory stays
+    flat; one CheckResult per expectation (uniqueness across chunks is checked on hashed
+    keys by flows.checks.global_key_checks)."""
     context = _context()
     source = context.data_sources.add_pandas("release")
     results: list[CheckResult] = []
     for table in tables.names():
-        frame = tables.read(table)
-        batch = (
-            source.add_dataframe_asset(name=table)
-            .add_batch_definition_whole_dataframe("all")
-            .get_batch(batch_parameters={"dataframe": frame})
-        )
-        suite = gx.ExpectationSuite(name=table, expectations=expectations_for(table))
-        outcome = batch.validate(
-            suite,
-            result_format={
-                "result_format": "SUMMARY",
-                "partial_unexpected_count": SAMPLE,
-                "unexpected_index_column_names": table_schema(table)["primaryKey"],
-            },
-        )
-        pk = table_schema(table)["primaryKey"]
-        for r in outcome.results:
-            config = r.expectation_config
-            column = config.kwargs.get("column")
-            label = config.type + (f" on {column}" if column else "")
-            indexes = r.result.get("partial_unexpected_index_list") or []
-            failed_rows = [
-                "|".join(str(i.get(k)) for k in pk) for i in indexes if isinstance(i, dict)
-            ]
-            raised = (r.exception_info or {}).get("raised_exception", False)
-            samples = [str(v) for v in r.result.get("partial_unexpected_list") or []]
-            if raised:
-                samples.append(str((r.exception_info or {}).get("exception_message")))
-            if config.type == "expect_table_columns_to_match_ordered_list" and not r.success:
-                samples.append(f"columns: {list(frame.columns)}")
-            results.append(
-                CheckResult(
-                    check=label,
-                    table=table,
-                    passed=bool(r.success) and not raised,
-                    failed_rows=failed_rows[:SAMPLE],
-                    samples=samples[:SAMPLE],
-                    n_failed=int(r.result.get("unexpected_count") or (0 if r.success else 1)),
-                    source="great_expectations",
-                )
+        for n, frame in enumerate(rechunk(tables.chunks(table), GX_CHUNK)):
+            results += _validate_frame(source, table, frame, n)
+    return merge_checks(results)
+
+
+def _validate_frame(source: Any, table: str, frame: pd.DataFrame, n: int) -> list[CheckResult]:
+    """One table's (or chunk's) generated suite, as CheckResults."""
+    results: list[CheckResult] = []
+    batch = (
+        source.add_dataframe_asset(name=f"{table}-{n}")
+        .add_batch_definition_whole_dataframe("all")
+        .get_batch(batch_parameters={"dataframe": frame})
+    )
+    suite = gx.ExpectationSuite(name=table, expectations=expectations_for(table))
+    outcome = batch.validate(
+        suite,
+        result_format={
+            "result_format": "SUMMARY",
+            "partial_unexpected_count": SAMPLE,
+            "unexpected_index_column_names": table_schema(table)["primaryKey"],
+        },
+    )
+    pk = table_schema(table)["primaryKey"]
+    for r in outcome.results:
+        config = r.expectation_config
+        column = config.kwargs.get("column")
+        label = config.type + (f" on {column}" if column else "")
+        indexes = r.result.get("partial_unexpected_index_list") or []
+        failed_rows = ["|".join(str(i.get(k)) for k in pk) for i in indexes if isinstance(i, dict)]
+        raised = (r.exception_info or {}).get("raised_exception", False)
+        samples = [str(v) for v in r.result.get("partial_unexpected_list") or []]
+        if raised:
+            samples.append(str((r.exception_info or {}).get("exception_message")))
+        if config.type == "expect_table_columns_to_match_ordered_list" and not r.success:
+            samples.append(f"columns: {list(frame.columns)}")
+        results.append(
+            CheckResult(
+                check=label,
+                table=table,
+                passed=bool(r.success) and not raised,
+                failed_rows=failed_rows[:SAMPLE],
+                samples=samples[:SAMPLE],
+                n_failed=int(r.result.get("unexpected_count") or (0 if r.success else 1)),
+                source="great_expectations",
             )
+        )
     return results
 
 
@@ -190,8 +198,9 @@ def _write_subset(folder: Path, subset: Path, docs: set[str]) -> None:
         rows = pq.read_table(folder / source, filters=[("doc_id", "in", sorted(docs))])
         frame = rows.to_pandas()
         frame.to_csv(target, index=False, encoding=resource["encoding"], lineterminator="\n")
-    (subset / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False),
-                                             encoding="utf-8")
+    (subset / "datapackage.json").write_text(
+        json.dumps(package, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def write_report(results: list[CheckResult], reports_dir: Path) -> Path:

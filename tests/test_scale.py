@@ -12,7 +12,7 @@ from flows.batch import run_batch
 from flows.cache import ExtractionCache, code_version
 from flows.ingest import find_inputs
 from flows.plan import PlanRows
-from flows.publish import _rechunk
+from flows.staging import rechunk
 from tests.conftest import SEEDS, run_flow
 from tests.test_flow import digest
 
@@ -67,8 +67,8 @@ def test_changing_extraction_code_or_vocabulary_changes_the_cache_version(tmp_pa
 
 def test_rechunk_gives_fixed_size_chunks_whatever_the_batches():
     frames = [pd.DataFrame({"a": range(n)}) for n in (3, 7, 1, 5)]
-    assert [len(c) for c in _rechunk(iter(frames), 4)] == [4, 4, 4, 4]
-    assert list(pd.concat(_rechunk(iter(frames), 4))["a"]) == list(
+    assert [len(c) for c in rechunk(iter(frames), 4)] == [4, 4, 4, 4]
+    assert list(pd.concat(rechunk(iter(frames), 4))["a"]) == list(
         pd.concat(frames)["a"])
 
 

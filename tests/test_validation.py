@@ -78,3 +78,33 @@ def test_corrupted_row_in_a_real_run_publishes_nothing_and_report_names_it(
     report = (tmp_path / "reports" / "validation.md").read_text(encoding="utf-8")
     assert "## FAILED: targets" in report
     assert corrupted["id"] in report and "2099" in report
+
+
+def test_global_key_checks_see_across_batches(tmp_path):
+    from flows.assemble import combine_batches, staged_tables
+    from flows.batch import run_batch
+    from flows.checks import global_key_checks
+    from flows.ingest import find_inputs
+    from flows.schema import available_tables
+    from flows.staging import StagedTables
+
+    items, _ = find_inputs(SEEDS)
+    clean = [run_batch(0, items[:3], tmp_path / "a", None),
+             run_batch(1, items[3:], tmp_path / "a", None)]
+    results = global_key_checks(staged_tables(tmp_path / "a", combine_batches(clean, [])))
+    assert results and all(r.passed for r in results)
+    # the same plan staged by two batches: each batch is fine on its own, the release is not
+    twice = [run_batch(0, items[:3], tmp_path / "b", None),
+             run_batch(1, items[2:], tmp_path / "b", None)]
+    assert all(b.checks and all(c.passed for c in b.checks) for b in twice)
+    staged = StagedTables(tmp_path / "b", [t for t in available_tables() if t != "rejected"])
+    failed = {(r.table, r.check): r for r in global_key_checks(staged) if not r.passed}
+    doc = failed[("documents", "primary key unique")]
+    assert doc.n_failed == 2 and doc.failed_rows[0].startswith("d")
+    assert ("measures", "primary key unique") in failed
+    sections = pd.read_parquet(tmp_path / "a" / "sections" / "part-000001.parquet")
+    write_part(tmp_path / "a", 1, "sections", sections.iloc[5:])  # lose some parents
+    staged = staged_tables(tmp_path / "a", combine_batches(clean, []))
+    failed = {(r.table, r.check): r for r in global_key_checks(staged) if not r.passed}
+    fk = failed[("measures", "foreign key section_id -> sections.section_id")]
+    assert set(fk.samples) <= set(sections["section_id"].iloc[:5])
