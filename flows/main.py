@@ -20,6 +20,7 @@ from pathlib import Path  # noqa: E402
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.states import Failed, State  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from flows.assemble import Assembly, combine_batches, staged_tables  # noqa: E402
 from flows.batch import BatchResult, run_batch  # noqa: E402
@@ -168,7 +169,10 @@ def task_runner(runner: str, dask_address: str | None, workers: int):
     """The Prefect task runner for ``--runner``: local threads, or Dask (a LocalCluster by
     default, or an existing cluster at ``dask_address``)."""
     if runner == "local":
-        return None
+        # One batch at a time: threads share one GIL, so running extraction batches side by
+        # side gains no speed and multiplies the memory they hold (and glibc's per-thread
+        # arenas keep it). Use --runner dask to use more cores.
+        return ThreadPoolTaskRunner(max_workers=1)
     from prefect_dask import DaskTaskRunner
 
     if dask_address:
@@ -211,11 +215,10 @@ def main(argv: list[str] | None = None) -> int:
         help="workers of the LocalCluster started by --runner dask",
     )
     args = parser.parse_args(argv)
-    release_flow = rule_of_law_release
-    runner = task_runner(args.runner, args.dask_address, args.dask_workers)
-    if runner is not None:
+    if args.runner == "dask":
         share_local_server_with_subprocesses()  # else each Dask worker starts its own server
-        release_flow = rule_of_law_release.with_options(task_runner=runner)
+    runner = task_runner(args.runner, args.dask_address, args.dask_workers)
+    release_flow = rule_of_law_release.with_options(task_runner=runner)
     state = release_flow(
         seeds=args.seeds,
         output=args.output,

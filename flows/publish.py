@@ -87,7 +87,13 @@ class PublishedTables:
         return frame[cols] if cols else frame
 
     def chunks(self, table: str, cols: list[str] | None = None) -> Iterator[pd.DataFrame]:
-        yield self.read(table, cols)
+        resource = self.resources[table]
+        if "parquet_path" not in resource:
+            yield self.read(table, cols)
+            return
+        parquet = pq.ParquetFile(self.folder / resource["parquet_path"])
+        for batch in parquet.iter_batches(batch_size=ROW_GROUP, columns=cols):
+            yield batch.to_pandas()
 
     def count(self, table: str) -> int:
         return len(self.read(table, cols=[table_schema(table)["primaryKey"][0]]))

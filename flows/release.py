@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from flows.schema import columns, conform_column, row_keys, table_schema
@@ -86,13 +87,28 @@ def _canonical(table: str, frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame
 
 
 def row_hashes(table: str, chunks: Iterable[pd.DataFrame], cols: list[str]) -> pd.Series:
-    """One 64-bit hash per row of ``cols``, indexed by primary key (streamed chunk by chunk)."""
-    parts = []
+    """One 64-bit hash per row of ``cols``, indexed by a 64-bit hash of its primary key
+    (streamed chunk by chunk, so only two integers per row are held)."""
+    keys, rows = [], []
     for chunk in chunks:
-        canonical = _canonical(table, chunk, cols)
-        hashes = pd.util.hash_pandas_object(canonical, index=False)
-        parts.append(pd.Series(hashes.to_numpy(), index=_keys(table, chunk)))
-    return pd.concat(parts) if parts else pd.Series([], dtype="uint64")
+        keys.append(pd.util.hash_array(_keys(table, chunk).to_numpy(dtype=object)))
+        rows.append(
+            pd.util.hash_pandas_object(_canonical(table, chunk, cols), index=False).to_numpy()
+        )
+    if not keys:
+        return pd.Series([], dtype="uint64")
+    return pd.Series(np.concatenate(rows), index=np.concatenate(keys))
+
+
+def _ids_of(table: str, chunks: Iterable[pd.DataFrame], wanted: set[int]) -> dict[int, str]:
+    """Primary-key strings of the rows whose key hash is in ``wanted``."""
+    out: dict[int, str] = {}
+    for chunk in chunks:
+        keys = _keys(table, chunk).to_numpy(dtype=object)
+        hashed = pd.util.hash_array(keys)
+        for i in np.flatnonzero(np.isin(hashed, list(wanted))):
+            out[int(hashed[i])] = keys[i]
+    return out
 
 
 def diff_releases(old: Tables | None, old_schemas: dict[str, dict], new: Tables) -> ReleaseDiff:
@@ -125,13 +141,23 @@ def diff_releases(old: Tables | None, old_schemas: dict[str, dict], new: Tables)
         if old is None or table not in old_schemas:
             continue
         shared = [c for c in columns(table) if c in _fields(old_schemas[table])]
-        a = row_hashes(table, old.chunks(table), shared)
-        b = row_hashes(table, new.chunks(table), shared)
+        a = row_hashes(table, old.chunks(table, shared), shared)
+        b = row_hashes(table, new.chunks(table, shared), shared)
         both = a.index.intersection(b.index)
+        added = set(b.index.difference(a.index))
+        removed = set(a.index.difference(b.index))
+        changed = set(both[a.loc[both].to_numpy() != b.loc[both].to_numpy()])
+        names = (
+            _ids_of(table, new.chunks(table, table_schema(table)["primaryKey"]), added | changed)
+            if added or changed
+            else {}
+        )
+        if removed:
+            names |= _ids_of(table, old.chunks(table, table_schema(table)["primaryKey"]), removed)
         td = TableDiff(
-            added=sorted(b.index.difference(a.index)),
-            removed=sorted(a.index.difference(b.index)),
-            changed=sorted(both[a.loc[both].to_numpy() != b.loc[both].to_numpy()]),
+            added=sorted(names[h] for h in added),
+            removed=sorted(names[h] for h in removed),
+            changed=sorted(names[h] for h in changed),
         )
         diff.tables[table] = td
         if "doc_id" in columns(table) and td:
