@@ -66,7 +66,29 @@ def extract_plan(
 def run_batch(
     number: int, items: list[InputFile], staging: Path, cache: ExtractionCache | None
 ) -> BatchResult:
-    """Extract, stage and check one batch of inputs."""
+    """Extract, stage and check one batch of inputs (all of it from the cache when the same
+    files were batched together before by the same code)."""
+    if cache is not None:
+        cached = cache.get_batch(batch_key(items), number, staging)
+        if cached is not None:
+            return cached
+    out = _run_batch(number, items, staging, cache)
+    if cache is not None:
+        cache.put_batch(batch_key(items), out, staging)
+    return out
+
+
+def batch_key(items: list[InputFile]) -> str:
+    """Identity of a batch's inputs: their names and bytes, in order."""
+    digest = hashlib.sha256()
+    for item in items:
+        digest.update(f"{item.name}\0{item.sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def _run_batch(
+    number: int, items: list[InputFile], staging: Path, cache: ExtractionCache | None
+) -> BatchResult:
     out = BatchResult(batch=number)
     plans: list[PlanRows] = []
     for item in items:

@@ -1,10 +1,14 @@
-"""Per-plan extraction cache: a rerun re-extracts only plans whose bytes or code changed.
+"""Extraction cache: a rerun re-extracts only plans whose bytes or code changed.
 
 A plan's rows depend only on its bytes and on the extraction code and vocabularies, so the
 cache key is the sha256 of the input plus ``code_version()``, a hash of every module and
 vocabulary file that extraction reads (and of the libraries whose output it uses). Changing
 any of them changes the version and so invalidates every entry; entries of other versions
 are pruned. Results are persisted under ``output/cache/extract/<version>/``.
+
+A whole batch is cached too (its staged Parquet parts and check results, keyed by its files'
+names and hashes): a rerun after adding one plan then redoes one batch, not every batch's
+staging and checks. Its version also covers the code that stages and checks a batch.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import pickle
 import shutil
 from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import Any
 
 from flows.ingest import Rejection
 from flows.plan import PlanRows
@@ -40,6 +45,8 @@ EXTRACTION_MODULES = (
     "vocab.py",
 )
 LIBRARIES = ("cn2an",)
+# Code and schemas that shape a batch's staged parts and check results.
+BATCH_FILES = ("batch.py", "checks.py", "staging.py", "schema.py")
 
 
 @functools.cache
@@ -51,6 +58,16 @@ def code_version() -> str:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for lib in LIBRARIES:
         digest.update(f"{lib}=={package_version(lib)}".encode())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def batch_version() -> str:
+    """code_version() plus the batch staging and checking code and the table schemas."""
+    digest = hashlib.sha256(code_version().encode())
+    schemas = FLOWS_DIR.parent / "schemas"
+    for path in [FLOWS_DIR / f for f in BATCH_FILES] + sorted(schemas.glob("*.json")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -83,12 +100,53 @@ class ExtractionCache:
             pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)  # atomic: a crash never leaves a half-written entry
 
+    def _batch_folder(self, key: str) -> Path:
+        return self.root / "batches" / batch_version() / key
+
+    def get_batch(self, key: str, number: int, staging: Path) -> Any | None:
+        """A cached batch result, its parts copied into ``staging`` as batch ``number``."""
+        folder = self._batch_folder(key)
+        try:
+            with (folder / "result.pkl").open("rb") as fh:
+                result = pickle.load(fh)
+        except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+            return None
+        for part in sorted(folder.glob("*.parquet")):
+            target = staging / part.stem / f"part-{number:06d}.parquet"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(part, target)
+        result.batch = number
+        result.cache_hits = len(result.plans)
+        return result
+
+    def put_batch(self, key: str, result: Any, staging: Path) -> None:
+        """Keep a batch's parts and result (written to a temporary folder, then renamed)."""
+        folder = self._batch_folder(key)
+        if folder.exists():
+            return
+        tmp = folder.with_name(f".{folder.name}.tmp{os.getpid()}")
+        tmp.mkdir(parents=True, exist_ok=True)
+        for table_dir in sorted(p for p in staging.iterdir() if p.is_dir()):
+            part = table_dir / f"part-{result.batch:06d}.parquet"
+            if part.exists():
+                shutil.copyfile(part, tmp / f"{table_dir.name}.parquet")
+        with (tmp / "result.pkl").open("wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            os.rename(tmp, folder)
+        except OSError:  # another worker cached the same batch first
+            shutil.rmtree(tmp, ignore_errors=True)
+
     def prune(self) -> None:
         """Remove entries of other code versions (they can never be hit again)."""
-        if self.root.is_dir():
-            for other in self.root.iterdir():
-                if other.is_dir() and other.name != self.version:
-                    shutil.rmtree(other, ignore_errors=True)
+        for root, keep in (
+            (self.root, {self.version, "batches"}),
+            (self.root / "batches", {batch_version()}),
+        ):
+            if root.is_dir():
+                for other in root.iterdir():
+                    if other.is_dir() and other.name not in keep:
+                        shutil.rmtree(other, ignore_errors=True)
 
 
 def _renamed(result: PlanRows | Rejection, source_file: str) -> PlanRows | Rejection:

@@ -35,6 +35,18 @@ def test_rerun_after_adding_one_plan_extracts_only_that_plan(tmp_path):
         assert b[b["doc_id"].isin(set(a["doc_id"]))].reset_index(drop=True).equals(a)
 
 
+def test_an_unchanged_batch_is_restored_whole_from_the_cache(tmp_path):
+    cache = ExtractionCache(tmp_path / "cache")
+    items, _ = find_inputs(SEEDS)
+    first = run_batch(0, items, tmp_path / "staging1", cache)
+    again = run_batch(3, items, tmp_path / "staging2", cache)  # same files, another position
+    assert (again.batch, again.cache_hits, again.plans) == (3, 5, first.plans)
+    assert again.checks == first.checks
+    for table in ("documents", "measures", "targets"):
+        a = (tmp_path / "staging1" / table / "part-000000.parquet").read_bytes()
+        assert (tmp_path / "staging2" / table / "part-000003.parquet").read_bytes() == a
+
+
 def test_cache_follows_renamed_files(tmp_path):
     cache = ExtractionCache(tmp_path)
     items, _ = find_inputs(SEEDS)
