@@ -3,8 +3,9 @@
 This module only wires the steps (each a module of plain functions) into Prefect tasks and
 exposes the options; run it as ``make run`` or ``python -m flows.main --seeds DIR --output DIR``.
 
-    ingest -> extract batches (cached, staged, checked; in parallel) -> combine
-           -> validate (Great Expectations, one table at a time) -> publish (Frictionless)
+    ingest -> extract batches (cached, staged as Parquet parts, checked; parallel on Dask)
+           -> combine -> validate (Great Expectations on row chunks, hashed key checks)
+           -> publish (streamed files, Frictionless, atomic rename)
 """
 
 from __future__ import annotations
