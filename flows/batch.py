@@ -16,7 +16,7 @@ import pandas as pd
 
 from flows.cache import ExtractionCache
 from flows.checks import CheckResult, run_checks
-from flows.ingest import InputFile, Rejection, Source, decode
+from flows.ingest import InputFile, Rejection, decode, read_source
 from flows.plan import PlanRows, process_plan
 from flows.schema import available_tables, columns, conform
 from flows.staging import write_part
@@ -52,10 +52,7 @@ def extract_plan(
     cached = cache.get(item.sha256, item.name) if cache else None
     if cached is not None:
         return cached, True
-    data = Path(item.path).read_bytes()
-    source = Source(
-        name=item.name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data
-    )
+    source = read_source(Path(item.path))
     decoded = decode(source)
     result = decoded if isinstance(decoded, Rejection) else process_plan(decoded)
     if cache:

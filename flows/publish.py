@@ -9,7 +9,6 @@ bytes whatever the batching or the machine.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ import pyarrow.parquet as pq
 from flows.cache import code_version
 from flows.checks import CheckResult
 from flows.docs import data_dictionary
+from flows.ingest import hash_file
 from flows.release import ReleaseDiff, diff_releases, next_version, render_changelog
 from flows.schema import arrow_schema, columns, conform, table_schema
 from flows.staging import InMemoryTables, Tables, rechunk
@@ -150,14 +150,6 @@ def _arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _write_zip(folder: Path, archive: Path) -> None:
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and p != archive):
@@ -199,7 +191,7 @@ def write_release_folder(folder: Path, version: str, tables: Tables, changelog: 
     (folder / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
     _write_zip(folder, folder / f"{DATASET_NAME}-{version}.zip")
     sums = [
-        f"{_sha256(p)}  {p.relative_to(folder).as_posix()}"
+        f"{hash_file(p).sha256}  {p.relative_to(folder).as_posix()}"
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     ]
