@@ -28,11 +28,14 @@ class Assembly:
     rejected: list[Rejection] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     cache_hits: int = 0
+    batch_keys: dict[int, str] = field(default_factory=dict)  # batch number -> cache key
+    unvalidated: list[int] = field(default_factory=list)  # batches not yet through GX
 
 
 def combine_batches(batches: list[BatchResult], rejections: list[Rejection]) -> Assembly:
     """Published plans, duplicates and rejections of a run, in file-name order."""
     out = Assembly(rejected=list(rejections))
+    batches = sorted(batches, key=lambda b: b.batch)  # they may finish in any order
     seen: dict[str, str] = {}
     plans = sorted((p for b in batches for p in b.plans), key=lambda p: p.source_file)
     for plan in plans:
@@ -48,6 +51,8 @@ def combine_batches(batches: list[BatchResult], rejections: list[Rejection]) -> 
     out.rejected.sort(key=lambda r: r.source_file)
     out.checks = merge_checks([c for b in batches for c in b.checks])
     out.cache_hits = sum(b.cache_hits for b in batches)
+    out.batch_keys = {b.batch: b.key for b in batches}
+    out.unvalidated = sorted(b.batch for b in batches if not b.expectations_passed)
     return out
 
 

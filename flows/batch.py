@@ -1,9 +1,13 @@
 """One unit of parallel work: extract a batch of plans, stage their rows, check them.
 
 Batching keeps per-task orchestration overhead small next to extraction; staging rows as
-Parquet parts keeps memory flat however large the corpus; the per-plan cache makes a rerun
-re-extract only new or changed plans. Cross-table checks run here too: every relation in the
-release stays inside one plan, so a batch can be checked on its own, in parallel.
+Parquet and CSV parts keeps memory flat however large the corpus; the per-plan cache makes a
+rerun re-extract only new or changed plans. Cross-table checks and Frictionless validation
+run here too: every relation in the release stays inside one plan, so a batch can be checked
+on its own, in parallel, and a cached batch is never checked again.
+
+Batch boundaries are content-defined (``plan_batches``): a new plan changes only the batch it
+falls into, so the other batches, and all their work, come from the cache.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from flows.ingest import InputFile, Rejection, decode, read_source
 from flows.plan import PlanRows, process_plan
 from flows.schema import available_tables, columns, conform
 from flows.staging import write_part
+from flows.validate import validate_batch_rows
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,8 @@ class BatchResult:
     rows: dict[str, int] = field(default_factory=dict)
     checks: list[CheckResult] = field(default_factory=list)
     cache_hits: int = 0
+    key: str = ""  # batch_key() of its inputs: where the batch cache keeps it
+    expectations_passed: bool = False  # its rows passed the Great Expectations suites before
 
 
 def extract_plan(
@@ -75,6 +82,21 @@ def run_batch(
     return out
 
 
+def plan_batches(items: list[InputFile], size: int) -> list[list[InputFile]]:
+    """``items`` (in file-name order) cut into batches of about ``size`` plans, at
+    boundaries decided by each file's name: a batch ends after a file whose name hashes to
+    0 modulo ``size`` (or when it reaches twice ``size``). Adding, removing or changing one
+    file therefore changes one batch (rarely two), whereas fixed-size slices would shift
+    every batch after it and miss the batch cache for all of them."""
+    batches: list[list[InputFile]] = [[]]
+    for item in sorted(items, key=lambda i: i.name):
+        batches[-1].append(item)
+        digest = int.from_bytes(hashlib.sha256(item.name.encode()).digest()[:8], "big")
+        if digest % max(size, 1) == 0 or len(batches[-1]) >= 2 * size:
+            batches.append([])
+    return [b for b in batches if b]
+
+
 def batch_key(items: list[InputFile]) -> str:
     """Identity of a batch's inputs: their names and bytes, in order."""
     digest = hashlib.sha256()
@@ -86,7 +108,7 @@ def batch_key(items: list[InputFile]) -> str:
 def _run_batch(
     number: int, items: list[InputFile], staging: Path, cache: ExtractionCache | None
 ) -> BatchResult:
-    out = BatchResult(batch=number)
+    out = BatchResult(batch=number, key=batch_key(items))
     plans: list[PlanRows] = []
     for item in items:
         result, hit = extract_plan(item, cache)
@@ -113,5 +135,6 @@ def _run_batch(
         frames[table] = conform(table, pd.DataFrame(rows, columns=columns(table)))
         write_part(staging, number, table, frames[table])
         out.rows[table] = len(rows)
-    out.checks = run_checks(frames) if plans else []
+    if plans:
+        out.checks = run_checks(frames) + validate_batch_rows(staging, number, list(frames))
     return out

@@ -6,9 +6,10 @@ vocabulary file that extraction reads (and of the libraries whose output it uses
 any of them changes the version and so invalidates every entry; entries of other versions
 are pruned. Results are persisted under ``output/cache/extract/<version>/``.
 
-A whole batch is cached too (its staged Parquet parts and check results, keyed by its files'
-names and hashes): a rerun after adding one plan then redoes one batch, not every batch's
-staging and checks. Its version also covers the code that stages and checks a batch.
+A whole batch is cached too (its staged Parquet and CSV parts, its check results including
+Frictionless, and whether its rows passed Great Expectations; keyed by its files' names and
+hashes): a rerun after adding one plan then redoes one batch, not every batch's staging and
+validation. Its version also covers the code that stages and validates a batch.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ EXTRACTION_MODULES = (
 )
 LIBRARIES = ("cn2an",)
 # Code and schemas that shape a batch's staged parts and check results.
-BATCH_FILES = ("batch.py", "checks.py", "staging.py", "schema.py")
+BATCH_FILES = ("batch.py", "checks.py", "staging.py", "schema.py", "validate.py")
+LIBRARIES_OF_BATCHES = ("frictionless", "great-expectations", "pandas", "pyarrow")
+EXPECTATIONS_PASSED = "expectations-passed"  # marker file in a cached batch's folder
 
 
 @functools.cache
@@ -68,6 +71,8 @@ def batch_version() -> str:
     schemas = FLOWS_DIR.parent / "schemas"
     for path in [FLOWS_DIR / f for f in BATCH_FILES] + sorted(schemas.glob("*.json")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for lib in LIBRARIES_OF_BATCHES:
+        digest.update(f"{lib}=={package_version(lib)}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -111,13 +116,20 @@ class ExtractionCache:
                 result = pickle.load(fh)
         except (FileNotFoundError, EOFError, pickle.UnpicklingError):
             return None
-        for part in sorted(folder.glob("*.parquet")):
-            target = staging / part.stem / f"part-{number:06d}.parquet"
+        for part in sorted(folder.glob("*.parquet")) + sorted(folder.glob("*.csv")):
+            target = staging / part.stem / f"part-{number:06d}{part.suffix}"
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(part, target)
+            _link_or_copy(part, target)
         result.batch = number
         result.cache_hits = len(result.plans)
+        result.expectations_passed = (folder / EXPECTATIONS_PASSED).exists()
         return result
+
+    def mark_expectations_passed(self, key: str) -> None:
+        """Record that the rows of the cached batch ``key`` passed Great Expectations."""
+        folder = self._batch_folder(key)
+        if folder.is_dir():
+            (folder / EXPECTATIONS_PASSED).touch()
 
     def put_batch(self, key: str, result: Any, staging: Path) -> None:
         """Keep a batch's parts and result (written to a temporary folder, then renamed)."""
@@ -127,9 +139,10 @@ class ExtractionCache:
         tmp = folder.with_name(f".{folder.name}.tmp{os.getpid()}")
         tmp.mkdir(parents=True, exist_ok=True)
         for table_dir in sorted(p for p in staging.iterdir() if p.is_dir()):
-            part = table_dir / f"part-{result.batch:06d}.parquet"
-            if part.exists():
-                shutil.copyfile(part, tmp / f"{table_dir.name}.parquet")
+            for suffix in (".parquet", ".csv"):
+                part = table_dir / f"part-{result.batch:06d}{suffix}"
+                if part.exists():
+                    _link_or_copy(part, tmp / f"{table_dir.name}{suffix}")
         with (tmp / "result.pkl").open("wb") as fh:
             pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
         try:
@@ -147,6 +160,15 @@ class ExtractionCache:
                 for other in root.iterdir():
                     if other.is_dir() and other.name not in keep:
                         shutil.rmtree(other, ignore_errors=True)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the file system allows it (staged and cached parts are never
+    modified in place, only replaced or deleted), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _renamed(result: PlanRows | Rejection, source_file: str) -> PlanRows | Rejection:

@@ -3,9 +3,11 @@
 This module only wires the steps (each a module of plain functions) into Prefect tasks and
 exposes the options; run it as ``make run`` or ``python -m flows.main --seeds DIR --output DIR``.
 
-    ingest -> extract batches (cached, staged as Parquet parts, checked; parallel on Dask)
-           -> combine -> validate (Great Expectations on row chunks, hashed key checks)
-           -> publish (streamed files, Frictionless, atomic rename)
+    ingest -> extract batches (cached; staged as Parquet and CSV parts; cross-table checks
+              and Frictionless per batch; in parallel on local processes or Dask)
+           -> combine -> validate (Great Expectations on rows not validated before,
+              hashed key checks over the whole release)
+           -> publish (CSV parts concatenated, Parquet streamed, files checked, atomic rename)
 """
 
 from __future__ import annotations
@@ -15,21 +17,25 @@ from flows.settings import configure_local_run
 configure_local_run()  # before Prefect is imported: quiet, clean local runs
 
 import argparse  # noqa: E402
+import math  # noqa: E402
+import os  # noqa: E402
 import shutil  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.states import Failed, State  # noqa: E402
-from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # noqa: E402
 
 from flows.assemble import Assembly, combine_batches, staged_tables  # noqa: E402
-from flows.batch import BatchResult, run_batch  # noqa: E402
+from flows.batch import BatchResult, plan_batches, run_batch  # noqa: E402
 from flows.cache import ExtractionCache  # noqa: E402
 from flows.checks import CheckResult, global_key_checks, merge_checks  # noqa: E402
 from flows.ingest import InputFile, Rejection, find_inputs  # noqa: E402
 from flows.publish import PublishResult, publish  # noqa: E402
+from flows.schema import available_tables  # noqa: E402
 from flows.settings import share_local_server_with_subprocesses  # noqa: E402
+from flows.staging import InMemoryTables  # noqa: E402
 from flows.validate import ValidationError, run_expectations, write_report  # noqa: E402
 
 DEFAULT_BATCH = 50
@@ -65,16 +71,37 @@ def combine(results: list[BatchResult], rejections: list[Rejection]) -> Assembly
     return combine_batches(results, rejections)
 
 
-@task(name="validate")
-def validate(assembly: Assembly, output: Path) -> list[CheckResult]:
-    """Generated Great Expectations suites on every table, plus the batches' cross-table
-    checks; failures are returned (and reported), not raised."""
+@task(name="expectations")
+def expectations(table: str, assembly: Assembly, output: Path) -> list[CheckResult]:
+    """The generated Great Expectations suite of ``table``, on the rows of the batches that
+    have not passed it before (one task per table, so tables are validated in parallel)."""
     staging, _ = _work_dirs(output)
     tables = staged_tables(staging, assembly)
-    results = run_expectations(tables) + merge_checks(assembly.checks + global_key_checks(tables))
+    if table in tables.extra:  # built by this run (rejections): always validated
+        return run_expectations(InMemoryTables({table: tables.read(table)}))
+    return run_expectations(tables.only(assembly.unvalidated), [table])
+
+
+@task(name="key-checks")
+def key_checks(assembly: Assembly, output: Path) -> list[CheckResult]:
+    """The batches' cross-table checks, and keys unique and resolved across the release."""
+    staging, _ = _work_dirs(output)
+    return merge_checks(assembly.checks + global_key_checks(staged_tables(staging, assembly)))
+
+
+@task(name="record-validation")
+def record_validation(
+    results: list[CheckResult], assembly: Assembly, output: Path, use_cache: bool
+) -> None:
+    """Report failures; when all passed, remember which cached batches passed Great
+    Expectations, so that a rerun does not validate their rows again."""
+    _, cache_root = _work_dirs(output)
     if any(not r.passed for r in results):
         write_report(results, output / "reports")
-    return results
+    elif use_cache:
+        cache = ExtractionCache(cache_root)
+        for number in assembly.unvalidated:
+            cache.mark_expectations_passed(assembly.batch_keys[number])
 
 
 @task(name="publish")
@@ -100,8 +127,10 @@ def rule_of_law_release(
     items, rejected = ingest(seeds_dir, output_dir)
     n_inputs = len(items) + len(rejected)
     log.info("Found %d input files in %s", n_inputs, seeds_dir)
-    batches = [items[i : i + batch_size] for i in range(0, len(items), batch_size)]
-    futures = [extract_batch.submit(n, b, output_dir, use_cache) for n, b in enumerate(batches)]
+    batches = plan_batches(items, batch_size)
+    # largest batches first, so that no worker is left with a big one at the end
+    order = sorted(range(len(batches)), key=lambda n: -len(batches[n]))
+    futures = [extract_batch.submit(n, batches[n], output_dir, use_cache) for n in order]
     assembly = combine([f.result() for f in futures], rejected)
     log.info(
         "Extracted %d plans in %d batches (%d from the cache)",
@@ -115,7 +144,11 @@ def rule_of_law_release(
         return _fail(
             log, f"--strict: {len(assembly.rejected)} input file(s) rejected; nothing published"
         )
-    checks = validate(assembly, output_dir)
+    to_expect = [t for t in available_tables() if t != "rejected"] if assembly.unvalidated else []
+    to_expect += ["rejected"] if assembly.rejected else []
+    expected = [expectations.submit(t, assembly, output_dir) for t in to_expect]
+    checks = key_checks(assembly, output_dir) + [c for f in expected for c in f.result()]
+    record_validation(checks, assembly, output_dir, use_cache)
     failures = [c for c in checks if not c.passed]
     if failures:
         return _fail(log, str(ValidationError(failures, output_dir / "reports" / "validation.md")))
@@ -166,13 +199,22 @@ def _fail(log, message: str) -> State:
     return Failed(message=message)
 
 
+def local_workers(seeds: Path, batch_size: int, requested: int | None) -> int:
+    """Worker processes for the local runner: one per core (or ``requested``), but no more
+    than there will be batches (about one per ``batch_size`` input files)."""
+    files = sum(1 for p in seeds.iterdir() if p.is_file()) if seeds.is_dir() else 0
+    return max(1, min(requested or os.cpu_count() or 1, math.ceil(files / max(batch_size, 1))))
+
+
 def task_runner(runner: str, dask_address: str | None, workers: int):
-    """The Prefect task runner for ``--runner``: local threads, or Dask (a LocalCluster by
-    default, or an existing cluster at ``dask_address``)."""
+    """The Prefect task runner for ``--runner``: local worker processes (in-process when
+    one suffices), or Dask (a LocalCluster by default, or an existing cluster at
+    ``dask_address``)."""
     if runner == "local":
-        # One batch at a time: threads share one GIL, so running extraction batches side by
-        # side gains no speed and multiplies the memory they hold (and glibc's per-thread
-        # arenas keep it). Use --runner dask to use more cores.
+        if workers > 1:
+            # Processes, not threads: extraction and validation are pure Python, and
+            # threads share one GIL (they gained no speed and multiplied memory).
+            return ProcessPoolTaskRunner(max_workers=workers)
         return ThreadPoolTaskRunner(max_workers=1)
     from prefect_dask import DaskTaskRunner
 
@@ -206,19 +248,26 @@ def main(argv: list[str] | None = None) -> int:
         "--runner",
         choices=("local", "dask"),
         default="local",
-        help="local threads (default) or Dask",
+        help="local worker processes (default) or Dask",
     )
     parser.add_argument("--dask-address", help="scheduler address of an existing Dask cluster")
     parser.add_argument(
+        "--workers",
         "--dask-workers",
+        dest="workers",
         type=int,
-        default=2,
-        help="workers of the LocalCluster started by --runner dask",
+        default=None,
+        help="worker processes of the local runner or of the Dask LocalCluster "
+        "(default: one per core)",
     )
     args = parser.parse_args(argv)
-    if args.runner == "dask":
-        share_local_server_with_subprocesses()  # else each Dask worker starts its own server
-    runner = task_runner(args.runner, args.dask_address, args.dask_workers)
+    if args.runner == "local":
+        workers = local_workers(Path(args.seeds), args.batch_size, args.workers)
+    else:
+        workers = args.workers or os.cpu_count() or 1
+    if args.runner == "dask" or workers > 1:
+        share_local_server_with_subprocesses()  # else each worker starts its own server
+    runner = task_runner(args.runner, args.dask_address, workers)
     release_flow = rule_of_law_release.with_options(task_runner=runner)
     state = release_flow(
         seeds=args.seeds,

@@ -2,9 +2,10 @@
 
 A release is written to a hidden temporary folder and renamed into place only when complete
 and valid, then ``LATEST`` is replaced atomically; a crash at any point leaves the previous
-release and ``LATEST`` as they were. Tables are written in chunks (one batch at a time) with
-fixed-size Parquet row groups, and files carry no timestamps, so the same rows give the same
-bytes whatever the batching or the machine.
+release and ``LATEST`` as they were. Each CSV file is its batches' staged CSV parts
+concatenated byte for byte (the rows Frictionless validated in each batch); Parquet is
+written in chunks with fixed-size row groups, and files carry no timestamps, so the same rows
+give the same bytes whatever the batching or the machine.
 """
 
 from __future__ import annotations
@@ -26,12 +27,18 @@ from flows.checks import CheckResult
 from flows.docs import data_dictionary
 from flows.ingest import hash_file
 from flows.release import ReleaseDiff, diff_releases, next_version, render_changelog
-from flows.schema import arrow_schema, columns, conform, table_schema
-from flows.staging import InMemoryTables, Tables, rechunk
-from flows.validate import validate_package, write_report
+from flows.schema import (
+    CSV_ENCODING,
+    arrow_schema,
+    columns,
+    conform,
+    resource_descriptor,
+    table_schema,
+)
+from flows.staging import InMemoryTables, StagedTables, Tables, rechunk, write_csv_rows
+from flows.validate import frictionless_checks, validate_release_files, write_report
 
 DATASET_NAME = "rule-of-law-plans"
-CSV_ENCODING = "utf-8-sig"  # UTF-8 with BOM: opens correctly in Excel on Chinese Windows
 ROW_GROUP = 50_000  # rows per Parquet row group, fixed so bytes do not depend on batching
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -99,51 +106,57 @@ class PublishedTables:
         return len(self.read(table, cols=[table_schema(table)["primaryKey"][0]]))
 
 
-def _resource(table: str, csv_path: str, parquet_path: str | None) -> dict:
-    schema = table_schema(table)
-    resource = {
-        "name": table,
-        "title": schema.get("title", table),
-        "description": schema.get("description", ""),
-        "path": csv_path,
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": CSV_ENCODING,
-        "schema": {k: v for k, v in schema.items() if k not in ("name", "title", "description")},
-    }
-    if parquet_path:
-        resource["parquet_path"] = parquet_path
-    return resource
-
-
 def write_table_files(table: str, tables: Tables, csv_path: Path, parquet_path: Path | None) -> int:
-    """Stream one table into its CSV (and Parquet) file; returns the number of rows.
+    """Stream one table into its CSV (and Parquet) file; returns the number of CSV rows.
 
     The Parquet schema carries pandas metadata, so pandas reads nullable integers back as
     Int64 rather than float; other readers (DuckDB, R arrow) see the Arrow types.
     """
-    writer = None
-    rows = 0
-    empty = conform(table, pd.DataFrame(columns=columns(table)))
-    try:
-        with csv_path.open("w", encoding=CSV_ENCODING, newline="") as fh:
-            empty.to_csv(fh, index=False, lineterminator="\n")
-            for chunk in rechunk(tables.chunks(table), ROW_GROUP):
-                chunk = conform(table, chunk)
-                chunk.to_csv(fh, index=False, header=False, lineterminator="\n")
-                if parquet_path:
-                    arrow = _arrow(table, chunk)
-                    writer = writer or pq.ParquetWriter(
-                        parquet_path, arrow.schema, compression="zstd"
-                    )
-                    writer.write_table(arrow, row_group_size=ROW_GROUP)
+    rows = _write_csv(table, tables, csv_path)
+    if parquet_path:
+        _write_parquet(table, tables, parquet_path)
+    return rows
+
+
+def _write_csv(table: str, tables: Tables, path: Path) -> int:
+    """The header, then each staged batch's CSV part without its BOM and header (or, for
+    tables held in memory and parts that lost excluded plans, the rows formatted anew)."""
+    with path.open("w", encoding=CSV_ENCODING, newline="") as fh:
+        write_csv_rows(table, pd.DataFrame(columns=columns(table)), fh, header=True)
+        if not isinstance(tables, StagedTables) or table in tables.extra:
+            rows = 0
+            for chunk in tables.chunks(table):
+                write_csv_rows(table, chunk, fh, header=False)
                 rows += len(chunk)
+            return rows
+        rows = 0
+        fh.flush()
+        for part, frame in tables.csv_parts(table):
+            if frame is not None:
+                write_csv_rows(table, frame, fh, header=False)
+                fh.flush()
+                rows += len(frame)
+                continue
+            with part.open("rb") as src:
+                src.readline()  # BOM and header
+                shutil.copyfileobj(src, fh.buffer, 1 << 20)
+            rows += pq.ParquetFile(part.with_suffix(".parquet")).metadata.num_rows
+    return rows
+
+
+def _write_parquet(table: str, tables: Tables, path: Path) -> None:
+    writer = None
+    try:
+        for chunk in rechunk(tables.chunks(table), ROW_GROUP):
+            arrow = _arrow(table, conform(table, chunk))
+            writer = writer or pq.ParquetWriter(path, arrow.schema, compression="zstd")
+            writer.write_table(arrow, row_group_size=ROW_GROUP)
     finally:
         if writer:
             writer.close()
-    if parquet_path and writer is None:  # no rows: an empty file with the schema
-        pq.write_table(_arrow(table, empty), parquet_path, compression="zstd")
-    return rows
+    if writer is None:  # no rows: an empty file with the schema
+        empty = conform(table, pd.DataFrame(columns=columns(table)))
+        pq.write_table(_arrow(table, empty), path, compression="zstd")
 
 
 def _arrow(table: str, frame: pd.DataFrame) -> pa.Table:
@@ -163,19 +176,22 @@ def _write_zip(folder: Path, archive: Path) -> None:
                 shutil.copyfileobj(src, out, 1 << 20)
 
 
-def write_release_folder(folder: Path, version: str, tables: Tables, changelog: str) -> None:
-    """Write every file of a release into ``folder`` (which must not exist yet)."""
+def write_release_folder(
+    folder: Path, version: str, tables: Tables, changelog: str
+) -> dict[str, int]:
+    """Write every file of a release into ``folder`` (which must not exist yet); returns
+    the rows written per table."""
     (folder / "data").mkdir(parents=True)
     resources, counts = [], {}
     for table in tables.names():
         if table == "rejected":
             counts[table] = write_table_files(table, tables, folder / "rejected.csv", None)
-            resources.append(_resource(table, "rejected.csv", None))
+            resources.append(resource_descriptor(table, "rejected.csv"))
             continue
         counts[table] = write_table_files(
             table, tables, folder / "data" / f"{table}.csv", folder / "data" / f"{table}.parquet"
         )
-        resources.append(_resource(table, f"data/{table}.csv", f"data/{table}.parquet"))
+        resources.append(resource_descriptor(table, f"data/{table}.csv", f"data/{table}.parquet"))
     package = {
         "name": DATASET_NAME,
         "title": "Chinese local rule-of-law plans (法治社会/法治政府建设实施方案), 2021–2025",
@@ -196,20 +212,7 @@ def write_release_folder(folder: Path, version: str, tables: Tables, changelog: 
         if p.is_file()
     ]
     (folder / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
-
-
-def _changed_plans_only(
-    old: PublishedTables | None, tables: Tables, diff: ReleaseDiff
-) -> set[str] | None:
-    """Plans whose rows Frictionless must validate: only new and changed ones when the
-    previous release was made by the same extraction code with the same schemas (its other
-    rows are carried over unchanged and were validated then); None means every row."""
-    if old is None or old.package.get("extraction_version") != code_version():
-        return None
-    current = {t: _resource(t, "", None)["schema"] for t in tables.names()}
-    if current != old.schemas:
-        return None
-    return set(diff.plans_added) | set(diff.plans_changed)
+    return counts
 
 
 def publish(
@@ -221,8 +224,9 @@ def publish(
     """Publish ``tables`` as the next version under ``output/releases`` if anything changed.
 
     ``table_checks`` are the results of validating the tables; they go into the validation
-    report with the Frictionless validation of the written package, which must pass before
-    the package is renamed into place.
+    report with the checks of the written package (Frictionless on its descriptor, headers
+    and row counts; on every row too when the tables were not staged, and so not validated
+    batch by batch), which must pass before the package is renamed into place.
     """
     if isinstance(tables, dict):
         tables = InMemoryTables(tables)
@@ -254,12 +258,10 @@ def publish(
     incoming = releases / f".incoming-{version}"
     if incoming.exists():
         shutil.rmtree(incoming)  # left by a crashed run; never visible as a release
-    write_release_folder(incoming, version, tables, changelog)
-    only = _changed_plans_only(old, tables, diff)
-    package_checks = validate_package(incoming, only)
-    for check in package_checks if only is not None else []:
-        check.check += f" (rows of the {len(only)} new or changed plans)"
-    checks += package_checks
+    counts = write_release_folder(incoming, version, tables, changelog)
+    checks += validate_release_files(incoming, counts)
+    if not isinstance(tables, StagedTables):
+        checks += frictionless_checks(incoming / "datapackage.json")
     report = write_report(checks, output / "reports")
     failures = [c for c in checks if not c.passed]
     if failures:  # the package on disk does not validate: it never becomes a release

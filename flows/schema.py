@@ -103,3 +103,25 @@ def row_keys(table: str, frame: pd.DataFrame) -> pd.Series:
     for column in parts.columns[1:]:
         key = key + "|" + parts[column]
     return key
+
+
+CSV_ENCODING = "utf-8-sig"  # UTF-8 with BOM: opens correctly in Excel on Chinese Windows
+
+
+def resource_descriptor(table: str, csv_path: str, parquet_path: str | None = None) -> dict:
+    """The data-package resource of ``table`` (its CSV at ``csv_path``): the one descriptor
+    that a release publishes and that each batch's rows are validated against."""
+    schema = table_schema(table)
+    resource = {
+        "name": table,
+        "title": schema.get("title", table),
+        "description": schema.get("description", ""),
+        "path": csv_path,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": CSV_ENCODING,
+        "schema": {k: v for k, v in schema.items() if k not in ("name", "title", "description")},
+    }
+    if parquet_path:
+        resource["parquet_path"] = parquet_path
+    return resource

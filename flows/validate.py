@@ -1,5 +1,6 @@
 """Blocking validation: Great Expectations suites from the schemas, cross-table checks, and
-Frictionless validation of the finished package. Nothing is published unless all pass.
+Frictionless validation (of each batch's rows as they will be published, and of the written
+release's descriptor and files). Nothing is published unless all pass.
 
 The expectation suites are generated from ``schemas/`` (required -> not null, unique, enum ->
 in set, minimum/maximum -> between, pattern -> regex, and the exact column list), so adding
@@ -15,22 +16,22 @@ import logging
 import shutil
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import great_expectations as gx
-import great_expectations.expectations as gxe
 import pandas as pd
 import pyarrow.parquet as pq
-from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from flows.checks import SAMPLE, CheckResult, merge_checks, run_checks
-from flows.schema import columns, table_schema
+from flows.schema import columns, resource_descriptor, table_schema
 from flows.settings import quiet_great_expectations
-from flows.staging import InMemoryTables, Tables, rechunk
+from flows.staging import InMemoryTables, Tables, part_path, rechunk
+
+if TYPE_CHECKING:  # imported where used: ~2.5 s that a run with nothing new never pays
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
 
 REPORT_NAME = "validation"
 GX_CHUNK = 250_000  # rows of one table validated at a time
-FRICTIONLESS_PLANS = 500  # plans per package validated by Frictionless at a time
 
 
 class ValidationError(RuntimeError):
@@ -46,6 +47,8 @@ class ValidationError(RuntimeError):
 
 def expectations_for(table: str) -> list[gxe.Expectation]:
     """The Great Expectations expectations that the schema of ``table`` implies."""
+    import great_expectations.expectations as gxe
+
     out: list[gxe.Expectation] = [
         gxe.ExpectTableColumnsToMatchOrderedList(column_list=columns(table))
     ]
@@ -69,6 +72,9 @@ def expectations_for(table: str) -> list[gxe.Expectation]:
 
 
 def _context() -> gx.data_context.AbstractDataContext:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     quiet_great_expectations()
     for name in list(logging.root.manager.loggerDict):  # module loggers with their own level
         if name.startswith("great_expectations"):
@@ -78,13 +84,14 @@ def _context() -> gx.data_context.AbstractDataContext:
     return context
 
 
-def run_expectations(tables: Tables) -> list[CheckResult]:
-    """Run each table's generated suite on chunks of at most GX_CHUNK rows, so memory stays
-    flat; one CheckResult per expectation (uniqueness across chunks is checked on hashed
-    keys by flows.checks.global_key_checks). Each chunk gets its own ephemeral context: a
-    context keeps every DataFrame it validated, which grew to gigabytes at 10,000 plans."""
+def run_expectations(tables: Tables, names: list[str] | None = None) -> list[CheckResult]:
+    """Run each table's (or each of ``names``') generated suite on chunks of at most
+    GX_CHUNK rows, so memory stays flat; one CheckResult per expectation (uniqueness across
+    chunks is checked on hashed keys by flows.checks.global_key_checks). Each chunk gets its
+    own ephemeral context: a context keeps every DataFrame it validated, which grew to
+    gigabytes at 10,000 plans."""
     results: list[CheckResult] = []
-    for table in tables.names():
+    for table in names or tables.names():
         for n, frame in enumerate(rechunk(tables.chunks(table), GX_CHUNK)):
             source = _context().data_sources.add_pandas("release")
             results += _validate_frame(source, table, frame, n)
@@ -95,6 +102,8 @@ def run_expectations(tables: Tables) -> list[CheckResult]:
 
 def _validate_frame(source: Any, table: str, frame: pd.DataFrame, n: int) -> list[CheckResult]:
     """One table's (or chunk's) generated suite, as CheckResults."""
+    import great_expectations as gx
+
     results: list[CheckResult] = []
     batch = (
         source.add_dataframe_asset(name=f"{table}-{n}")
@@ -144,42 +153,98 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
     return run_expectations(in_memory) + run_checks(in_memory.frames)
 
 
-def validate_package(folder: Path, only_docs: set[str] | None = None) -> list[CheckResult]:
-    """Frictionless validation of a written data package (types, constraints, keys).
+def validate_batch_rows(staging: Path, batch: int, tables: list[str]) -> list[CheckResult]:
+    """Frictionless validation of one batch's staged CSV parts, as a package of its own.
 
-    Every relation in the package stays within one plan, so any set of whole plans is a
-    complete package of its own. Frictionless holds its foreign-key lookups in memory, so the
-    rows are validated as packages of at most FRICTIONLESS_PLANS plans each, written beside
-    the release (uniqueness across them is checked on hashed keys by global_key_checks).
-    With ``only_docs``, just those plans' rows are validated: the rows a new release carries
-    over unchanged from the previous one (same inputs, same extraction code and schemas)
-    passed this validation when that release was published.
+    The release's CSV files are these parts concatenated, byte for byte (see
+    flows.publish), so every published row is validated by Frictionless exactly as it is
+    published, in the batch that made it: in parallel on a multi-process runner, and once
+    only, since a cached batch keeps its result. Every relation stays within one plan, so a
+    batch of whole plans is a complete package; uniqueness across batches is checked on
+    hashed keys by flows.checks.global_key_checks.
     """
-    if only_docs is None:
-        only_docs = set(
-            pq.read_table(folder / "data" / "documents.parquet", columns=["doc_id"])[
-                "doc_id"
-            ].to_pylist()
+    descriptor = staging / f"package-{batch:06d}.json"
+    resources = [
+        resource_descriptor(t, f"{t}/{part_path(staging, t, batch, '.csv').name}") for t in tables
+    ]
+    for resource in resources:
+        resource["schema"].pop("foreignKeys", None)
+    package = {"name": f"batch-{batch:06d}", "resources": resources}
+    descriptor.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    try:
+        return frictionless_checks(descriptor)
+    finally:
+        descriptor.unlink()
+
+
+def validate_release_files(folder: Path, row_counts: dict[str, int]) -> list[CheckResult]:
+    """The written release, before it is renamed into place: its datapackage.json is a valid
+    Frictionless descriptor, each CSV file starts with its schema's header and holds the
+    rows that were validated ("rejected" is built here, so Frictionless validates it whole).
+    """
+    from frictionless import Package
+
+    report = Package.validate_descriptor(str(folder / "datapackage.json"))
+    results = [
+        CheckResult(
+            check="frictionless descriptor",
+            table="*",
+            passed=report.valid,
+            samples=[e.message for e in report.errors][:SAMPLE],
+            n_failed=len(report.errors),
+            source="frictionless",
         )
-    docs = sorted(only_docs)
-    groups = [docs[i : i + FRICTIONLESS_PLANS] for i in range(0, len(docs), FRICTIONLESS_PLANS)]
-    results: list[CheckResult] = []
-    for n, group in enumerate(groups or [[]]):
-        subset = folder.parent / f".validate-{folder.name}-{n}"
+    ]
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        name, path = resource["name"], folder / resource["path"]
+        with path.open(encoding=resource["encoding"], newline="") as fh:
+            header = fh.readline().rstrip("\n")
+        expected = ",".join(columns(name))
+        rows = (
+            pq.ParquetFile(folder / resource["parquet_path"]).metadata.num_rows
+            if ("parquet_path" in resource)
+            else row_counts.get(name)
+        )
+        problems = []
+        if header != expected:
+            problems.append(f"header {header!r} is not {expected!r}")
+        if rows != row_counts.get(name):
+            problems.append(f"Parquet has {rows} rows, the CSV {row_counts.get(name)}")
+        results.append(
+            CheckResult(
+                check="release file header and row count",
+                table=name,
+                passed=not problems,
+                samples=problems,
+                n_failed=len(problems),
+                source="release files",
+            )
+        )
+    if "rejected" in {r["name"] for r in package["resources"]}:
+        subset = folder.parent / f".validate-{folder.name}"
         shutil.rmtree(subset, ignore_errors=True)
+        subset.mkdir(parents=True)
         try:
-            _write_subset(folder, subset, set(group))
-            results += _frictionless(subset)
+            only = [r for r in package["resources"] if r["name"] == "rejected"]
+            shutil.copyfile(folder / only[0]["path"], subset / only[0]["path"])
+            (subset / "datapackage.json").write_text(
+                json.dumps({"name": "rejected", "resources": only}, ensure_ascii=False),
+                encoding="utf-8",
+            )
+            results += [
+                r for r in frictionless_checks(subset / "datapackage.json") if r.table != "*"
+            ]
         finally:
             shutil.rmtree(subset, ignore_errors=True)
-    return merge_checks(results)
+    return results
 
 
-def _frictionless(folder: Path) -> list[CheckResult]:
-    """Frictionless's own validation of the package at ``folder``."""
+def frictionless_checks(descriptor: Path) -> list[CheckResult]:
+    """Frictionless's own validation of the package described by ``descriptor``."""
     from frictionless import validate
 
-    report = validate(str(folder / "datapackage.json"))
+    report = validate(str(descriptor))
     results = [
         CheckResult(
             check="frictionless package",
@@ -203,24 +268,6 @@ def _frictionless(folder: Path) -> list[CheckResult]:
             )
         )
     return results
-
-
-def _write_subset(folder: Path, subset: Path, docs: set[str]) -> None:
-    """A copy of the package at ``folder`` holding only the rows of ``docs``."""
-    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    for resource in package["resources"]:
-        target = subset / resource["path"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        source = resource.get("parquet_path")
-        if source is None or "doc_id" not in columns(resource["name"]):
-            shutil.copyfile(folder / resource["path"], target)
-            continue
-        rows = pq.read_table(folder / source, filters=[("doc_id", "in", sorted(docs))])
-        frame = rows.to_pandas()
-        frame.to_csv(target, index=False, encoding=resource["encoding"], lineterminator="\n")
-    (subset / "datapackage.json").write_text(
-        json.dumps(package, ensure_ascii=False), encoding="utf-8"
-    )
 
 
 def write_report(results: list[CheckResult], reports_dir: Path) -> Path:

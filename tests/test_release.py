@@ -180,17 +180,18 @@ def test_changing_an_extraction_rule_gives_a_patch_listing_changed_rows(
     assert f"`{changed[0]}`" in changelog
 
 
-def test_frictionless_validates_only_new_plans_when_code_and_schemas_are_unchanged(
-    tmp_path, seed_tables
-):
-    first = publish(seed_tables, tmp_path)
-    assert all("new or changed" not in c.check for c in first.report_checks)
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
-    text = (SEEDS / "003_5d6cbc7d4bd4479f.txt").read_text(encoding="utf-8")
-    (seeds / "005_jiangbei.txt").write_text(text.replace("大渡口", "江北"), encoding="utf-8")
-    second = publish(build_tables(seeds), tmp_path)
-    assert second.version == "1.1.0"
-    frictionless = [c for c in second.report_checks if c.source == "frictionless"]
-    assert frictionless and all(c.passed for c in frictionless)
-    assert all("(rows of the 1 new or changed plans)" in c.check for c in frictionless)
+
+def test_release_csv_is_the_batches_validated_csv_parts_concatenated(tmp_path):
+    items, rejected = find_inputs(SEEDS)
+    staging = tmp_path / "staging"
+    batches = [run_batch(0, items[:2], staging, None), run_batch(1, items[2:], staging, None)]
+    result = publish(staged_tables(staging, combine_batches(batches, rejected)), tmp_path)
+    assert result.status == "published"
+    for table in ("sections", "measures", "normalization_edits"):
+        published = (result.path / "data" / f"{table}.csv").read_bytes()
+        parts = [(staging / table / f"part-{n:06d}.csv").read_bytes() for n in (0, 1)]
+        header, _, body0 = parts[0].partition(b"\n")
+        assert published == header + b"\n" + body0 + parts[1].partition(b"\n")[2]
+    checks = {(c.source, c.check) for c in result.report_checks}
+    assert ("frictionless", "frictionless descriptor") in checks
+    assert ("release files", "release file header and row count") in checks

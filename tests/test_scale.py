@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 import flows.cache as cache_module
-from flows.batch import run_batch
+from flows.batch import batch_key, plan_batches, run_batch
 from flows.cache import ExtractionCache, code_version
-from flows.ingest import find_inputs
+from flows.ingest import InputFile, find_inputs
 from flows.plan import PlanRows
 from flows.staging import rechunk
 from tests.conftest import SEEDS, run_flow
@@ -84,13 +84,40 @@ def test_rechunk_gives_fixed_size_chunks_whatever_the_batches():
         pd.concat(frames)["a"])
 
 
+def test_batches_are_stable_when_a_plan_is_added():
+    def files(names):
+        return [InputFile(f"/x/{n}", n, n, 1) for n in names]
+
+    names = [f"plan-{i:04d}.txt" for i in range(0, 600, 2)]
+    before = plan_batches(files(names), 10)
+    assert [i.name for b in before for i in b] == sorted(names)  # order kept, nothing lost
+    assert all(len(b) <= 20 for b in before) and 15 <= len(before) <= 60
+    after = plan_batches(files([*names, "plan-0301.txt"]), 10)  # lands in the middle
+    changed = {batch_key(b) for b in after} - {batch_key(b) for b in before}
+    kept = {batch_key(b) for b in after} & {batch_key(b) for b in before}
+    # the batch it joins changes (and the next one too when the new name is a boundary or
+    # shifts a cut forced by the size cap); fixed-size slices would change every later batch
+    assert 1 <= len(changed) <= 2 and len(kept) >= len(before) - 2
+    assert any("plan-0301.txt" in [i.name for i in b] for b in after if batch_key(b) in changed)
+
+
 def test_dask_runner_gives_the_same_release_bytes_as_the_local_runner(seed_release, tmp_path):
     release, _ = seed_release
-    proc = run_flow(SEEDS, tmp_path, "--runner", "dask", "--batch-size", "2")
+    proc = run_flow(SEEDS, tmp_path, "--runner", "dask", "--batch-size", "1")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     log = proc.stdout + proc.stderr
-    assert "Extracted 5 plans in 3 batches" in log
+    assert "Extracted 5 plans in 5 batches" in log
     assert "Traceback" not in log and "WARNING" not in log
+    assert digest(tmp_path / "releases" / "1.0.0") == digest(release)
+
+
+def test_local_worker_processes_give_the_same_release_bytes(seed_release, tmp_path):
+    release, _ = seed_release
+    proc = run_flow(SEEDS, tmp_path, "--batch-size", "1", "--workers", "2")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    log = proc.stdout + proc.stderr
+    assert "Extracted 5 plans in 5 batches" in log
+    assert "Traceback" not in log and "WARNING" not in log and "Error" not in log
     assert digest(tmp_path / "releases" / "1.0.0") == digest(release)
 
 

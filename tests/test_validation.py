@@ -3,6 +3,8 @@ names the row; and the generated expectations follow the schemas."""
 
 from __future__ import annotations
 
+import csv
+
 import pandas as pd
 import pytest
 
@@ -108,3 +110,27 @@ def test_global_key_checks_see_across_batches(tmp_path):
     failed = {(r.table, r.check): r for r in global_key_checks(staged) if not r.passed}
     fk = failed[("measures", "foreign key section_id -> sections.section_id")]
     assert set(fk.samples) <= set(sections["section_id"].iloc[:5])
+
+
+def test_frictionless_validates_each_batch_csv_part_as_it_will_be_published(tmp_path):
+    from flows.batch import run_batch
+    from flows.ingest import find_inputs
+    from flows.schema import available_tables
+    from flows.validate import validate_batch_rows
+
+    items, _ = find_inputs(SEEDS)
+    batch = run_batch(0, items[:2], tmp_path, None)
+    frictionless = [c for c in batch.checks if c.source == "frictionless"]
+    assert {c.table for c in frictionless} >= {"measures", "targets", "normalization_edits"}
+    assert all(c.passed for c in frictionless)
+    part = tmp_path / "targets" / "part-000000.csv"
+    with part.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[1][rows[0].index("deadline_year")] = "soon"  # not an integer
+    with part.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    tables = [t for t in available_tables() if t != "rejected"]
+    failed = [c for c in validate_batch_rows(tmp_path, 0, tables) if not c.passed]
+    assert [c.table for c in failed] == ["targets"]
+    assert any(s.startswith("row 2:") and "soon" in s for s in failed[0].samples)
+    assert not list(tmp_path.glob("package-*.json"))  # its descriptor is cleaned up
