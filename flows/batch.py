@@ -19,11 +19,11 @@ from pathlib import Path
 import pandas as pd
 
 from flows.cache import ExtractionCache
-from flows.checks import CheckResult, run_checks
+from flows.checks import CheckResult, key_hashes, run_checks
 from flows.ingest import InputFile, Rejection, decode, read_source
 from flows.plan import PlanRows, process_plan
 from flows.schema import available_tables, columns, conform
-from flows.staging import write_part
+from flows.staging import InMemoryTables, release_memory, write_key_hashes, write_part
 from flows.validate import validate_batch_rows
 
 
@@ -79,6 +79,7 @@ def run_batch(
     out = _run_batch(number, items, staging, cache)
     if cache is not None:
         cache.put_batch(batch_key(items), out, staging)
+    release_memory()
     return out
 
 
@@ -137,4 +138,5 @@ def _run_batch(
         out.rows[table] = len(rows)
     if plans:
         out.checks = run_checks(frames) + validate_batch_rows(staging, number, list(frames))
+        write_key_hashes(staging, number, key_hashes(InMemoryTables(frames)))
     return out

@@ -50,6 +50,7 @@ LIBRARIES = ("cn2an",)
 BATCH_FILES = ("batch.py", "checks.py", "staging.py", "schema.py", "validate.py")
 LIBRARIES_OF_BATCHES = ("frictionless", "great-expectations", "pandas", "pyarrow")
 EXPECTATIONS_PASSED = "expectations-passed"  # marker file in a cached batch's folder
+PART_SUFFIXES = (".parquet", ".csv", ".npz")  # a batch's staged files (rows, key hashes)
 
 
 @functools.cache
@@ -116,7 +117,7 @@ class ExtractionCache:
                 result = pickle.load(fh)
         except (FileNotFoundError, EOFError, pickle.UnpicklingError):
             return None
-        for part in sorted(folder.glob("*.parquet")) + sorted(folder.glob("*.csv")):
+        for part in sorted(p for p in folder.iterdir() if p.suffix in PART_SUFFIXES):
             target = staging / part.stem / f"part-{number:06d}{part.suffix}"
             target.parent.mkdir(parents=True, exist_ok=True)
             _link_or_copy(part, target)
@@ -139,7 +140,7 @@ class ExtractionCache:
         tmp = folder.with_name(f".{folder.name}.tmp{os.getpid()}")
         tmp.mkdir(parents=True, exist_ok=True)
         for table_dir in sorted(p for p in staging.iterdir() if p.is_dir()):
-            for suffix in (".parquet", ".csv"):
+            for suffix in PART_SUFFIXES:
                 part = table_dir / f"part-{result.batch:06d}{suffix}"
                 if part.exists():
                     _link_or_copy(part, tmp / f"{table_dir.name}{suffix}")

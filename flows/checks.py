@@ -191,12 +191,13 @@ def _hashes(values: pd.Series) -> np.ndarray:
     return pd.util.hash_array(values.astype("string").fillna("").to_numpy(dtype=object))
 
 
-def global_key_checks(tables: Tables) -> list[CheckResult]:
-    """Primary keys unique, foreign keys resolved and every plan with sections and measures,
-    over the whole release, one table at a time, holding only 64-bit hashes of the keys."""
-    keys: dict[str, np.ndarray] = {}  # table -> hashes of its primary key, row order
-    refs: dict[tuple[str, str], np.ndarray] = {}  # (table, column) -> hashes of a FK column
-    for table in tables.names():
+def key_hashes(tables: Tables, names: list[str] | None = None) -> dict[str, np.ndarray]:
+    """64-bit hashes of every table's (or of ``names``') primary key (under the table's
+    name) and of each of its foreign-key columns (under ``table:column``; a null foreign key
+    hashes to 0), in row order. A batch saves its own, so the release-wide checks need not
+    read the rows again."""
+    out: dict[str, np.ndarray] = {}
+    for table in tables.names() if names is None else names:
         schema = table_schema(table)
         fk_cols = [fk["fields"][0] for fk in schema.get("foreignKeys", [])]
         cols = list(dict.fromkeys([*schema["primaryKey"], *fk_cols]))
@@ -204,23 +205,44 @@ def global_key_checks(tables: Tables) -> list[CheckResult]:
         fk_parts: dict[str, list[np.ndarray]] = {c: [] for c in fk_cols}
         for chunk in tables.chunks(table, cols):
             pk_parts.append(_hashes(row_keys(table, chunk)))
-            for col in fk_cols:  # a null foreign key is allowed: it hashes to 0 and is skipped
+            for col in fk_cols:
                 fk_parts[col].append(np.where(chunk[col].isna().to_numpy(), 0, _hashes(chunk[col])))
-        keys[table] = np.concatenate(pk_parts or [np.zeros(0, "uint64")])
+        out[table] = np.concatenate(pk_parts or [np.zeros(0, "uint64")])
         for col in fk_cols:
-            refs[(table, col)] = np.concatenate(fk_parts[col] or [np.zeros(0, "uint64")])
+            out[f"{table}:{col}"] = np.concatenate(fk_parts[col] or [np.zeros(0, "uint64")])
+    return out
+
+
+def global_key_checks(
+    tables: Tables, batch_hashes: list[dict[str, np.ndarray]] | None = None
+) -> list[CheckResult]:
+    """Primary keys unique, foreign keys resolved and every plan with sections and measures,
+    over the whole release, holding only 64-bit hashes of the keys: the batches'
+    ``key_hashes`` when given (all of the release's rows, none excluded), else computed from
+    the tables one at a time."""
+    if batch_hashes is None:
+        hashes = key_hashes(tables)
+    else:
+        names = {name for h in batch_hashes for name in h}
+        hashes = {
+            name: np.concatenate([h[name] for h in batch_hashes if name in h])
+            for name in sorted(names)
+        }
+        hashes |= key_hashes(tables, [t for t in tables.names() if t not in hashes])
+    keys = {t: hashes[t] for t in tables.names()}
+    refs = {tuple(k.split(":")): v for k, v in hashes.items() if ":" in k}
     out: list[CheckResult] = []
     for table in tables.names():
         unique, counts = np.unique(keys[table], return_counts=True)
         out.append(_bad_keys(tables, table, "primary key unique", unique[counts > 1]))
         for fk in table_schema(table).get("foreignKeys", []):
             col, ref = fk["fields"][0], fk["reference"]
-            child = refs[(table, col)]
+            child = refs.get((table, col), np.zeros(0, "uint64"))
             missing = np.setdiff1d(child[child != 0], keys[ref["resource"] or table])
             label = f"foreign key {col} -> {ref['resource']}.{ref['fields'][0]}"
             out.append(_bad_keys(tables, table, label, missing, col))
     for child in ("sections", "measures"):
-        missing = np.setdiff1d(keys["documents"], refs[(child, "doc_id")])
+        missing = np.setdiff1d(keys["documents"], refs.get((child, "doc_id"), np.zeros(0)))
         out.append(_bad_keys(tables, "documents", f"every document has {child}", missing))
     return out
 

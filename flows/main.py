@@ -35,7 +35,7 @@ from flows.ingest import InputFile, Rejection, find_inputs  # noqa: E402
 from flows.publish import PublishResult, publish  # noqa: E402
 from flows.schema import available_tables  # noqa: E402
 from flows.settings import share_local_server_with_subprocesses  # noqa: E402
-from flows.staging import InMemoryTables  # noqa: E402
+from flows.staging import InMemoryTables, read_key_hashes  # noqa: E402
 from flows.validate import ValidationError, run_expectations, write_report  # noqa: E402
 
 DEFAULT_BATCH = 50
@@ -86,7 +86,9 @@ def expectations(table: str, assembly: Assembly, output: Path) -> list[CheckResu
 def key_checks(assembly: Assembly, output: Path) -> list[CheckResult]:
     """The batches' cross-table checks, and keys unique and resolved across the release."""
     staging, _ = _work_dirs(output)
-    return merge_checks(assembly.checks + global_key_checks(staged_tables(staging, assembly)))
+    tables = staged_tables(staging, assembly)
+    saved = None if assembly.excluded else read_key_hashes(staging)  # else: read the rows
+    return merge_checks(assembly.checks + global_key_checks(tables, saved))
 
 
 @task(name="record-validation")

@@ -35,7 +35,14 @@ from flows.schema import (
     resource_descriptor,
     table_schema,
 )
-from flows.staging import InMemoryTables, StagedTables, Tables, rechunk, write_csv_rows
+from flows.staging import (
+    InMemoryTables,
+    StagedTables,
+    Tables,
+    rechunk,
+    rows_of,
+    write_csv_rows,
+)
 from flows.validate import frictionless_checks, validate_release_files, write_report
 
 DATASET_NAME = "rule-of-law-plans"
@@ -101,6 +108,17 @@ class PublishedTables:
         parquet = pq.ParquetFile(self.folder / resource["parquet_path"])
         for batch in parquet.iter_batches(batch_size=ROW_GROUP, columns=cols):
             yield batch.to_pandas()
+
+    def chunks_of(self, table: str, cols: list[str], docs: set[str]) -> Iterator[pd.DataFrame]:
+        resource = self.resources[table]
+        read = list(dict.fromkeys([*cols, "doc_id"]))
+        if "parquet_path" not in resource:
+            yield from rows_of(self.chunks(table, read), cols, docs)
+            return
+        path = self.folder / resource["parquet_path"]
+        found = pq.read_table(path, columns=read, filters=[("doc_id", "in", sorted(docs))])
+        if found.num_rows:
+            yield found.to_pandas()[cols]
 
     def count(self, table: str) -> int:
         return len(self.read(table, cols=[table_schema(table)["primaryKey"][0]]))
@@ -234,7 +252,11 @@ def publish(
     releases = output / "releases"
     previous = latest_version(output)
     old = PublishedTables(release_path(output, previous)) if previous else None
-    diff = diff_releases(old, old.schemas if old else {}, tables)
+    same_extraction = old is not None and (
+        old.package.get("extraction_version") == code_version()
+        and old.schemas == {t: resource_descriptor(t, "")["schema"] for t in tables.names()}
+    )
+    diff = diff_releases(old, old.schemas if old else {}, tables, same_extraction)
     version = next_version(previous, diff.bump if previous else "major")
     if version is None:
         write_report(checks, output / "reports")

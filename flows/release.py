@@ -111,11 +111,17 @@ def _ids_of(table: str, chunks: Iterable[pd.DataFrame], wanted: set[int]) -> dic
     return out
 
 
-def diff_releases(old: Tables | None, old_schemas: dict[str, dict], new: Tables) -> ReleaseDiff:
+def diff_releases(
+    old: Tables | None, old_schemas: dict[str, dict], new: Tables, same_extraction: bool = False
+) -> ReleaseDiff:
     """Schema and row differences from ``old`` (previous release) to ``new`` (candidate).
 
     Rows are compared by primary key and a hash of their shared columns, one table at a
-    time, so a large release never has to be in memory twice.
+    time, so a large release never has to be in memory twice. With ``same_extraction`` (the
+    old release was made by the same extraction code, with the same schemas), a plan in
+    both has the same rows in both (its doc_id is the hash of its bytes), so only the rows
+    of added and removed plans are compared, and the documents table whole (a plan may have
+    been renamed): adding one plan to a large release costs that plan, not the release.
     """
     diff = ReleaseDiff()
     new_names = new.names()
@@ -137,23 +143,30 @@ def diff_releases(old: Tables | None, old_schemas: dict[str, dict], new: Tables)
     diff.plans_added = sorted(new_docs - old_docs)
     diff.plans_removed = sorted(old_docs - new_docs)
     changed_docs: set[str] = set()
+    skip = same_extraction and old is not None
+
+    def rows(source: Tables, table: str, cols: list[str]) -> Iterable[pd.DataFrame]:
+        """``cols`` of ``table`` in ``source``; with ``same_extraction``, only the rows of
+        plans that are not in both releases (their rows can differ)."""
+        if not skip or table == "documents" or "doc_id" not in columns(table):
+            return source.chunks(table, cols)
+        docs = set(diff.plans_removed if source is old else diff.plans_added)
+        return source.chunks_of(table, cols, docs) if docs else iter(())
+
     for table in new_names:
         if old is None or table not in old_schemas:
             continue
         shared = [c for c in columns(table) if c in _fields(old_schemas[table])]
-        a = row_hashes(table, old.chunks(table, shared), shared)
-        b = row_hashes(table, new.chunks(table, shared), shared)
+        a = row_hashes(table, rows(old, table, shared), shared)
+        b = row_hashes(table, rows(new, table, shared), shared)
         both = a.index.intersection(b.index)
         added = set(b.index.difference(a.index))
         removed = set(a.index.difference(b.index))
         changed = set(both[a.loc[both].to_numpy() != b.loc[both].to_numpy()])
-        names = (
-            _ids_of(table, new.chunks(table, table_schema(table)["primaryKey"]), added | changed)
-            if added or changed
-            else {}
-        )
+        pk = table_schema(table)["primaryKey"]
+        names = _ids_of(table, rows(new, table, pk), added | changed) if added or changed else {}
         if removed:
-            names |= _ids_of(table, old.chunks(table, table_schema(table)["primaryKey"]), removed)
+            names |= _ids_of(table, rows(old, table, pk), removed)
         td = TableDiff(
             added=sorted(names[h] for h in added),
             removed=sorted(names[h] for h in removed),
@@ -163,10 +176,10 @@ def diff_releases(old: Tables | None, old_schemas: dict[str, dict], new: Tables)
         if "doc_id" in columns(table) and td:
             touched = set(td.added) | set(td.removed) | set(td.changed)
             for source in (old, new):
-                key_cols = list(dict.fromkeys([*table_schema(table)["primaryKey"], "doc_id"]))
-                ids = source.read(table, key_cols)
-                mask = _keys(table, ids).isin(touched)
-                changed_docs |= set(ids.loc[mask, "doc_id"])
+                key_cols = list(dict.fromkeys([*pk, "doc_id"]))
+                for ids in rows(source, table, key_cols):
+                    mask = _keys(table, ids).isin(touched)
+                    changed_docs |= set(ids.loc[mask, "doc_id"])
     diff.plans_changed = sorted(changed_docs & old_docs & new_docs)
     return diff
 

@@ -10,10 +10,10 @@ report under ``output/reports/`` naming the check, the table, the rows and sampl
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import shutil
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,14 +24,15 @@ import pyarrow.parquet as pq
 from flows.checks import SAMPLE, CheckResult, merge_checks, run_checks
 from flows.schema import columns, resource_descriptor, table_schema
 from flows.settings import quiet_great_expectations
-from flows.staging import InMemoryTables, Tables, part_path, rechunk
+from flows.staging import InMemoryTables, Tables, part_path, release_memory
 
 if TYPE_CHECKING:  # imported where used: ~2.5 s that a run with nothing new never pays
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
 REPORT_NAME = "validation"
-GX_CHUNK = 250_000  # rows of one table validated at a time
+GX_CHUNK = 250_000  # rows of one table validated at a time, at most
+GX_CHUNK_BYTES = 32 << 20  # and at most about this much memory (plan texts are large)
 
 
 class ValidationError(RuntimeError):
@@ -92,12 +93,29 @@ def run_expectations(tables: Tables, names: list[str] | None = None) -> list[Che
     gigabytes at 10,000 plans."""
     results: list[CheckResult] = []
     for table in names or tables.names():
-        for n, frame in enumerate(rechunk(tables.chunks(table), GX_CHUNK)):
+        for n, frame in enumerate(_bounded(tables.chunks(table))):
             source = _context().data_sources.add_pandas("release")
             results += _validate_frame(source, table, frame, n)
-            del source
-        gc.collect()
+            del source, frame
+            release_memory()  # a context's reference cycles keep its frame until collected
     return merge_checks(results)
+
+
+def _bounded(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The rows of ``chunks`` regrouped into frames of at most GX_CHUNK rows and about
+    GX_CHUNK_BYTES of memory: Great Expectations holds several copies of what it validates,
+    and 10,000 plans' documents (their full texts) took 2.3 GB in one frame."""
+    held: list[pd.DataFrame] = []
+    rows = size = 0
+    for chunk in chunks:  # staged parts: one batch each
+        chunk_size = int(chunk.memory_usage(deep=True).sum())
+        if held and (rows + len(chunk) > GX_CHUNK or size + chunk_size > GX_CHUNK_BYTES):
+            yield pd.concat(held, ignore_index=True)
+            held, rows, size = [], 0, 0
+        held.append(chunk)
+        rows, size = rows + len(chunk), size + chunk_size
+    if held:
+        yield pd.concat(held, ignore_index=True)
 
 
 def _validate_frame(source: Any, table: str, frame: pd.DataFrame, n: int) -> list[CheckResult]:

@@ -92,8 +92,21 @@ def test_sixth_plan_gives_minor_release_listing_it(tmp_path, seed_tables):
     assert latest_version(tmp_path) == "1.1.0"
 
 
-def test_changed_extraction_gives_patch_release_listing_changed_rows(tmp_path, seed_tables):
+def new_extraction_code(monkeypatch) -> None:
+    """What editing an extraction module or vocabulary does to the release: its extraction
+    version changes (publish compares only added and removed plans' rows otherwise, since
+    the same bytes and the same code give the same rows; the extraction cache relies on
+    that too)."""
+    import flows.publish as publish_module
+
+    monkeypatch.setattr(publish_module, "code_version", lambda: "edited-rules")
+
+
+def test_changed_extraction_gives_patch_release_listing_changed_rows(
+    tmp_path, seed_tables, monkeypatch
+):
     publish(seed_tables, tmp_path)
+    new_extraction_code(monkeypatch)
     changed = {t: f.copy() for t, f in seed_tables.items()}
     row = changed["targets"].index[0]
     changed["targets"].loc[row, "value"] = 99.0
@@ -128,12 +141,15 @@ def die(folder, archive):  # the release folder is half written: data files, no 
 
 tables = build_tables(Path({seeds!r}))
 tables["targets"].loc[tables["targets"].index[0], "value"] = 99.0
+publish_module.code_version = lambda: "edited-rules"  # as if a rule had changed
 publish_module._write_zip = die
 publish_module.publish(tables, Path({output!r}))
 """
 
 
-def test_killed_publish_leaves_previous_release_and_latest_intact(tmp_path, seed_tables):
+def test_killed_publish_leaves_previous_release_and_latest_intact(
+    tmp_path, seed_tables, monkeypatch
+):
     publish(seed_tables, tmp_path)
     before = tree_digest(tmp_path / "releases")
     script = KILL_MIDWAY.format(repo=str(REPO), seeds=str(SEEDS), output=str(tmp_path))
@@ -149,6 +165,7 @@ def test_killed_publish_leaves_previous_release_and_latest_intact(tmp_path, seed
     assert visible == before
     changed = {t: f.copy() for t, f in seed_tables.items()}
     changed["targets"].loc[changed["targets"].index[0], "value"] = 99.0
+    new_extraction_code(monkeypatch)
     result = publish(changed, tmp_path)  # the next run cleans up and publishes
     assert result.version == "1.0.1"
     assert not any(p.name.startswith(".incoming") for p in (tmp_path / "releases").iterdir())
@@ -169,6 +186,7 @@ def test_changing_an_extraction_rule_gives_a_patch_listing_changed_rows(
         return vocab
 
     monkeypatch.setattr(measures_module, "load_yaml", without_jiaqiang)
+    new_extraction_code(monkeypatch)
     result = publish(build_tables(SEEDS), tmp_path)
     assert (result.status, result.version) == ("published", "1.0.1")
     changed = result.diff.tables["measures"].changed
@@ -195,3 +213,22 @@ def test_release_csv_is_the_batches_validated_csv_parts_concatenated(tmp_path):
     checks = {(c.source, c.check) for c in result.report_checks}
     assert ("frictionless", "frictionless descriptor") in checks
     assert ("release files", "release file header and row count") in checks
+
+
+def test_same_extraction_code_compares_only_added_plans_rows(tmp_path, seed_tables):
+    """Same code, same bytes: a plan's rows cannot have changed, so only the rows of the
+    added plan are compared, and they are listed as added."""
+    publish(seed_tables, tmp_path)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    text = (SEEDS / "000_bebb7d5ddbde795b.txt").read_text(encoding="utf-8")
+    (seeds / "005_sanya.txt").write_text(text.replace("海口", "三亚"), encoding="utf-8")
+    grown = build_tables(seeds)
+    result = publish(grown, tmp_path)
+    new_doc = result.diff.plans_added
+    assert result.version == "1.1.0" and len(new_doc) == 1 and not result.diff.plans_changed
+    for table in ("sections", "measures", "targets"):
+        added = result.diff.tables[table].added
+        expected = grown[table].loc[grown[table]["doc_id"] == new_doc[0]]
+        assert sorted(added) == sorted(expected.iloc[:, 0]) and added
+        assert not result.diff.tables[table].changed

@@ -88,7 +88,7 @@ def test_global_key_checks_see_across_batches(tmp_path):
     from flows.checks import global_key_checks
     from flows.ingest import find_inputs
     from flows.schema import available_tables
-    from flows.staging import StagedTables
+    from flows.staging import StagedTables, read_key_hashes
 
     items, _ = find_inputs(SEEDS)
     clean = [run_batch(0, items[:3], tmp_path / "a", None),
@@ -104,6 +104,12 @@ def test_global_key_checks_see_across_batches(tmp_path):
     doc = failed[("documents", "primary key unique")]
     assert doc.n_failed == 2 and doc.failed_rows[0].startswith("d")
     assert ("measures", "primary key unique") in failed
+    # the key hashes each batch saved give the same verdicts without reading the rows
+    saved = read_key_hashes(tmp_path / "b")
+    assert len(saved) == 2
+    from_saved = {(r.table, r.check): r for r in global_key_checks(staged, saved) if not r.passed}
+    assert from_saved.keys() == failed.keys()
+    assert from_saved[("documents", "primary key unique")].failed_rows == doc.failed_rows
     sections = pd.read_parquet(tmp_path / "a" / "sections" / "part-000001.parquet")
     write_part(tmp_path / "a", 1, "sections", sections.iloc[5:])  # lose some parents
     staged = staged_tables(tmp_path / "a", combine_batches(clean, []))
