@@ -35,16 +35,21 @@ into the "Results" section of ``benchmarks/README.md`` (``--no-readme`` to skip)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import platform
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +216,50 @@ class Bench:
         env.setdefault("PYTHONHASHSEED", "0")
         return env
 
+    @contextlib.contextmanager
+    def prefect_server(self, home: Path, log: Path) -> Iterator[str]:
+        """A Prefect server started as a maintainer runs one (``prefect server start``);
+        yields its API URL. Flows pointed at it skip starting a temporary server."""
+        home.mkdir(parents=True, exist_ok=True)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        env = {
+            **os.environ,
+            "PREFECT_HOME": str(home),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_UI_ENABLED": "false",
+        }
+        env.pop("PREFECT_API_URL", None)
+        prefect = Path(PYTHON).parent / "prefect"
+        cmd = [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+        with log.open("w", encoding="utf-8") as fh:
+            proc = subprocess.Popen(
+                cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        url = f"http://127.0.0.1:{port}/api"
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"prefect server did not start; see {log}")
+                time.sleep(0.5)
+            yield url
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
     def supports_dask(self) -> bool:
         return "--runner" in self.flow_help and "dask" in self.flow_help
 
@@ -236,9 +285,12 @@ class Bench:
         extra: list[str],
         expect: int,
         warm_up: bool,
+        api_url: str | None = None,
     ) -> dict[str, Any]:
         home.mkdir(parents=True, exist_ok=True)  # Prefect does not create PREFECT_HOME
         env = self.env(home)
+        if api_url:
+            env["PREFECT_API_URL"] = api_url
         if warm_up and not self.args.no_warmup:
             subprocess.run(
                 [
@@ -305,6 +357,31 @@ class Bench:
                 f"[{n}] incremental (+1 plan): {inc['wall_s']:.1f} s wall "
                 f"({inc['ratio_to_full']:.0%} of full), ok={inc['ok']}"
             )
+            if inc["ok"]:
+                # the everyday case on a maintainer's machine: a Prefect server is running
+                with self.prefect_server(
+                    base / "server-home", self.work / f"server-{n}.log"
+                ) as url:
+                    added = extend_corpus(corpus_root, args.seed)
+                    srv = self.flow(
+                        "incremental-server",
+                        n + 2,
+                        corpus,
+                        base / "out",
+                        base / "prefect-home",
+                        [],
+                        n + 2,
+                        False,
+                        api_url=url,
+                    )
+                srv["added"] = added.name
+                srv["ratio_to_full"] = round(srv["wall_s"] / full["wall_s"], 3)
+                self.runs.append(srv)
+                print(
+                    f"[{n}] incremental (+1 plan, running Prefect server): "
+                    f"{srv['wall_s']:.1f} s wall ({srv['ratio_to_full']:.0%} of full), "
+                    f"ok={srv['ok']}"
+                )
             ensure_corpus(corpus_root, n, args.seed)  # back to exactly N plans
         if n in args.dask_sizes:
             if not self.supports_dask():
@@ -391,6 +468,7 @@ def tables(runs: list[dict[str, Any]]) -> str:
         "floor": "extraction floor (plain loop)",
         "full": "flow, full build",
         "incremental": "flow, +1 plan into existing release",
+        "incremental-server": "flow, +1 more plan, against a running Prefect server",
         "dask": "flow, full build, `--runner dask`",
     }
     for r in runs:
@@ -444,6 +522,13 @@ def tables(runs: list[dict[str, Any]]) -> str:
             out.append(f"| {r['case']} | {r['plans']:,} | {cells} |")
     notes = []
     for r in runs:
+        if r["case"] == "incremental-server" and not r.get("skipped"):
+            notes.append(
+                f"- Incremental against a running Prefect server (`prefect server start`, "
+                f"`PREFECT_API_URL` set, so no temporary server is started): adding one more "
+                f"plan ({r.get('added')}) took {r['wall_s']:.1f} s, {r['ratio_to_full']:.0%} of "
+                f"the full build; it published {r.get('version', '?')}."
+            )
         if r["case"] == "incremental" and not r.get("skipped"):
             notes.append(
                 f"- Incremental: adding one plan ({r.get('added')}) to the {r['plans'] - 1:,}-plan "

@@ -36,7 +36,12 @@ from flows.publish import PublishResult, publish  # noqa: E402
 from flows.schema import available_tables  # noqa: E402
 from flows.settings import share_local_server_with_subprocesses  # noqa: E402
 from flows.staging import InMemoryTables, read_key_hashes  # noqa: E402
-from flows.validate import ValidationError, run_expectations, write_report  # noqa: E402
+from flows.validate import (  # noqa: E402
+    ValidationError,
+    preload_great_expectations,
+    run_expectations,
+    write_report,
+)
 
 DEFAULT_BATCH = 50
 
@@ -216,7 +221,9 @@ def task_runner(runner: str, dask_address: str | None, workers: int):
         if workers > 1:
             # Processes, not threads: extraction and validation are pure Python, and
             # threads share one GIL (they gained no speed and multiplied memory).
-            return ProcessPoolTaskRunner(max_workers=workers)
+            return ProcessPoolTaskRunner(
+                max_workers=workers, initializer=preload_great_expectations
+            )
         return ThreadPoolTaskRunner(max_workers=1)
     from prefect_dask import DaskTaskRunner
 
