@@ -28,7 +28,7 @@ from prefect.states import Failed, State  # noqa: E402
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # noqa: E402
 
 from flows.assemble import Assembly, combine_batches, staged_tables  # noqa: E402
-from flows.batch import BatchResult, plan_batches, run_batch  # noqa: E402
+from flows.batch import BatchResult, batch_key, plan_batches, run_batch  # noqa: E402
 from flows.cache import ExtractionCache  # noqa: E402
 from flows.checks import CheckResult, global_key_checks, merge_checks  # noqa: E402
 from flows.ingest import InputFile, Rejection, find_inputs  # noqa: E402
@@ -59,6 +59,20 @@ def ingest(seeds: Path, output: Path) -> tuple[list[InputFile], list[Rejection]]
     staging.mkdir(parents=True)
     ExtractionCache(cache_root).prune()
     return find_inputs(seeds)
+
+
+@task(name="restore-batches")
+def restore_batches(
+    batches: list[list[InputFile]], output: Path, use_cache: bool
+) -> dict[int, BatchResult]:
+    """Batches whose files and code are unchanged, restored from the cache, in this process
+    (linking their staged parts costs less than dispatching a task for each)."""
+    if not use_cache:
+        return {}
+    staging, cache_root = _work_dirs(output)
+    cache = ExtractionCache(cache_root)
+    found = {n: cache.get_batch(batch_key(b), n, staging) for n, b in enumerate(batches)}
+    return {n: result for n, result in found.items() if result is not None}
 
 
 @task(name="extract-batch")
@@ -135,10 +149,13 @@ def rule_of_law_release(
     n_inputs = len(items) + len(rejected)
     log.info("Found %d input files in %s", n_inputs, seeds_dir)
     batches = plan_batches(items, batch_size)
+    restored = restore_batches(batches, output_dir, use_cache)
     # largest batches first, so that no worker is left with a big one at the end
-    order = sorted(range(len(batches)), key=lambda n: -len(batches[n]))
-    futures = [extract_batch.submit(n, batches[n], output_dir, use_cache) for n in order]
-    assembly = combine([f.result() for f in futures], rejected)
+    fresh = sorted(
+        (n for n in range(len(batches)) if n not in restored), key=lambda n: -len(batches[n])
+    )
+    extracted = _run(extract_batch, [(n, batches[n], output_dir, use_cache) for n in fresh])
+    assembly = combine([*restored.values(), *extracted], rejected)
     log.info(
         "Extracted %d plans in %d batches (%d from the cache)",
         len(items),
@@ -153,8 +170,13 @@ def rule_of_law_release(
         )
     to_expect = [t for t in available_tables() if t != "rejected"] if assembly.unvalidated else []
     to_expect += ["rejected"] if assembly.rejected else []
-    expected = [expectations.submit(t, assembly, output_dir) for t in to_expect]
-    checks = key_checks(assembly, output_dir) + [c for f in expected for c in f.result()]
+    calls = [(t, assembly, output_dir) for t in to_expect]
+    if len(assembly.unvalidated) > 1:  # in worker processes, beside the key checks
+        expected = [expectations.submit(*call) for call in calls]
+        checks = key_checks(assembly, output_dir) + [c for f in expected for c in f.result()]
+    else:  # one batch's rows at most: less work than starting worker processes
+        checks = key_checks(assembly, output_dir)
+        checks += [c for call in calls for c in expectations(*call)]
     record_validation(checks, assembly, output_dir, use_cache)
     failures = [c for c in checks if not c.passed]
     if failures:
@@ -200,6 +222,15 @@ def rule_of_law_release(
     }
 
 
+def _run(step, calls: list[tuple]) -> list:
+    """Run ``step`` for each call: on the task runner when there are several, in this
+    process when there is only one (starting worker processes for it costs more)."""
+    if len(calls) == 1:
+        return [step(*calls[0])]
+    futures = [step.submit(*call) for call in calls]
+    return [f.result() for f in futures]
+
+
 def _fail(log, message: str) -> State:
     """End the flow run as Failed with one clear message (no traceback for expected failures)."""
     log.error(message)
@@ -235,6 +266,7 @@ def task_runner(runner: str, dask_address: str | None, workers: int):
             "threads_per_worker": 1,
             "processes": True,
             "dashboard_address": ":0",  # any free port: two runs at once must not clash
+            "preload": ["flows.validate"],  # its dask_setup imports GX in the background
         }
     )
 

@@ -56,6 +56,13 @@ def preload_great_expectations() -> None:
     ).start()
 
 
+def dask_setup(worker: object) -> None:
+    """Dask's preload hook: the workers of ``--runner dask``'s LocalCluster run it at start
+    (flows.main names this module as their preload), as local worker processes run
+    ``preload_great_expectations``."""
+    preload_great_expectations()
+
+
 def expectations_for(table: str) -> list[gxe.Expectation]:
     """The Great Expectations expectations that the schema of ``table`` implies."""
     import great_expectations.expectations as gxe

@@ -111,16 +111,6 @@ def test_dask_runner_gives_the_same_release_bytes_as_the_local_runner(seed_relea
     assert digest(tmp_path / "releases" / "1.0.0") == digest(release)
 
 
-def test_local_worker_processes_give_the_same_release_bytes(seed_release, tmp_path):
-    release, _ = seed_release
-    proc = run_flow(SEEDS, tmp_path, "--batch-size", "1", "--workers", "2")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    log = proc.stdout + proc.stderr
-    assert "Extracted 5 plans in 5 batches" in log
-    assert "Traceback" not in log and "WARNING" not in log and "Error" not in log
-    assert digest(tmp_path / "releases" / "1.0.0") == digest(release)
-
-
 def test_cache_is_persisted_under_output(seed_release):
     release, _ = seed_release
     cache_root = Path(release).parent.parent / "cache" / "extract"
