@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # imported where used: ~2.5 s that a run with nothing new nev
 
 REPORT_NAME = "validation"
 GX_CHUNK = 250_000  # rows of one table validated at a time, at most
-GX_CHUNK_BYTES = 32 << 20  # and at most about this much memory (plan texts are large)
+GX_CHUNK_BYTES = 16 << 20  # and at most about this much memory (plan texts are large)
 
 
 class ValidationError(RuntimeError):
