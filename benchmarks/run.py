@@ -55,7 +55,7 @@ from typing import Any
 
 import psutil
 
-from benchmarks.generate import DEFAULT_SEEDS, ensure_corpus, extend_corpus
+from benchmarks.generate import DEFAULT_SEEDS, MANIFEST, ensure_corpus, extend_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "benchmarks"
@@ -325,6 +325,30 @@ class Bench:
         run["ok"] = ok
         return {"case": case, "plans": n, **run}
 
+    def add_one_plan(
+        self,
+        case: str,
+        corpus_root: Path,
+        base: Path,
+        full: dict[str, Any],
+        label: str,
+        api_url: str | None = None,
+    ) -> dict[str, Any]:
+        """Add the corpus's next plan and rerun the flow into the full build's output."""
+        added = extend_corpus(corpus_root, self.args.seed)
+        n = json.loads((corpus_root / MANIFEST).read_text(encoding="utf-8"))["plans"]
+        run = self.flow(
+            case, n, added.parent, base / "out", base / "prefect-home", [], n, False, api_url
+        )
+        run["added"] = added.name
+        run["ratio_to_full"] = round(run["wall_s"] / full["wall_s"], 3)
+        self.runs.append(run)
+        print(
+            f"[{full['plans']}] incremental ({label}): {run['wall_s']:.1f} s wall "
+            f"({run['ratio_to_full']:.0%} of full), ok={run['ok']}"
+        )
+        return run
+
     def size(self, n: int) -> None:
         args = self.args
         corpus_root = args.corpora / str(n)
@@ -346,42 +370,20 @@ class Bench:
         self.runs.append(full)
         print(f"[{n}] full build: {full['wall_s']:.1f} s wall, ok={full['ok']}")
         if n in args.incremental_sizes and full["ok"]:
-            added = extend_corpus(corpus_root, args.seed)
-            inc = self.flow(
-                "incremental", n + 1, corpus, base / "out", base / "prefect-home", [], n + 1, False
-            )
-            inc["added"] = added.name
-            inc["ratio_to_full"] = round(inc["wall_s"] / full["wall_s"], 3)
-            self.runs.append(inc)
-            print(
-                f"[{n}] incremental (+1 plan): {inc['wall_s']:.1f} s wall "
-                f"({inc['ratio_to_full']:.0%} of full), ok={inc['ok']}"
-            )
+            inc = self.add_one_plan("incremental", corpus_root, base, full, "+1 plan")
             if inc["ok"]:
                 # the everyday case on a maintainer's machine: a Prefect server is running
                 with self.prefect_server(
                     base / "server-home", self.work / f"server-{n}.log"
                 ) as url:
-                    added = extend_corpus(corpus_root, args.seed)
-                    srv = self.flow(
+                    self.add_one_plan(
                         "incremental-server",
-                        n + 2,
-                        corpus,
-                        base / "out",
-                        base / "prefect-home",
-                        [],
-                        n + 2,
-                        False,
+                        corpus_root,
+                        base,
+                        full,
+                        "+1 plan, running Prefect server",
                         api_url=url,
                     )
-                srv["added"] = added.name
-                srv["ratio_to_full"] = round(srv["wall_s"] / full["wall_s"], 3)
-                self.runs.append(srv)
-                print(
-                    f"[{n}] incremental (+1 plan, running Prefect server): "
-                    f"{srv['wall_s']:.1f} s wall ({srv['ratio_to_full']:.0%} of full), "
-                    f"ok={srv['ok']}"
-                )
             ensure_corpus(corpus_root, n, args.seed)  # back to exactly N plans
         if n in args.dask_sizes:
             if not self.supports_dask():
