@@ -207,9 +207,9 @@ class StagedTables:
         return pd.concat(parts, ignore_index=True)
 
     def count(self, table: str) -> int:
-        return sum(
-            len(c) for c in self.chunks(table, ["doc_id"] if "doc_id" in columns(table) else None)
-        )
+        if table in self.extra or (self.excluded and "doc_id" in columns(table)):
+            return sum(len(c) for c in self.chunks(table, columns(table)[:1]))
+        return sum(pq.ParquetFile(p).metadata.num_rows for p in self._parts(table))
 
 
 def rechunk(chunks: Iterator[pd.DataFrame], size: int) -> Iterator[pd.DataFrame]:
