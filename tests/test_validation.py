@@ -140,3 +140,9 @@ def test_frictionless_validates_each_batch_csv_part_as_it_will_be_published(tmp_
     assert [c.table for c in failed] == ["targets"]
     assert any(s.startswith("row 2:") and "soon" in s for s in failed[0].samples)
     assert not list(tmp_path.glob("package-*.json"))  # its descriptor is cleaned up
+    # keys are left to flows.checks in a batch, but the published schemas keep them
+    from flows.schema import resource_descriptor
+
+    published = resource_descriptor("measures", "data/measures.csv")["schema"]
+    assert published["primaryKey"] == ["measure_id"] and published["foreignKeys"]
+    assert published["fields"][0]["constraints"]["unique"] is True
