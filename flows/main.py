@@ -38,7 +38,7 @@ from flows.settings import share_local_server_with_subprocesses  # noqa: E402
 from flows.staging import InMemoryTables, read_key_hashes  # noqa: E402
 from flows.validate import (  # noqa: E402
     ValidationError,
-    preload_great_expectations,
+    import_great_expectations,
     run_expectations,
     write_report,
 )
@@ -253,9 +253,7 @@ def task_runner(runner: str, dask_address: str | None, workers: int):
         if workers > 1:
             # Processes, not threads: extraction and validation are pure Python, and
             # threads share one GIL (they gained no speed and multiplied memory).
-            return ProcessPoolTaskRunner(
-                max_workers=workers, initializer=preload_great_expectations
-            )
+            return ProcessPoolTaskRunner(max_workers=workers, initializer=import_great_expectations)
         return ThreadPoolTaskRunner(max_workers=1)
     from prefect_dask import DaskTaskRunner
 
@@ -267,7 +265,7 @@ def task_runner(runner: str, dask_address: str | None, workers: int):
             "threads_per_worker": 1,
             "processes": True,
             "dashboard_address": ":0",  # any free port: two runs at once must not clash
-            "preload": ["flows.validate"],  # its dask_setup imports GX in the background
+            "preload": ["flows.validate"],  # its dask_setup imports GX at start
         }
     )
 
