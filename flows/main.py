@@ -16,6 +16,11 @@ from flows.settings import configure_local_run
 
 configure_local_run()  # before Prefect is imported: quiet, clean local runs
 
+from flows.local_server import LocalServer, start_unless_configured  # noqa: E402
+
+# `python -m flows.main`: the temporary Prefect server boots while the rest is imported
+EARLY_SERVER = start_unless_configured() if __name__ == "__main__" else None
+
 import argparse  # noqa: E402
 import math  # noqa: E402
 import os  # noqa: E402
@@ -34,7 +39,6 @@ from flows.checks import CheckResult, global_key_checks, merge_checks  # noqa: E
 from flows.ingest import InputFile, Rejection, find_inputs  # noqa: E402
 from flows.publish import PublishResult, publish  # noqa: E402
 from flows.schema import available_tables  # noqa: E402
-from flows.settings import share_local_server_with_subprocesses  # noqa: E402
 from flows.staging import InMemoryTables, read_key_hashes  # noqa: E402
 from flows.validate import (  # noqa: E402
     ValidationError,
@@ -270,6 +274,24 @@ def task_runner(runner: str, dask_address: str | None, workers: int):
     )
 
 
+def use_server(local: LocalServer | None) -> None:
+    """Point this process, its threads and its workers at the run's Prefect server: a
+    server the user configured (``local`` is then stopped unused), else the temporary
+    server ``local`` once it answers. Workers inherit it through the environment, so they
+    do not each start a server of their own."""
+    from prefect.context import refresh_global_settings_context
+    from prefect.settings import get_current_settings
+
+    if local is None:
+        return
+    if get_current_settings().api.url:  # configured in a Prefect profile
+        local.stop()
+        return
+    os.environ["PREFECT_API_URL"] = local.wait_until_ready()
+    os.environ["PREFECT_UI_URL"] = ""  # no "View at <url>" line: this server has no UI
+    refresh_global_settings_context()  # Prefect read its settings when it was imported
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m flows.main",
@@ -305,10 +327,9 @@ def main(argv: list[str] | None = None) -> int:
         workers = local_workers(Path(args.seeds), args.batch_size, args.workers)
     else:
         workers = args.workers or os.cpu_count() or 1
-    if args.runner == "dask" or workers > 1:
-        share_local_server_with_subprocesses()  # else each worker starts its own server
     runner = task_runner(args.runner, args.dask_address, workers)
     release_flow = rule_of_law_release.with_options(task_runner=runner)
+    use_server(EARLY_SERVER or start_unless_configured())
     state = release_flow(
         seeds=args.seeds,
         output=args.output,

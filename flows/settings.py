@@ -88,23 +88,3 @@ def quiet_great_expectations() -> None:
 
         validation_graph.tqdm = _DisabledTqdm
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-
-
-def share_local_server_with_subprocesses() -> str | None:
-    """Start the embedded Prefect server now and point child processes at it.
-
-    Without a ``PREFECT_API_URL``, every *process* that runs Prefect tasks starts its own
-    temporary server (~8 s each): with ``DaskTaskRunner`` (worker processes) that is one extra
-    server per worker. Call this in the parent, after ``configure_local_run()`` and before the
-    flow starts its Dask cluster: it starts the parent's singleton temporary server and exports
-    its URL, which spawned workers inherit. Does nothing (returns None) when the user configured
-    a real server. Returns the API URL otherwise.
-    """
-    if os.environ.get("PREFECT_API_URL"):
-        return None
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # the same singleton the parent's client would start
-    server.start()
-    os.environ["PREFECT_API_URL"] = server.api_url
-    return server.api_url

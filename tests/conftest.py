@@ -23,13 +23,16 @@ def seed_text(prefix: str) -> str:
     return seed_path(prefix).read_text(encoding="utf-8-sig")
 
 
-def run_flow(seeds: Path, output: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m flows.main`` as a user would, capturing everything it prints."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+def run_flow(
+    seeds: Path, output: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m flows.main`` as a user would, capturing everything it prints
+    (``env``: Prefect settings for this run; the caller's own are left out)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     return subprocess.run(
         [sys.executable, "-m", "flows.main", "--seeds", str(seeds), "--output", str(output), *args],
         cwd=REPO,
-        env=env,
+        env=clean | (env or {}),
         capture_output=True,
         text=True,
         timeout=600,

@@ -46,6 +46,25 @@ def test_clean_run_prints_readable_summary(seed_release):
     assert f"Published release 1.0.0 at {release}" in output
 
 
+def test_a_run_and_its_workers_share_one_temporary_server(tmp_path):
+    # Prefect logs "Starting temporary server" (at INFO) whenever a process starts its own;
+    # the run's one server is started by flows.local_server before Prefect is imported
+    proc = run_flow(
+        SEEDS,
+        tmp_path,
+        "--workers",
+        "2",
+        "--batch-size",
+        "1",
+        env={"PREFECT_LOGGING_LOGGERS_PREFECT_LEVEL": "INFO"},
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    assert "Extracted 5 plans in 5 batches" in output
+    assert "Starting temporary server" not in output
+    assert "View at" not in output  # that server has no UI to link to
+
+
 def test_release_layout_follows_the_contract(seed_release):
     release, _ = seed_release
     assert release.name == "1.0.0"

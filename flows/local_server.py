@@ -1,0 +1,128 @@
+"""The temporary Prefect server of a local run, started before Prefect is even imported.
+
+Why: with no API URL configured, Prefect 3.8 starts a temporary server at the flow's first
+API call. It first imports the whole server application into the flow's own process
+(~3 s), then starts the server in a subprocess and waits for it (~4 s). That is ~7 s of
+every local run, the largest fixed cost of a rerun that adds one plan. ``python -m
+flows.main`` therefore launches the same subprocess (the command of Prefect's
+``SubprocessASGIServer``) as its very first step: the server boots on another core while
+the flow's process imports its modules, and the server application is never loaded in the
+flow's process. Once it answers, its URL becomes the run's API URL (exported too, so
+worker processes, local or Dask, use the same server), and it is stopped when the run ends.
+
+When the user configured a server (``PREFECT_API_URL`` in the environment or in a Prefect
+profile), the early server is stopped unused and the user's server is used, as before.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+PORT_IN_USE = 3  # uvicorn's exit code when it cannot bind its port
+STARTUP_TIMEOUT_S = 60.0
+
+
+class LocalServer:
+    """A temporary Prefect API server in a subprocess, on a free local port."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.port = 0
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def start(self) -> LocalServer:
+        """Launch the server and return at once (``wait_until_ready`` waits for it)."""
+        self.port = _free_port()
+        spec = importlib.util.find_spec("prefect")
+        assert spec is not None and spec.origin is not None, "prefect is not installed"
+        app_dir = Path(spec.origin).parent.parent
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                str(app_dir),
+                "--factory",
+                "prefect.server.api.server:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "error",
+                "--lifespan",
+                "on",
+            ],
+            # as Prefect's own temporary server: no UI, ephemeral services only
+            env={
+                **os.environ,
+                "PREFECT_UI_ENABLED": "0",
+                "PREFECT__SERVER_EPHEMERAL": "1",
+                "PREFECT__SERVER_FINAL": "1",
+            },
+        )
+        atexit.register(self.stop)
+        return self
+
+    def wait_until_ready(self, timeout: float = STARTUP_TIMEOUT_S) -> str:
+        """Block until the server answers its health check; returns its API URL. Restarts
+        it on another port if the chosen one was taken in the meantime."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None, "start() first"
+            code = self.process.poll()
+            if code == PORT_IN_USE:
+                self.start()
+                continue
+            if code is not None:
+                raise RuntimeError(f"the temporary Prefect server exited with code {code}")
+            with (
+                contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
+                urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response,
+            ):
+                if response.status == 200:
+                    return self.api_url
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"the temporary Prefect server did not start within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+def _free_port() -> int:
+    """A port that is free now (the OS picks it); uvicorn binds it a moment later."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_unless_configured() -> LocalServer | None:
+    """Launch a temporary server unless ``PREFECT_API_URL`` is set in the environment (a
+    server configured in a Prefect profile is only known once Prefect is imported: see
+    ``LocalServer`` users in flows.main)."""
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    return LocalServer().start()
