@@ -15,6 +15,7 @@ import os
 import shutil
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +40,6 @@ from flows.staging import (
     InMemoryTables,
     StagedTables,
     Tables,
-    rechunk,
     rows_of,
     write_csv_rows,
 )
@@ -166,68 +166,108 @@ def _write_csv(table: str, tables: Tables, path: Path) -> int:
 
 
 def _write_parquet(table: str, tables: Tables, path: Path) -> None:
-    writer = None
-    try:
-        rows = ROW_GROUP_OF.get(table, ROW_GROUP)
-        for chunk in rechunk(tables.chunks(table), rows):
-            arrow = _arrow(table, conform(table, chunk))
-            writer = writer or pq.ParquetWriter(path, arrow.schema, compression="zstd")
-            writer.write_table(arrow, row_group_size=rows)
-    finally:
-        if writer:
-            writer.close()
-    if writer is None:  # no rows: an empty file with the schema
-        empty = conform(table, pd.DataFrame(columns=columns(table)))
-        pq.write_table(_arrow(table, empty), path, compression="zstd")
+    """Row groups of exactly ``ROW_GROUP_OF`` rows (the last one shorter), each written from
+    contiguous arrays: the bytes depend on the rows only, not on how they were batched."""
+    rows = ROW_GROUP_OF.get(table, ROW_GROUP)
+    # pandas metadata from the dtypes alone: from rows, it would depend on which rows come
+    # first (a batch whose dates are all null is "empty" rather than "date")
+    schema = _arrow(table, conform(table, pd.DataFrame(columns=columns(table)))).schema
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for group in _arrow_row_groups(_arrow_chunks(table, tables), rows):
+            group = group.combine_chunks().replace_schema_metadata(schema.metadata)
+            writer.write_table(group, row_group_size=rows)
+
+
+def _arrow_chunks(table: str, tables: Tables) -> Iterator[pa.Table]:
+    """Rows of ``table`` as Arrow tables: staged parts as they are, other rows converted."""
+    if isinstance(tables, StagedTables) and table not in tables.extra:
+        yield from tables.arrow_chunks(table)
+        return
+    for chunk in tables.chunks(table):
+        yield _arrow(table, conform(table, chunk))
+
+
+def _arrow_row_groups(chunks: Iterator[pa.Table], size: int) -> Iterator[pa.Table]:
+    """The rows of ``chunks`` regrouped into tables of exactly ``size`` rows (the last one
+    may be shorter)."""
+    held: list[pa.Table] = []
+    count = 0
+    for chunk in chunks:
+        held.append(chunk)
+        count += chunk.num_rows
+        while count >= size:
+            rows = pa.concat_tables(held)
+            yield rows.slice(0, size)
+            held, count = [rows.slice(size)], rows.num_rows - size
+    if count:
+        yield pa.concat_tables(held)
 
 
 def _arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
 
 
-def _write_zip(folder: Path, archive: Path) -> None:
-    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p != archive):
-            info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            # fast deflate: Parquet is already compressed and CSV shrinks well at level 1
-            # (ZipInfo has no public compress level in Python 3.11)
-            info._compresslevel = 1
-            info.external_attr = 0o644 << 16
-            with zf.open(info, "w") as out, path.open("rb") as src:
-                shutil.copyfileobj(src, out, 1 << 20)
+def _add_to_zip(archive: zipfile.ZipFile, folder: Path, path: Path) -> None:
+    info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    # fast deflate: Parquet is already compressed and CSV shrinks well at level 1
+    # (ZipInfo has no public compress level in Python 3.11)
+    info._compresslevel = 1
+    info.external_attr = 0o644 << 16
+    with archive.open(info, "w") as out, path.open("rb") as src:
+        shutil.copyfileobj(src, out, 1 << 20)
 
 
 def write_release_folder(
     folder: Path, version: str, tables: Tables, changelog: str
 ) -> dict[str, int]:
     """Write every file of a release into ``folder`` (which must not exist yet); returns
-    the rows written per table."""
+    the rows written per table.
+
+    Each file goes into the release's zip archive as soon as it is written, in a background
+    thread (zlib and Parquet writing release the GIL, so the compression overlaps writing
+    the next table); the entries keep the order in which the files were written."""
     (folder / "data").mkdir(parents=True)
     resources, counts = [], {}
-    for table in tables.names():
-        if table == "rejected":
-            counts[table] = write_table_files(table, tables, folder / "rejected.csv", None)
-            resources.append(resource_descriptor(table, "rejected.csv"))
-            continue
-        counts[table] = write_table_files(
-            table, tables, folder / "data" / f"{table}.csv", folder / "data" / f"{table}.parquet"
+    with (
+        zipfile.ZipFile(folder / f"{DATASET_NAME}-{version}.zip", "w") as archive,
+        ThreadPoolExecutor(max_workers=1) as zipper,  # one thread: entries stay in order
+    ):
+        added = []
+
+        def written(*paths: Path) -> None:
+            added.extend(zipper.submit(_add_to_zip, archive, folder, p) for p in paths)
+
+        for table in tables.names():
+            if table == "rejected":
+                counts[table] = write_table_files(table, tables, folder / "rejected.csv", None)
+                resources.append(resource_descriptor(table, "rejected.csv"))
+                written(folder / "rejected.csv")
+                continue
+            csv_path, parquet_path = (folder / "data" / f"{table}{s}" for s in (".csv", ".parquet"))
+            counts[table] = write_table_files(table, tables, csv_path, parquet_path)
+            resources.append(
+                resource_descriptor(table, f"data/{table}.csv", f"data/{table}.parquet")
+            )
+            written(csv_path, parquet_path)
+        package = {
+            "name": DATASET_NAME,
+            "title": "Chinese local rule-of-law plans (法治社会/法治政府建设实施方案), 2021–2025",
+            "version": version,
+            "extraction_version": code_version(),
+            "licenses": [
+                {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
+            ],
+            "resources": resources,
+        }
+        (folder / "datapackage.json").write_text(
+            json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
-        resources.append(resource_descriptor(table, f"data/{table}.csv", f"data/{table}.parquet"))
-    package = {
-        "name": DATASET_NAME,
-        "title": "Chinese local rule-of-law plans (法治社会/法治政府建设实施方案), 2021–2025",
-        "version": version,
-        "extraction_version": code_version(),
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "resources": resources,
-    }
-    (folder / "datapackage.json").write_text(
-        json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
-    (folder / "README.md").write_text(data_dictionary(version, counts), encoding="utf-8")
-    (folder / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
-    _write_zip(folder, folder / f"{DATASET_NAME}-{version}.zip")
+        (folder / "README.md").write_text(data_dictionary(version, counts), encoding="utf-8")
+        (folder / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+        written(folder / "datapackage.json", folder / "README.md", folder / "CHANGELOG.md")
+        for future in added:
+            future.result()  # raises what the zip thread raised
     sums = [
         f"{hash_file(p).sha256}  {p.relative_to(folder).as_posix()}"
         for p in sorted(folder.rglob("*"))

@@ -20,6 +20,7 @@ from typing import IO, Protocol
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows.schema import CSV_ENCODING, arrow_schema, columns, conform
@@ -183,6 +184,17 @@ class StagedTables:
                 frame = frame[~frame["doc_id"].isin(self.excluded)]
             yield frame[cols or columns(table)].reset_index(drop=True)
 
+    def arrow_chunks(self, table: str) -> Iterator[pa.Table]:
+        """The staged Parquet parts of a staged ``table`` as Arrow tables, without excluded
+        plans' rows: for writing the release's Parquet without a round trip through pandas
+        (the parts were written with the release's Arrow schema)."""
+        excluded = pa.array(sorted(self.excluded), pa.string())
+        for part in self._parts(table):
+            rows = pq.read_table(part)
+            if self.excluded and "doc_id" in rows.column_names:
+                rows = rows.filter(pc.invert(pc.is_in(rows["doc_id"], value_set=excluded)))
+            yield rows
+
     def chunks_of(self, table: str, cols: list[str], docs: set[str]) -> Iterator[pd.DataFrame]:
         """Reads only the parts of batches that staged one of ``docs``."""
         batches = {n for n, staged in self._docs_by_batch().items() if staged & docs}
@@ -210,19 +222,3 @@ class StagedTables:
         if table in self.extra or (self.excluded and "doc_id" in columns(table)):
             return sum(len(c) for c in self.chunks(table, columns(table)[:1]))
         return sum(pq.ParquetFile(p).metadata.num_rows for p in self._parts(table))
-
-
-def rechunk(chunks: Iterator[pd.DataFrame], size: int) -> Iterator[pd.DataFrame]:
-    """The same rows in frames of exactly ``size`` rows (the last may be shorter)."""
-    buffer: list[pd.DataFrame] = []
-    held = 0
-    for chunk in chunks:
-        buffer.append(chunk)
-        held += len(chunk)
-        while held >= size:
-            frame = pd.concat(buffer, ignore_index=True)
-            yield frame.iloc[:size]
-            rest = frame.iloc[size:]
-            buffer, held = [rest], len(rest)
-    if held:
-        yield pd.concat(buffer, ignore_index=True)

@@ -136,13 +136,13 @@ import flows.publish as publish_module
 from tests.test_release import build_tables
 from pathlib import Path
 
-def die(folder, archive):  # the release folder is half written: data files, no zip, no sums
+def die(version, counts):  # the release folder is half written: data files, no docs, no sums
     os.kill(os.getpid(), signal.SIGKILL)
 
 tables = build_tables(Path({seeds!r}))
 tables["targets"].loc[tables["targets"].index[0], "value"] = 99.0
 publish_module.code_version = lambda: "edited-rules"  # as if a rule had changed
-publish_module._write_zip = die
+publish_module.data_dictionary = die
 publish_module.publish(tables, Path({output!r}))
 """
 
@@ -232,3 +232,17 @@ def test_same_extraction_code_compares_only_added_plans_rows(tmp_path, seed_tabl
         expected = grown[table].loc[grown[table]["doc_id"] == new_doc[0]]
         assert sorted(added) == sorted(expected.iloc[:, 0]) and added
         assert not result.diff.tables[table].changed
+
+
+def test_same_extraction_code_still_sees_a_renamed_plan(tmp_path, seed_tables):
+    publish(seed_tables, tmp_path)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    old_name = sorted(p.name for p in seeds.glob("*.txt"))[1]
+    (seeds / old_name).rename(seeds / "renamed.txt")
+    renamed = build_tables(seeds)
+    doc = renamed["documents"].loc[renamed["documents"]["source_file"] == "renamed.txt", "doc_id"]
+    result = publish(renamed, tmp_path)
+    assert result.diff.tables["documents"].changed == list(doc)
+    assert result.diff.plans_changed == list(doc) and not result.diff.plans_added
+    assert result.version == "1.0.1"

@@ -6,13 +6,14 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 import flows.cache as cache_module
 from flows.batch import batch_key, plan_batches, run_batch
 from flows.cache import ExtractionCache, code_version
 from flows.ingest import InputFile, find_inputs
 from flows.plan import PlanRows
-from flows.staging import rechunk
+from flows.publish import _arrow_row_groups
 from tests.conftest import SEEDS, run_flow
 from tests.test_flow import digest
 
@@ -77,11 +78,11 @@ def test_changing_extraction_code_or_vocabulary_changes_the_cache_version(tmp_pa
     assert not (tmp_path / "c" / same).exists()
 
 
-def test_rechunk_gives_fixed_size_chunks_whatever_the_batches():
-    frames = [pd.DataFrame({"a": range(n)}) for n in (3, 7, 1, 5)]
-    assert [len(c) for c in rechunk(iter(frames), 4)] == [4, 4, 4, 4]
-    assert list(pd.concat(rechunk(iter(frames), 4))["a"]) == list(
-        pd.concat(frames)["a"])
+def test_parquet_row_groups_have_fixed_sizes_whatever_the_batches():
+    chunks = [pa.table({"a": range(n)}) for n in (3, 7, 1, 5, 2)]
+    groups = list(_arrow_row_groups(iter(chunks), 4))
+    assert [g.num_rows for g in groups] == [4, 4, 4, 4, 2]
+    assert pa.concat_tables(groups)["a"].to_pylist() == pa.concat_tables(chunks)["a"].to_pylist()
 
 
 def test_batches_are_stable_when_a_plan_is_added():
