@@ -174,6 +174,10 @@ def rule_of_law_release(
         )
     to_expect = [t for t in available_tables() if t != "rejected"] if assembly.unvalidated else []
     to_expect += ["rejected"] if assembly.rejected else []
+    # largest first, so that no worker is left validating a big table at the end
+    to_expect.sort(
+        key=staged_tables(_work_dirs(output_dir)[0], assembly).staged_bytes, reverse=True
+    )
     calls = [(t, assembly, output_dir) for t in to_expect]
     # key checks first, in this process, then GX: not side by side, so that their memory
     # peaks do not add up at 10,000 plans

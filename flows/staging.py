@@ -184,6 +184,10 @@ class StagedTables:
                 frame = frame[~frame["doc_id"].isin(self.excluded)]
             yield frame[cols or columns(table)].reset_index(drop=True)
 
+    def staged_bytes(self, table: str) -> int:
+        """Size of the staged CSV parts of ``table`` (a proxy for the work of validating it)."""
+        return sum(p.stat().st_size for p in self._parts(table, ".csv"))
+
     def arrow_chunks(self, table: str) -> Iterator[pa.Table]:
         """The staged Parquet parts of a staged ``table`` as Arrow tables, without excluded
         plans' rows: for writing the release's Parquet without a round trip through pandas
