@@ -370,6 +370,14 @@ class Bench:
         self.runs.append(full)
         print(f"[{n}] full build: {full['wall_s']:.1f} s wall, ok={full['ok']}")
         if n in args.incremental_sizes and full["ok"]:
+            # what any rerun costs before it does any work: start-up, cache look-ups, diff
+            rerun = self.flow("rerun", n, corpus, base / "out", base / "prefect-home", [], n, False)
+            rerun["ratio_to_full"] = round(rerun["wall_s"] / full["wall_s"], 3)
+            self.runs.append(rerun)
+            print(
+                f"[{n}] rerun, nothing new: {rerun['wall_s']:.1f} s wall "
+                f"({rerun['ratio_to_full']:.0%} of full), ok={rerun['ok']}"
+            )
             inc = self.add_one_plan("incremental", corpus_root, base, full, "+1 plan")
             if inc["ok"]:
                 # the everyday case on a maintainer's machine: a Prefect server is running
@@ -469,6 +477,7 @@ def tables(runs: list[dict[str, Any]]) -> str:
     label = {
         "floor": "extraction floor (plain loop)",
         "full": "flow, full build",
+        "rerun": "flow, rerun with nothing new (publishes nothing)",
         "incremental": "flow, +1 plan into existing release",
         "incremental-server": "flow, +1 more plan, against a running Prefect server",
         "dask": "flow, full build, `--runner dask`",
@@ -524,6 +533,12 @@ def tables(runs: list[dict[str, Any]]) -> str:
             out.append(f"| {r['case']} | {r['plans']:,} | {cells} |")
     notes = []
     for r in runs:
+        if r["case"] == "rerun" and not r.get("skipped"):
+            notes.append(
+                f"- Rerun with nothing new on {r['plans']:,} plans: {r['wall_s']:.1f} s, "
+                f"{r['ratio_to_full']:.0%} of the full build ({r.get('status', '?')}): the "
+                f"fixed cost of any rerun (start-up, cache look-ups, key checks, diff, shutdown)."
+            )
         if r["case"] == "incremental-server" and not r.get("skipped"):
             notes.append(
                 f"- Incremental against a running Prefect server (`prefect server start`, "
