@@ -267,6 +267,12 @@ def task_runner(runner: str, dask_address: str | None, workers: int):
 
     if dask_address:
         return DaskTaskRunner(address=dask_address)
+    import dask
+
+    # the workers' statistical profiler samples every thread's stack 100 times a second
+    # (~3% of their CPU here), for a dashboard nobody watches on a run's own cluster;
+    # nannies hand this configuration to their workers
+    dask.config.set({"distributed.worker.profile.enabled": False})
     return DaskTaskRunner(
         cluster_kwargs={
             "n_workers": workers,
