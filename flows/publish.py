@@ -166,8 +166,9 @@ def _write_csv(table: str, tables: Tables, path: Path) -> int:
 
 
 def _write_parquet(table: str, tables: Tables, path: Path) -> None:
-    """Row groups of exactly ``ROW_GROUP_OF`` rows (the last one shorter), each written from
-    contiguous arrays: the bytes depend on the rows only, not on how they were batched."""
+    """Row groups of a fixed number of rows (``ROW_GROUP``, or ``ROW_GROUP_OF[table]``; the
+    last one shorter), each written from contiguous arrays: the bytes depend on the rows
+    only, not on how they were batched."""
     rows = ROW_GROUP_OF.get(table, ROW_GROUP)
     # pandas metadata from the dtypes alone: from rows, it would depend on which rows come
     # first (a batch whose dates are all null is "empty" rather than "date")
