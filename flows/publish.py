@@ -208,8 +208,9 @@ def _arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
 
 
-def _add_to_zip(archive: zipfile.ZipFile, folder: Path, path: Path) -> None:
-    info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", ZIP_TIME)
+def _add_to_zip(archive: zipfile.ZipFile, root: str, folder: Path, path: Path) -> None:
+    """Add ``path`` (a file in ``folder``) to ``archive`` under ``root/``."""
+    info = zipfile.ZipInfo(f"{root}/{path.relative_to(folder).as_posix()}", ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
     # fast deflate: Parquet is already compressed and CSV shrinks well at level 1
     # (ZipInfo has no public compress level in Python 3.11)
@@ -227,17 +228,20 @@ def write_release_folder(
 
     Each file goes into the release's zip archive as soon as it is written, in a background
     thread (zlib and Parquet writing release the GIL, so the compression overlaps writing
-    the next table); the entries keep the order in which the files were written."""
+    the next table); the entries keep the order in which the files were written. They sit
+    under ``rule-of-law-plans-<version>/``, the archive's own name: ``folder`` is a hidden
+    staging folder until the release is complete."""
     (folder / "data").mkdir(parents=True)
+    root = f"{DATASET_NAME}-{version}"
     resources, counts = [], {}
     with (
-        zipfile.ZipFile(folder / f"{DATASET_NAME}-{version}.zip", "w") as archive,
+        zipfile.ZipFile(folder / f"{root}.zip", "w") as archive,
         ThreadPoolExecutor(max_workers=1) as zipper,  # one thread: entries stay in order
     ):
         added = []
 
         def written(*paths: Path) -> None:
-            added.extend(zipper.submit(_add_to_zip, archive, folder, p) for p in paths)
+            added.extend(zipper.submit(_add_to_zip, archive, root, folder, p) for p in paths)
 
         for table in tables.names():
             if table == "rejected":

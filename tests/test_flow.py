@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -89,6 +90,25 @@ def test_release_layout_follows_the_contract(seed_release):
     ):
         assert (release / "data" / f"{table}.parquet").is_file()
         assert (release / "data" / f"{table}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_zip_unpacks_to_the_release_files_in_one_named_folder(seed_release, tmp_path):
+    release, _ = seed_release
+    with zipfile.ZipFile(release / "rule-of-law-plans-1.0.0.zip") as archive:
+        names = archive.namelist()
+        archive.extractall(tmp_path)
+    assert {n.split("/")[0] for n in names} == {"rule-of-law-plans-1.0.0"}
+    unpacked = tmp_path / "rule-of-law-plans-1.0.0"
+    published = {
+        p.relative_to(release).as_posix()
+        for p in release.rglob("*")
+        if p.is_file() and p.suffix != ".zip" and p.name != "SHA256SUMS"
+    }
+    assert {p.relative_to(unpacked).as_posix() for p in unpacked.rglob("*") if p.is_file()} == (
+        published
+    )
+    for name in published:
+        assert (unpacked / name).read_bytes() == (release / name).read_bytes(), name
 
 
 def test_package_is_frictionless_valid_and_parquet_has_schema_dtypes(seed_release):
