@@ -294,7 +294,7 @@ def use_server(local: LocalServer | None) -> None:
 
     if local is None:
         return
-    if get_current_settings().api.url:  # configured in a Prefect profile
+    if get_current_settings().api.url:  # configured where only Prefect looks (.env, prefect.toml)
         local.stop()
         return
     os.environ["PREFECT_API_URL"] = local.wait_until_ready()

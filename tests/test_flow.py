@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from frictionless import validate
 
+from flows.local_server import LocalServer, profile_api_url, start_unless_configured
 from flows.schema import arrow_schema
 from tests.conftest import SEEDS, run_flow
 
@@ -64,6 +66,51 @@ def test_a_run_and_its_workers_share_one_temporary_server(tmp_path):
     assert "Extracted 5 plans in 5 batches" in output
     assert "Starting temporary server" not in output
     assert "View at" not in output  # that server has no UI to link to
+
+
+def _write_profiles(home: Path, text: str) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "profiles.toml").write_text(text, encoding="utf-8")
+
+
+def test_a_server_in_the_active_prefect_profile_means_no_temporary_server(tmp_path, monkeypatch):
+    for name in ("PREFECT_API_URL", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    assert profile_api_url() is None  # no profiles.toml: Prefect's "ephemeral" profile
+    _write_profiles(
+        tmp_path,
+        'active = "mine"\n[profiles.mine]\nPREFECT_API_URL = "http://10.0.0.9:4200/api"\n'
+        '[profiles.other]\nPREFECT_LOGGING_LEVEL = "DEBUG"\n',
+    )
+    assert profile_api_url() == "http://10.0.0.9:4200/api"
+    assert start_unless_configured() is None
+    monkeypatch.setenv("PREFECT_PROFILE", "other")  # chosen in the environment: no server
+    assert profile_api_url() is None
+    monkeypatch.setenv("PREFECT_PROFILE", "local")  # shipped with Prefect, with a URL
+    assert profile_api_url() == "http://127.0.0.1:4200/api"
+
+
+def test_a_run_reports_to_the_server_named_in_the_prefect_profile(tmp_path, monkeypatch):
+    # a maintainer's own server, known only from the profile (`prefect config set ...`)
+    home = tmp_path / "prefect-home"
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    home.mkdir()
+    server = LocalServer().start()
+    try:
+        url = server.wait_until_ready()
+        _write_profiles(home, f'active = "team"\n[profiles.team]\nPREFECT_API_URL = "{url}"\n')
+        proc = run_flow(SEEDS, tmp_path / "out", env={"PREFECT_HOME": str(home)})
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        request = urllib.request.Request(
+            f"{url}/flow_runs/filter", data=b"{}", headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            runs = json.load(response)
+    finally:
+        server.stop()
+    assert [r["state_type"] for r in runs] == ["COMPLETED"]
 
 
 def test_release_layout_follows_the_contract(seed_release):
