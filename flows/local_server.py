@@ -150,7 +150,10 @@ def profile_api_url() -> str | None:
 
 
 def _read_toml(path: Path) -> dict:
-    if not path.is_file():
+    """The file's settings; none when it is missing or unreadable (Prefect, imported next,
+    then reports the problem in its own words)."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
         return {}
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
