@@ -87,7 +87,23 @@ def find_inputs(seeds_dir: Path) -> tuple[list[InputFile], list[Rejection]]:
             continue
         first[item.sha256] = item.name
         inputs.append(item)
-    return inputs, rejected
+    return inputs, rejected + in_subfolders(seeds_dir)
+
+
+def in_subfolders(seeds_dir: Path) -> list[Rejection]:
+    """Files inside sub-folders of ``seeds_dir``, which are not read: listed as rejected
+    (named by their path inside ``seeds_dir``), so that none is left out unannounced."""
+    return [
+        Rejection(
+            source_file=path.relative_to(seeds_dir).as_posix(),
+            sha256=hash_file(path).sha256,
+            reason=f"in a sub-folder ({path.relative_to(seeds_dir).parts[0]}/); "
+            "only files directly in the seeds folder are read",
+        )
+        for folder in sorted(p for p in seeds_dir.iterdir() if p.is_dir())
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    ]
 
 
 def read_source(path: Path) -> Source:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.ingest import Decoded, Rejection, decode, discover, read_source
+from flows.ingest import Decoded, Rejection, decode, discover, find_inputs, read_source
 from tests.conftest import seed_path, seed_text
 
 
@@ -63,3 +63,16 @@ def test_discover_lists_files_sorted(tmp_path):
         _write(tmp_path, name, b"x")
     (tmp_path / "sub").mkdir()
     assert [p.name for p in discover(tmp_path)] == ["a.txt", "b.txt"]
+
+
+def test_files_in_sub_folders_are_listed_as_rejected(tmp_path):
+    (tmp_path / "hainan" / "2021").mkdir(parents=True)
+    (tmp_path / "plan.txt").write_bytes(seed_path("000").read_bytes())
+    (tmp_path / "hainan" / "sanya.txt").write_text("三亚市法治社会建设实施方案", encoding="utf-8")
+    (tmp_path / "hainan" / "2021" / "scan.pdf").write_bytes(b"%PDF-1.4")
+    inputs, rejected = find_inputs(tmp_path)
+    assert [i.name for i in inputs] == ["plan.txt"]
+    assert [(r.source_file, r.reason) for r in rejected] == [
+        (name, "in a sub-folder (hainan/); only files directly in the seeds folder are read")
+        for name in ("hainan/2021/scan.pdf", "hainan/sanya.txt")
+    ]
