@@ -172,6 +172,9 @@ def rule_of_law_release(
         return _fail(
             log, f"--strict: {len(assembly.rejected)} input file(s) rejected; nothing published"
         )
+    if not assembly.published:  # a wrong folder must not publish a release without plans
+        found = f"all {n_inputs} input files rejected" if n_inputs else "no input files"
+        return _fail(log, f"no plan to publish in {seeds_dir}: {found}; nothing published")
     to_expect = [t for t in available_tables() if t != "rejected"] if assembly.unvalidated else []
     to_expect += ["rejected"] if assembly.rejected else []
     # largest first, so that no worker is left validating a big table at the end
@@ -333,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         "(default: one per core)",
     )
     args = parser.parse_args(argv)
+    if not Path(args.seeds).is_dir():
+        parser.error(f"--seeds {args.seeds}: no such folder")
     if args.runner == "local":
         workers = local_workers(Path(args.seeds), args.batch_size, args.workers)
     else:

@@ -265,3 +265,20 @@ def test_bad_inputs_are_listed_as_rejected_and_good_plans_publish(bad_inputs, tm
         assert f"Rejected {name}: " in log
     assert len(pd.read_parquet(release / "data" / "documents.parquet")) == 5
     assert digest(bad_inputs) == before  # rejected inputs are never deleted or modified
+
+
+def test_a_folder_without_plans_publishes_nothing(tmp_path):
+    # a wrong SEEDS must not publish a release whose plans are all gone
+    missing = run_flow(tmp_path / "no-such-folder", tmp_path / "out")
+    assert missing.returncode == 2
+    assert f"--seeds {tmp_path / 'no-such-folder'}: no such folder" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "minutes.txt").write_text("这是一份会议纪要,没有任何章节标题。\n", encoding="utf-8")
+    (seeds / "scan.pdf").write_bytes(b"%PDF-1.4")
+    proc = run_flow(seeds, tmp_path / "out")
+    assert proc.returncode == 1
+    assert f"error: no plan to publish in {seeds}: all 2 input files rejected" in proc.stderr
+    assert "Rejected scan.pdf: not a .txt file" in proc.stdout + proc.stderr
+    assert not (tmp_path / "out" / "releases").exists()
