@@ -37,6 +37,7 @@ from flows.batch import BatchResult, batch_key, plan_batches, run_batch  # noqa:
 from flows.cache import ExtractionCache  # noqa: E402
 from flows.checks import CheckResult, global_key_checks, merge_checks  # noqa: E402
 from flows.ingest import InputFile, Rejection, find_inputs  # noqa: E402
+from flows.output_lock import OutputBusy, output_lock  # noqa: E402
 from flows.publish import PublishResult, publish  # noqa: E402
 from flows.schema import available_tables  # noqa: E402
 from flows.staging import InMemoryTables, read_key_hashes  # noqa: E402
@@ -148,7 +149,25 @@ def rule_of_law_release(
 ) -> dict | State:
     """Build the release from the plans in ``seeds`` into ``output/releases``."""
     log = get_run_logger()
-    seeds_dir, output_dir = Path(seeds), Path(output)
+    try:
+        with output_lock(Path(output)):  # one run at a time per output folder
+            return _build_release(
+                log, Path(seeds), Path(output), dry_run, strict, batch_size, use_cache
+            )
+    except OutputBusy as busy:
+        return _fail(log, str(busy))
+
+
+def _build_release(
+    log,
+    seeds_dir: Path,
+    output_dir: Path,
+    dry_run: bool,
+    strict: bool,
+    batch_size: int,
+    use_cache: bool,
+) -> dict | State:
+    """The flow's steps, run while the flow holds the output folder."""
     items, rejected = ingest(seeds_dir, output_dir)
     n_inputs = len(items) + len(rejected)
     log.info("Found %d input files in %s", n_inputs, seeds_dir)
