@@ -149,10 +149,12 @@ def rule_of_law_release(
 ) -> dict | State:
     """Build the release from the plans in ``seeds`` into ``output/releases``."""
     log = get_run_logger()
+    # absolute: the workers of a Dask cluster (--dask-address) run in folders of their own
+    seeds_dir, output_dir = Path(seeds).resolve(), Path(output).resolve()
     try:
-        with output_lock(Path(output)):  # one run at a time per output folder
+        with output_lock(output_dir):  # one run at a time per output folder
             return _build_release(
-                log, Path(seeds), Path(output), dry_run, strict, batch_size, use_cache
+                log, seeds_dir, output_dir, dry_run, strict, batch_size, use_cache
             )
     except OutputBusy as busy:
         return _fail(log, str(busy))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from flows.cache import ExtractionCache, code_version
 from flows.ingest import InputFile, find_inputs
 from flows.plan import PlanRows
 from flows.publish import _arrow_row_groups
-from tests.conftest import SEEDS, run_flow
+from tests.conftest import REPO, SEEDS, run_flow
 from tests.test_flow import digest
 
 
@@ -110,6 +111,34 @@ def test_dask_runner_gives_the_same_release_bytes_as_the_local_runner(seed_relea
     assert "Extracted 5 plans in 5 batches" in log
     assert "Traceback" not in log and "WARNING" not in log
     assert digest(tmp_path / "releases" / "1.0.0") == digest(release)
+
+
+def test_dask_address_runs_on_a_cluster_whose_workers_work_in_another_folder(
+    seed_release, tmp_path, monkeypatch
+):
+    # an existing cluster (--dask-address) knows nothing of the flow's working folder:
+    # relative --seeds and --output must still reach the right files
+    from distributed import LocalCluster
+
+    release, _ = seed_release
+    monkeypatch.chdir(tmp_path)  # where this cluster's workers start
+    output = tmp_path / "out"
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        proc = run_flow(
+            Path("seeds"),  # relative to the repository, where run_flow runs the flow
+            Path(os.path.relpath(output, REPO)),
+            "--runner",
+            "dask",
+            "--dask-address",
+            cluster.scheduler_address,
+            "--batch-size",
+            "2",
+        )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Extracted 5 plans in 3 batches" in proc.stdout + proc.stderr
+    assert digest(output / "releases" / "1.0.0") == digest(release)
 
 
 def test_cache_is_persisted_under_output(seed_release):
