@@ -8,7 +8,9 @@ flows.main`` therefore launches the same subprocess (the command of Prefect's
 ``SubprocessASGIServer``) as its very first step: the server boots on another core while
 the flow's process imports its modules, and the server application is never loaded in the
 flow's process. Once it answers, its URL becomes the run's API URL (exported too, so
-worker processes, local or Dask, use the same server), and it is stopped when the run ends.
+worker processes, local or Dask, use the same server), and it is stopped when the run ends,
+or, if the run is killed, by the server itself (``python -m flows.local_server`` runs uvicorn
+and watches its parent).
 
 When the user configured a server (``PREFECT_API_URL`` in the environment or in the active
 Prefect profile), no temporary server is started and the user's server is used.
@@ -20,9 +22,12 @@ import atexit
 import contextlib
 import importlib.util
 import os
+import runpy
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 import urllib.error
@@ -30,6 +35,7 @@ import urllib.request
 from pathlib import Path
 
 PORT_IN_USE = 3  # uvicorn's exit code when it cannot bind its port
+PARENT_PID_VARIABLE = "ROLP_SERVER_PARENT_PID"  # the run whose server it is
 STARTUP_TIMEOUT_S = 60.0
 
 
@@ -54,7 +60,7 @@ class LocalServer:
             [
                 sys.executable,
                 "-m",
-                "uvicorn",
+                "flows.local_server",  # uvicorn, stopped when this process is gone
                 "--app-dir",
                 str(app_dir),
                 "--factory",
@@ -71,6 +77,7 @@ class LocalServer:
             # as Prefect's own temporary server: no UI, ephemeral services only
             env={
                 **os.environ,
+                PARENT_PID_VARIABLE: str(os.getpid()),
                 "PREFECT_UI_ENABLED": "0",
                 "PREFECT__SERVER_EPHEMERAL": "1",
                 "PREFECT__SERVER_FINAL": "1",
@@ -157,3 +164,24 @@ def _read_toml(path: Path) -> dict:
             return tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError):
         return {}
+
+
+def serve_while_parent_lives(uvicorn_args: list[str]) -> None:
+    """Run uvicorn with ``uvicorn_args``, and stop it (SIGTERM, a graceful shutdown) as
+    soon as the run that launched it is gone. The run stops its server at exit, but a run
+    killed by a signal (SIGKILL; SIGTERM from a scheduler or ``timeout``, which Prefect
+    turns into a crash) runs no exit handlers, and its server would live on, orphaned."""
+    parent = int(os.environ.get(PARENT_PID_VARIABLE) or os.getppid())  # even if gone already
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    sys.argv = ["uvicorn", *uvicorn_args]
+    runpy.run_module("uvicorn", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    serve_while_parent_lives(sys.argv[1:])
