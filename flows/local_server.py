@@ -27,12 +27,13 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from flows.parent_watch import exit_with_parent
 
 PORT_IN_USE = 3  # uvicorn's exit code when it cannot bind its port
 PARENT_PID_VARIABLE = "ROLP_SERVER_PARENT_PID"  # the run whose server it is
@@ -172,13 +173,7 @@ def serve_while_parent_lives(uvicorn_args: list[str]) -> None:
     killed by a signal (SIGKILL; SIGTERM from a scheduler or ``timeout``, which Prefect
     turns into a crash) runs no exit handlers, and its server would live on, orphaned."""
     parent = int(os.environ.get(PARENT_PID_VARIABLE) or os.getppid())  # even if gone already
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    exit_with_parent(parent, lambda: os.kill(os.getpid(), signal.SIGTERM))  # graceful
     sys.argv = ["uvicorn", *uvicorn_args]
     runpy.run_module("uvicorn", run_name="__main__", alter_sys=True)
 

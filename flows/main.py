@@ -38,6 +38,7 @@ from flows.cache import ExtractionCache  # noqa: E402
 from flows.checks import CheckResult, global_key_checks, merge_checks  # noqa: E402
 from flows.ingest import InputFile, Rejection, find_inputs  # noqa: E402
 from flows.output_lock import OutputBusy, output_lock  # noqa: E402
+from flows.parent_watch import exit_with_parent  # noqa: E402
 from flows.publish import PublishResult, publish  # noqa: E402
 from flows.schema import available_tables  # noqa: E402
 from flows.staging import InMemoryTables, read_key_hashes  # noqa: E402
@@ -285,7 +286,9 @@ def task_runner(runner: str, dask_address: str | None, workers: int):
         if workers > 1:
             # Processes, not threads: extraction and validation are pure Python, and
             # threads share one GIL (they gained no speed and multiplied memory).
-            return ProcessPoolTaskRunner(max_workers=workers, initializer=import_great_expectations)
+            return ProcessPoolTaskRunner(
+                max_workers=workers, initializer=start_local_worker, initargs=(os.getpid(),)
+            )
         return ThreadPoolTaskRunner(max_workers=1)
     from prefect_dask import DaskTaskRunner
 
@@ -306,6 +309,13 @@ def task_runner(runner: str, dask_address: str | None, workers: int):
             "preload": ["flows.validate"],  # its dask_setup imports GX at start
         }
     )
+
+
+def start_local_worker(run_pid: int) -> None:
+    """Initializer of each local worker process: end with the run (``os._exit``: a killed
+    run's work is lost anyway), then import Great Expectations before the first task."""
+    exit_with_parent(run_pid, lambda: os._exit(1))
+    import_great_expectations()
 
 
 def use_server(local: LocalServer | None) -> None:

@@ -57,7 +57,7 @@ def import_great_expectations() -> None:
     collection scanned them again (0.17 s per ``gc.collect()``; a batch ran 9% slower in a
     process that had imported GX). Frozen objects are still freed when unreferenced.
 
-    Worker processes run this as their initializer, before their first task (a background
+    Worker processes run this in their initializer, before their first task (a background
     import would share the GIL with the extraction it was meant to overlap)."""
     importlib.import_module("great_expectations")
     gc.freeze()
