@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from frictionless import validate
 
-from flows.local_server import LocalServer, profile_api_url, start_unless_configured
+from flows.local_server import profile_api_url, start_unless_configured
 from flows.schema import arrow_schema
 from tests.conftest import SEEDS, run_flow
 
@@ -89,28 +88,6 @@ def test_a_server_in_the_active_prefect_profile_means_no_temporary_server(tmp_pa
     assert profile_api_url() is None
     monkeypatch.setenv("PREFECT_PROFILE", "local")  # shipped with Prefect, with a URL
     assert profile_api_url() == "http://127.0.0.1:4200/api"
-
-
-def test_a_run_reports_to_the_server_named_in_the_prefect_profile(tmp_path, monkeypatch):
-    # a maintainer's own server, known only from the profile (`prefect config set ...`)
-    home = tmp_path / "prefect-home"
-    monkeypatch.setenv("PREFECT_HOME", str(home))
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    home.mkdir()
-    server = LocalServer().start()
-    try:
-        url = server.wait_until_ready()
-        _write_profiles(home, f'active = "team"\n[profiles.team]\nPREFECT_API_URL = "{url}"\n')
-        proc = run_flow(SEEDS, tmp_path / "out", env={"PREFECT_HOME": str(home)})
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        request = urllib.request.Request(
-            f"{url}/flow_runs/filter", data=b"{}", headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            runs = json.load(response)
-    finally:
-        server.stop()
-    assert [r["state_type"] for r in runs] == ["COMPLETED"]
 
 
 def test_release_layout_follows_the_contract(seed_release):

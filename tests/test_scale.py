@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -13,10 +15,11 @@ import flows.cache as cache_module
 from flows.batch import batch_key, plan_batches, run_batch
 from flows.cache import ExtractionCache, code_version
 from flows.ingest import InputFile, find_inputs
+from flows.local_server import LocalServer
 from flows.plan import PlanRows
 from flows.publish import _arrow_row_groups
 from tests.conftest import REPO, SEEDS, run_flow
-from tests.test_flow import digest
+from tests.test_flow import _write_profiles, digest
 
 
 def test_rerun_after_adding_one_plan_extracts_only_that_plan(tmp_path):
@@ -113,32 +116,48 @@ def test_dask_runner_gives_the_same_release_bytes_as_the_local_runner(seed_relea
     assert digest(tmp_path / "releases" / "1.0.0") == digest(release)
 
 
-def test_dask_address_runs_on_a_cluster_whose_workers_work_in_another_folder(
-    seed_release, tmp_path, monkeypatch
-):
-    # an existing cluster (--dask-address) knows nothing of the flow's working folder:
-    # relative --seeds and --output must still reach the right files
+def test_a_run_on_a_teams_own_prefect_server_and_dask_cluster(seed_release, tmp_path, monkeypatch):
+    # existing infrastructure: a Prefect server named only in the active profile (`prefect
+    # config set PREFECT_API_URL=...`), and a Dask cluster (--dask-address) whose workers
+    # work in another folder, where relative --seeds and --output must still find the files
     from distributed import LocalCluster
 
     release, _ = seed_release
-    monkeypatch.chdir(tmp_path)  # where this cluster's workers start
-    output = tmp_path / "out"
-    with LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
-    ) as cluster:
-        proc = run_flow(
-            Path("seeds"),  # relative to the repository, where run_flow runs the flow
-            Path(os.path.relpath(output, REPO)),
-            "--runner",
-            "dask",
-            "--dask-address",
-            cluster.scheduler_address,
-            "--batch-size",
-            "2",
+    home, output = tmp_path / "prefect-home", tmp_path / "out"
+    relative_output = os.path.relpath(output, REPO)  # run_flow runs in the repository
+    server = LocalServer().start()  # on Prefect's default home, set up by earlier runs
+    monkeypatch.chdir(tmp_path)  # where the cluster's workers start
+    try:
+        with LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster:
+            url = server.wait_until_ready()
+            profile = f'active = "team"\n[profiles.team]\nPREFECT_API_URL = "{url}"\n'
+            _write_profiles(home, profile)
+            proc = run_flow(
+                Path("seeds"),
+                Path(relative_output),
+                "--runner",
+                "dask",
+                "--dask-address",
+                cluster.scheduler_address,
+                "--batch-size",
+                "2",
+                env={"PREFECT_HOME": str(home)},
+            )
+        latest = json.dumps({"sort": "EXPECTED_START_TIME_DESC", "limit": 5}).encode()
+        request = urllib.request.Request(
+            f"{url}/flow_runs/filter", data=latest, headers={"Content-Type": "application/json"}
         )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            runs = json.load(response)
+    finally:
+        server.stop()
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Extracted 5 plans in 3 batches" in proc.stdout + proc.stderr
     assert digest(output / "releases" / "1.0.0") == digest(release)
+    mine = [r for r in runs if r["parameters"].get("output") == relative_output]
+    assert [r["state_type"] for r in mine] == ["COMPLETED"]  # reported to the team's server
 
 
 def test_cache_is_persisted_under_output(seed_release):
