@@ -48,25 +48,6 @@ def test_clean_run_prints_readable_summary(seed_release):
     assert f"Published release 1.0.0 at {release}" in output
 
 
-def test_a_run_and_its_workers_share_one_temporary_server(tmp_path):
-    # Prefect logs "Starting temporary server" (at INFO) whenever a process starts its own;
-    # the run's one server is started by flows.local_server before Prefect is imported
-    proc = run_flow(
-        SEEDS,
-        tmp_path,
-        "--workers",
-        "2",
-        "--batch-size",
-        "1",
-        env={"PREFECT_LOGGING_LOGGERS_PREFECT_LEVEL": "INFO"},
-    )
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 0, output
-    assert "Extracted 5 plans in 5 batches" in output
-    assert "Starting temporary server" not in output
-    assert "View at" not in output  # that server has no UI to link to
-
-
 def _write_profiles(home: Path, text: str) -> None:
     home.mkdir(parents=True, exist_ok=True)
     (home / "profiles.toml").write_text(text, encoding="utf-8")
@@ -182,19 +163,33 @@ def test_checksums_cover_every_file(seed_release):
     assert listed == files
 
 
-def test_rerun_is_up_to_date_and_changes_no_byte(seed_release):
+def test_rerun_on_two_workers_is_up_to_date_and_changes_no_byte(seed_release):
     """Rerun from scratch (no cache), one plan per batch on two worker processes: the same
-    tables, so nothing is published and no byte changes; the output stays clean."""
+    tables, so nothing is published and no byte changes; the output stays clean, and the
+    run and its workers share one temporary server."""
     release, _ = seed_release
     output = release.parent.parent
     before = digest(output / "releases")
-    proc = run_flow(SEEDS, output, "--no-cache", "--batch-size", "1", "--workers", "2")
+    proc = run_flow(
+        SEEDS,
+        output,
+        "--no-cache",
+        "--batch-size",
+        "1",
+        "--workers",
+        "2",
+        # Prefect logs "Starting temporary server" (at INFO) whenever a process starts its
+        # own; the run's one server is started by flows.local_server before Prefect is
+        env={"PREFECT_LOGGING_LOGGERS_PREFECT_LEVEL": "INFO"},  # imported
+    )
     assert proc.returncode == 0, proc.stderr
     log = proc.stdout + proc.stderr
     assert "Extracted 5 plans in 5 batches (0 from the cache)" in log
     assert "Up to date: release 1.0.0" in log
     for noise in NOISE:
         assert noise not in log, f"{noise!r} in output:\n{log}"
+    assert "Starting temporary server" not in log
+    assert "View at" not in log  # that server has no UI to link to
     assert digest(output / "releases") == before
 
 
