@@ -73,9 +73,13 @@ def hash_file(path: Path) -> InputFile:
     return InputFile(path=str(path), name=path.name, sha256=digest.hexdigest(), size=size)
 
 
-def find_inputs(seeds_dir: Path) -> tuple[list[InputFile], list[Rejection]]:
+def find_inputs(
+    seeds_dir: Path, output: Path | None = None
+) -> tuple[list[InputFile], list[Rejection]]:
     """Every input file with its hash; a byte-identical copy of an earlier file (by name)
-    is rejected here, so the same plan is never extracted twice in one run."""
+    is rejected here, so the same plan is never extracted twice in one run. Files in
+    sub-folders are rejected (``in_subfolders``), except in ``output`` (the run's own
+    output folder, when it lies inside ``seeds_dir``)."""
     inputs: list[InputFile] = []
     rejected: list[Rejection] = []
     first: dict[str, str] = {}
@@ -87,12 +91,14 @@ def find_inputs(seeds_dir: Path) -> tuple[list[InputFile], list[Rejection]]:
             continue
         first[item.sha256] = item.name
         inputs.append(item)
-    return inputs, rejected + in_subfolders(seeds_dir)
+    return inputs, rejected + in_subfolders(seeds_dir, output)
 
 
-def in_subfolders(seeds_dir: Path) -> list[Rejection]:
+def in_subfolders(seeds_dir: Path, output: Path | None = None) -> list[Rejection]:
     """Files inside sub-folders of ``seeds_dir``, which are not read: listed as rejected
-    (named by their path inside ``seeds_dir``), so that none is left out unannounced."""
+    (named by their path inside ``seeds_dir``), so that none is left out unannounced.
+    Hidden folders (``.git``) and the run's own ``output`` folder hold no inputs."""
+    skip = output.resolve() if output else None
     return [
         Rejection(
             source_file=path.relative_to(seeds_dir).as_posix(),
@@ -101,6 +107,7 @@ def in_subfolders(seeds_dir: Path) -> list[Rejection]:
             "only files directly in the seeds folder are read",
         )
         for folder in sorted(p for p in seeds_dir.iterdir() if p.is_dir())
+        if not folder.name.startswith(".") and folder.resolve() != skip
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     ]

@@ -64,7 +64,7 @@ def ingest(seeds: Path, output: Path) -> tuple[list[InputFile], list[Rejection]]
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     ExtractionCache(cache_root).prune()
-    return find_inputs(seeds)
+    return find_inputs(seeds, output)
 
 
 @task(name="restore-batches")

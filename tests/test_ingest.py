@@ -70,7 +70,10 @@ def test_files_in_sub_folders_are_listed_as_rejected(tmp_path):
     (tmp_path / "plan.txt").write_bytes(seed_path("000").read_bytes())
     (tmp_path / "hainan" / "sanya.txt").write_text("三亚市法治社会建设实施方案", encoding="utf-8")
     (tmp_path / "hainan" / "2021" / "scan.pdf").write_bytes(b"%PDF-1.4")
-    inputs, rejected = find_inputs(tmp_path)
+    for ignored in (".git", "out"):  # a hidden folder; the run's own output folder
+        (tmp_path / ignored / "releases").mkdir(parents=True)
+        (tmp_path / ignored / "releases" / "LATEST").write_text("1.0.0\n")
+    inputs, rejected = find_inputs(tmp_path, output=tmp_path / "out")
     assert [i.name for i in inputs] == ["plan.txt"]
     assert [(r.source_file, r.reason) for r in rejected] == [
         (name, "in a sub-folder (hainan/); only files directly in the seeds folder are read")
