@@ -27,6 +27,7 @@ Functions are pure: the same sentence always gives the same hits.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -45,6 +46,12 @@ _NUMBER = (
 )
 _PERIODIC = ("annual", "semiannual", "quarterly", "monthly", "within_years")
 _LIST_JOINS = ("、", "和", "及")
+
+
+# A "sentence" longer than this is garbled text (pages without a full stop): it is read in
+# windows cut at clause breaks, since each number looks back over its clause (a sentence
+# of 600,000 characters and 100,000 numbers took the better part of an hour).
+MAX_SENTENCE = 2_000
 
 
 @dataclass(frozen=True)
@@ -431,6 +438,8 @@ def _date_rows(
 
 def find_targets(sentence: str) -> list[TargetHit]:
     """All targets stated in one sentence, in order of position."""
+    if len(sentence) > MAX_SENTENCE:
+        return [hit for start, piece in _windows(sentence) for hit in _shifted(piece, start)]
     if not sentence or not _MAY_HOLD_TARGET.search(sentence):
         return []
     spans = clause_spans(sentence)
@@ -480,3 +489,27 @@ def find_targets(sentence: str) -> list[TargetHit]:
         )
     rows.sort(key=lambda r: r[0])
     return [hit for _, hit in rows]
+
+
+def _windows(sentence: str) -> list[tuple[int, str]]:
+    """``sentence`` cut into pieces of at most MAX_SENTENCE characters, each ending at its
+    last clause break (or cut hard where there is none), with their offsets."""
+    out, start = [], 0
+    while start < len(sentence):
+        end = min(start + MAX_SENTENCE, len(sentence))
+        if end < len(sentence):
+            cut = max(sentence.rfind(c, start, end) for c in CLAUSE_BREAKS)
+            end = cut + 1 if cut > start else end
+        out.append((start, sentence[start:end]))
+        start = end
+    return out
+
+
+def _shifted(piece: str, offset: int) -> list[TargetHit]:
+    """``find_targets`` of ``piece``, with clause offsets into the whole sentence."""
+    return [
+        dataclasses.replace(
+            hit, clause_start=hit.clause_start + offset, clause_end=hit.clause_end + offset
+        )
+        for hit in find_targets(piece)
+    ]

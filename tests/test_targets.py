@@ -486,3 +486,21 @@ def test_year_end_shares_nian_with_period() -> None:
     assert rows("各单位每年底前报送普法工作总结。") == [
         ("frequency", 1.0, "次", "=", None, "annual")
     ]
+
+
+def test_a_garbled_sentence_of_thousands_of_targets_is_read_in_windows():
+    # OCR dumps can run for pages without a full stop; each window keeps true offsets
+    clause = "每年至少开展1次普法活动"
+    sentence = f"{clause}，" * 3000  # ~39,000 characters, cut into windows at the commas
+    hits = find_targets(sentence)
+    assert len(hits) == 3000
+    assert all(sentence[h.clause_start : h.clause_end] == clause for h in hits)
+    assert {(h.kind, h.value, h.unit, h.comparator, h.frequency) for h in hits} == {
+        ("frequency", 1.0, "次", ">=", "annual")
+    }
+
+
+def test_a_long_run_of_digits_is_no_target():
+    # garbled tables: every exclusion pattern starts at the start of a run (linear time)
+    assert find_targets("1" * 20_000 + "年") == []
+    assert find_targets("编号" + "7" * 20_000 + "+A") == []
