@@ -22,6 +22,7 @@ from flows.local_server import LocalServer, start_unless_configured  # noqa: E40
 EARLY_SERVER = start_unless_configured() if __name__ == "__main__" else None
 
 import argparse  # noqa: E402
+import logging  # noqa: E402
 import math  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
@@ -162,7 +163,7 @@ def rule_of_law_release(
 
 
 def _build_release(
-    log,
+    log: logging.LoggerAdapter,
     seeds_dir: Path,
     output_dir: Path,
     dry_run: bool,
@@ -265,7 +266,7 @@ def _run(step, calls: list[tuple]) -> list:
     return [f.result() for f in futures]
 
 
-def _fail(log, message: str) -> State:
+def _fail(log: logging.LoggerAdapter, message: str) -> State:
     """End the flow run as Failed with one clear message (no traceback for expected failures)."""
     log.error(message)
     return Failed(message=message)
