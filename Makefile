@@ -28,7 +28,7 @@ test: $(STAMP)
 	$(VENV)/bin/python -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check $(wildcard flows tests benchmarks)
+	$(VENV)/bin/ruff check $(wildcard flows pipeline tests benchmarks)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m benchmarks.run

@@ -22,8 +22,8 @@ from pathlib import Path
 
 _T0 = time.perf_counter()
 
-from flows.ingest import Rejection, decode, discover, read_source  # noqa: E402
-from flows.plan import process_plan  # noqa: E402
+from pipeline.extract.plan import process_plan  # noqa: E402
+from pipeline.read.ingest import Rejection, decode, discover, read_source  # noqa: E402
 
 _IMPORT_S = time.perf_counter() - _T0
 

@@ -76,7 +76,7 @@ class Seed:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    """Same accepted encodings as flows.ingest, so the output is re-encoded like its seed."""
+    """Same accepted encodings as pipeline.read.ingest: the output is re-encoded like its seed."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data.decode("utf-8-sig"), "utf-8-sig"
     try:

@@ -444,7 +444,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "git_commit": git("rev-parse", "--short", "HEAD"),
-        "flows_uncommitted_changes": bool(git("status", "--porcelain", "--", "flows")),
+        "code_uncommitted_changes": bool(git("status", "--porcelain", "--", "flows", "pipeline")),
     }
 
 
@@ -567,7 +567,7 @@ def tables(runs: list[dict[str, Any]]) -> str:
 
 
 def results_section(m: dict[str, Any], runs: list[dict[str, Any]], json_name: str) -> str:
-    dirty = " (with uncommitted changes in flows/)" if m["flows_uncommitted_changes"] else ""
+    dirty = " (with uncommitted code changes)" if m.get("code_uncommitted_changes") else ""
     return "\n".join(
         [
             "## Results",

@@ -12,18 +12,17 @@ exposes the options; run it as ``make run`` or ``python -m flows.main --seeds DI
 
 from __future__ import annotations
 
-from flows.settings import configure_local_run
+from pipeline.runtime.settings import configure_local_run
 
 configure_local_run()  # before Prefect is imported: quiet, clean local runs
 
-from flows.local_server import LocalServer, start_unless_configured  # noqa: E402
+from pipeline.runtime.local_server import start_unless_configured, use_server  # noqa: E402
 
 # `python -m flows.main`: the temporary Prefect server boots while the rest is imported
 EARLY_SERVER = start_unless_configured() if __name__ == "__main__" else None
 
 import argparse  # noqa: E402
 import logging  # noqa: E402
-import math  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
 import sys  # noqa: E402
@@ -31,24 +30,22 @@ from pathlib import Path  # noqa: E402
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.states import Failed, State  # noqa: E402
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # noqa: E402
 
-from flows.assemble import Assembly, combine_batches, staged_tables  # noqa: E402
-from flows.batch import BatchResult, batch_key, plan_batches, run_batch  # noqa: E402
-from flows.cache import ExtractionCache  # noqa: E402
-from flows.checks import CheckResult, global_key_checks, merge_checks  # noqa: E402
-from flows.ingest import InputFile, Rejection, find_inputs  # noqa: E402
-from flows.output_lock import OutputBusy, output_lock  # noqa: E402
-from flows.parent_watch import exit_with_parent  # noqa: E402
-from flows.publish import PublishResult, publish  # noqa: E402
-from flows.schema import available_tables  # noqa: E402
-from flows.staging import InMemoryTables, read_key_hashes  # noqa: E402
-from flows.validate import (  # noqa: E402
+from pipeline.read.ingest import InputFile, Rejection, find_inputs  # noqa: E402
+from pipeline.release.checks import CheckResult, global_key_checks, merge_checks  # noqa: E402
+from pipeline.release.publish import PublishResult, publish  # noqa: E402
+from pipeline.release.schema import available_tables  # noqa: E402
+from pipeline.release.staging import InMemoryTables, read_key_hashes  # noqa: E402
+from pipeline.release.validate import (  # noqa: E402
     ValidationError,
-    import_great_expectations,
     run_expectations,
     write_report,
 )
+from pipeline.runtime.assemble import Assembly, combine_batches, staged_tables  # noqa: E402
+from pipeline.runtime.batch import BatchResult, batch_key, plan_batches, run_batch  # noqa: E402
+from pipeline.runtime.cache import ExtractionCache  # noqa: E402
+from pipeline.runtime.output_lock import OutputBusy, output_lock  # noqa: E402
+from pipeline.runtime.runners import local_workers, task_runner  # noqa: E402
 
 DEFAULT_BATCH = 50
 
@@ -270,71 +267,6 @@ def _fail(log: logging.LoggerAdapter, message: str) -> State:
     """End the flow run as Failed with one clear message (no traceback for expected failures)."""
     log.error(message)
     return Failed(message=message)
-
-
-def local_workers(seeds: Path, batch_size: int, requested: int | None) -> int:
-    """Worker processes for the local runner: one per core (or ``requested``), but no more
-    than there will be batches (about one per ``batch_size`` input files)."""
-    files = sum(1 for p in seeds.iterdir() if p.is_file()) if seeds.is_dir() else 0
-    return max(1, min(requested or os.cpu_count() or 1, math.ceil(files / max(batch_size, 1))))
-
-
-def task_runner(runner: str, dask_address: str | None, workers: int):
-    """The Prefect task runner for ``--runner``: local worker processes (in-process when
-    one suffices), or Dask (a LocalCluster by default, or an existing cluster at
-    ``dask_address``)."""
-    if runner == "local":
-        if workers > 1:
-            # Processes, not threads: extraction and validation are pure Python, and
-            # threads share one GIL (they gained no speed and multiplied memory).
-            return ProcessPoolTaskRunner(
-                max_workers=workers, initializer=start_local_worker, initargs=(os.getpid(),)
-            )
-        return ThreadPoolTaskRunner(max_workers=1)
-    from prefect_dask import DaskTaskRunner
-
-    if dask_address:
-        return DaskTaskRunner(address=dask_address)
-    import dask
-
-    # the workers' statistical profiler samples every thread's stack 100 times a second
-    # (~3% of their CPU here), for a dashboard nobody watches on a run's own cluster;
-    # nannies hand this configuration to their workers
-    dask.config.set({"distributed.worker.profile.enabled": False})
-    return DaskTaskRunner(
-        cluster_kwargs={
-            "n_workers": workers,
-            "threads_per_worker": 1,
-            "processes": True,
-            "dashboard_address": ":0",  # any free port: two runs at once must not clash
-            "preload": ["flows.validate"],  # its dask_setup imports GX at start
-        }
-    )
-
-
-def start_local_worker(run_pid: int) -> None:
-    """Initializer of each local worker process: end with the run (``os._exit``: a killed
-    run's work is lost anyway), then import Great Expectations before the first task."""
-    exit_with_parent(run_pid, lambda: os._exit(1))
-    import_great_expectations()
-
-
-def use_server(local: LocalServer | None) -> None:
-    """Point this process, its threads and its workers at the run's Prefect server: a
-    server the user configured (``local`` is then stopped unused), else the temporary
-    server ``local`` once it answers. Workers inherit it through the environment, so they
-    do not each start a server of their own."""
-    from prefect.context import refresh_global_settings_context
-    from prefect.settings import get_current_settings
-
-    if local is None:
-        return
-    if get_current_settings().api.url:  # configured where only Prefect looks (.env, prefect.toml)
-        local.stop()
-        return
-    os.environ["PREFECT_API_URL"] = local.wait_until_ready()
-    os.environ["PREFECT_UI_URL"] = ""  # no "View at <url>" line: this server has no UI
-    refresh_global_settings_context()  # Prefect read its settings when it was imported
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,322 @@
+"""Find the agencies a plan assigns to each task, and resolve their names.
+
+Plans name agencies in two ways. Many (e.g. the 西安区 plan) print role lines after each task,
+such as ``牵头单位:区委宣传部、区司法局`` or ``参加单位:区直各部门``; those give the roles
+``lead`` / ``responsible`` / ``participating`` of the contract's ``measure_agencies`` table.
+Others only say who acts inside the sentence (``市司法局应于每年4月前…``); that gives the role
+``named_in_text``, which we extract with high precision (a clause-initial organisation name
+followed by a modal or action word), because a wrong actor is worse than a missing one.
+
+Names are kept exactly as printed (``name_raw``) and resolved separately: typos and short forms
+go through ``vocab/agency_aliases.csv`` (``区为政法委`` -> ``区委政法委``), a trailing second
+plate in brackets is dropped (``区农业农村局(区林业局)`` -> ``区农业农村局``), and groups such
+as ``区直各部门`` are flagged ``is_generic`` by the patterns in ``vocab/agency_roles.yaml``.
+Aliases are kept conservative on purpose: a name is only rewritten when the vocabulary says so,
+so that the same printed name always gives the same agency across plans.
+
+All functions are pure; the vocabularies are data that reviewers can change without Python.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pipeline.vocab import load_csv, load_yaml
+
+ROLES_FILE = "agency_roles.yaml"
+ALIASES_FILE = "agency_aliases.csv"
+
+
+def _roles_vocab() -> dict:
+    return load_yaml(ROLES_FILE)
+
+
+def _role_by_label() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for role, labels in _roles_vocab()["role_labels"].items():
+        for label in labels:
+            out[label] = role
+    return out
+
+
+ROLE_BY_LABEL: dict[str, str] = _role_by_label()
+
+# Longest label first, so that 牵头单位 wins over 牵头.
+_LABEL_ALT = "|".join(re.escape(lb) for lb in sorted(ROLE_BY_LABEL, key=len, reverse=True))
+# A label followed by a colon, at the start of the line or after a separator.
+_LABEL_RE = re.compile(rf"(?:^|(?<=[;；,，。、\s]))({_LABEL_ALT})\s*[:：]\s*")
+_OTHER_LABEL_RE = re.compile(
+    "(?:"
+    + "|".join(re.escape(lb) for lb in _roles_vocab().get("other_labels") or [])
+    + r")\s*[:：]"
+)
+_OPEN = "(（【["
+_CLOSE = ")）】]"
+_NAME_SEPARATORS = "、,，;；"
+
+
+def _norm(text: str) -> str:
+    """NFKC and no whitespace: the form names are compared in."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _unwrap(line: str) -> str:
+    """Drop surrounding blanks, one pair of enclosing brackets and trailing 。;."""
+    s = line.strip()
+    if len(s) >= 2 and s[0] in _OPEN and s[-1] in _CLOSE:
+        s = s[1:-1].strip()
+    return s.rstrip("。;；.,，、 ")
+
+
+def _split_names(text: str) -> list[str]:
+    """Split a list of names on 、 , ， ; ； and 等, outside brackets; drop empties."""
+    names: list[str] = []
+    buf: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+        if depth == 0 and (ch in _NAME_SEPARATORS or ch == "等"):
+            names.append("".join(buf))
+            buf = []
+            continue
+        buf.append(ch)
+    names.append("".join(buf))
+    out: list[str] = []
+    for n in names:
+        n = n.strip().strip("。.")
+        if n:
+            out.extend(_split_glued(n))
+    return out
+
+
+def _split_glued(name: str) -> list[str]:
+    """Split names the normalizer glued together when the plan separated them by spaces only.
+
+    '区委宣传部区司法局' → ['区委宣传部', '区司法局']: a cut falls where the left part ends with
+    an organisation suffix, the right part opens with a jurisdiction (区/市/县/省…) and also ends
+    with an organisation suffix. Names with brackets are left alone, and so is 市委市直机关工委.
+    """
+    if any(c in name for c in _OPEN + _CLOSE):
+        return [name]
+    suffixes = _org_suffixes()
+    for i in range(2, len(name) - 1):
+        left, right = name[:i], name[i:]
+        glued = right[0] in "省市区县州盟旗" and len(right) >= 3 and right[1] != "直"
+        if glued and left.endswith(suffixes) and right.endswith(suffixes):
+            return [left, *_split_glued(right)]
+    return [name]
+
+
+def parse_role_segments(line: str) -> list[tuple[str, list[str]]]:
+    """Every (role, names) on a role line, in order.
+
+    Handles the usual one-label line and lines that carry several labels, such as
+    ``牵头单位:区司法局;配合单位:区直各部门`` or ``(责任单位:市司法局)``. Returns [] when the
+    line does not start with a role label followed by a colon.
+    """
+    s = _unwrap(line)
+    matches = list(_LABEL_RE.finditer(s))
+    if not matches or matches[0].start() != 0:
+        return []
+    out: list[tuple[str, list[str]]] = []
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(s)
+        other = _OTHER_LABEL_RE.search(s, m.end(), end)
+        names = _split_names(s[m.end() : other.start() if other else end])
+        out.append((ROLE_BY_LABEL[m.group(1)], names))
+    return out
+
+
+def role_note_start(line: str) -> int | None:
+    """Where a bracketed role note that ends a task line starts, or None.
+
+    Many plans print the agencies at the end of the task itself:
+    ``…建立健全工作机制。(牵头单位:市司法局;责任单位:各区政府)``. The note is not part of the
+    task's text; ``parse_role_segments(line[start:])`` reads it.
+    """
+    s = line.rstrip()
+    if not s or s[-1] not in _CLOSE:
+        return None
+    depth = 0
+    for i in range(len(s) - 1, -1, -1):
+        if s[i] in _CLOSE:
+            depth += 1
+        elif s[i] in _OPEN:
+            depth -= 1
+            if depth == 0:
+                return i if i > 0 and parse_role_segments(s[i:]) else None
+    return None
+
+
+def role_segments_of_line(line: str) -> list[tuple[str, list[str]]]:
+    """Roles a body line assigns: a whole role line, or a role note ending a task line."""
+    segments = parse_role_segments(line)
+    if segments:
+        return segments
+    start = role_note_start(line)
+    return parse_role_segments(line[start:]) if start is not None else []
+
+
+def parse_role_line(line: str) -> tuple[str, list[str]] | None:
+    """('lead', ['区委宣传部', '区司法局']) for '牵头单位:区委宣传部、区司法局'.
+
+    None if the line is not a role line.
+
+    Names are returned exactly as printed (name_raw), split on 、 , ， ; and 等 (drop empties).
+    A line with several labels returns the first one; use parse_role_segments for all of them.
+    """
+    segments = parse_role_segments(line)
+    return segments[0] if segments else None
+
+
+@dataclass(frozen=True)
+class Agency:
+    """An agency as the release's ``agencies`` table holds it."""
+
+    name: str
+    is_generic: bool
+
+
+@functools.cache
+def _aliases() -> dict[str, str]:
+    return {_norm(r["alias"]): _norm(r["canonical"]) for r in load_csv(ALIASES_FILE)}
+
+
+@functools.cache
+def _generic_res() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in _roles_vocab()["generic_patterns"])
+
+
+@functools.cache
+def _org_suffixes() -> tuple[str, ...]:
+    return tuple(sorted(_roles_vocab()["org_suffixes"], key=len, reverse=True))
+
+
+def is_generic_name(name: str) -> bool:
+    """True when the name denotes a group of agencies (区直各部门, 各级各部门, 有关单位 ...)."""
+    n = _norm(name)
+    return any(p.search(n) for p in _generic_res())
+
+
+_TRAILING_PLATE = re.compile(r"^(.+?)\(([^()]+)\)$")
+
+
+def canonical_agency(name_raw: str) -> Agency:
+    """Resolve typos/aliases through vocab/agency_aliases.csv (区为政法委, 区政法委 → 区委政法委).
+
+    is_generic flags groups (区直各部门, 全区各执法部门, 区直相关部门, 各级各部门, 市直各单位 …)
+    through the generic_patterns of vocab/agency_roles.yaml. A trailing bracket that holds a
+    second organisation name (the other plate of the same body) is dropped:
+    区农业农村局(区林业局) → 区农业农村局; a bracket that is part of the name stays (各乡镇(街道)).
+    """
+    aliases = _aliases()
+    n = _norm(name_raw)
+    n = aliases.get(n, n)
+    m = _TRAILING_PLATE.match(n)
+    if m and m.group(2).endswith(_org_suffixes()):
+        n = aliases.get(m.group(1), m.group(1))
+    return Agency(name=n, is_generic=is_generic_name(n))
+
+
+# --- agencies named as the actor of a clause ------------------------------------------------
+
+_CLAUSE_BREAK = re.compile(r"[,，;；:：。!！?？]")
+# Heading labels that may open a sentence: 一、 (二) （二十六） 3. 4、
+_LEADING_LABEL = re.compile(
+    r"^(?:[一二三四五六七八九十百]+、|[(（][一二三四五六七八九十百]+[)）]|\d+[.、．](?!\d))"
+)
+# A name opens with a jurisdiction: 市 区 县 …, a place name ending in one (海口市, 西安区,
+# XX市), or 中共/共青团/团; bare 市/区 are also valid list members (市、区政府).
+_JURISDICTION_START = re.compile(
+    r"^(?:中共|共青团|团[省市区县]委|"
+    r"[省市区县州盟旗镇乡]|"
+    r"(?:[\u4e00-\u9fff]{1,5}?|[X*＊]{1,4})(?:自治区|自治州|省|市|区|县|州|盟|旗|镇|乡|街道))"
+)
+_BARE_JURISDICTION = re.compile(r"^[省市区县州盟旗镇乡]$")
+
+
+_FUNCTION_CHARS = set("向对在将把为从按由的于要应被使让给与及并")
+
+
+def _looks_like_org(name: str) -> bool:
+    place = _JURISDICTION_START.match(name)
+    if not 2 <= len(name) <= 30 or not place or _FUNCTION_CHARS & set(place.group(0)):
+        return False
+    if not name.endswith(_org_suffixes()):
+        return False
+    if re.search(r"[0-9《》“”\"的]", name):
+        return False
+    # a name never opens with a predicate: in 完善市场监管局负责的… 完善市 is no place name
+    return not name.startswith(tuple(_roles_vocab()["actor_never_starts_with"]))
+
+
+@functools.cache
+def _cue_re() -> re.Pattern[str]:
+    vocab = _roles_vocab()
+    cues = sorted(vocab["actor_cues"], key=len, reverse=True)
+    return re.compile("|".join(re.escape(c) for c in cues))
+
+
+@functools.cache
+def _cue_exceptions() -> tuple[str, ...]:
+    return tuple(_roles_vocab()["actor_cue_exceptions"])
+
+
+def _clause_actors(clause: str, offset: int, include_generic: bool) -> list[tuple[str, int, int]]:
+    """Actors at the start of one clause; offsets are shifted by ``offset``."""
+    lead = 0
+    label = _LEADING_LABEL.match(clause)
+    if label:
+        lead = label.end()
+    if clause.startswith("由", lead):
+        lead += 1
+    for cue in _cue_re().finditer(clause, lead):
+        if cue.start() - lead > 40:
+            break
+        if clause.startswith(_cue_exceptions(), cue.start()):
+            continue
+        head = clause[lead : cue.start()]
+        if not head:
+            continue
+        parts: list[tuple[str, int]] = []
+        pos = lead
+        for piece in head.split("、"):
+            parts.append((piece, pos))
+            pos += len(piece) + 1
+        named = [(p, s) for p, s in parts if not _BARE_JURISDICTION.match(p)]
+        if not named or not all(_looks_like_org(p) for p, _ in named):
+            continue
+        out = []
+        for p, s in named:
+            if include_generic or not is_generic_name(p):
+                out.append((p, offset + s, offset + s + len(p)))
+        return out
+    return []
+
+
+def agencies_named_in_text(
+    sentence: str, include_generic: bool = False
+) -> list[tuple[str, int, int]]:
+    """(name_raw, start, end) for agencies named as the actor of a clause.
+
+    For plans without role lines: '市司法局应于每年4月前向市委、市政府报告…' → 市司法局;
+    '市综合行政执法局每年开展不少于2次…' → 市综合行政执法局. High precision: only a
+    clause-initial organisation name (opening with a jurisdiction such as 市/区/海口市 and ending in
+    局/委/办/院/部/厅/委员会/政府/法院/检察院/… from vocab org_suffixes) directly followed by a
+    modal or action cue (要/应/应当/负责/每年/牵头/…); 由X牵头 and lists X、Y要 are accepted.
+    Groups such as 各级政府 are skipped unless include_generic is true.
+    """
+    out: list[tuple[str, int, int]] = []
+    start = 0
+    for m in [*_CLAUSE_BREAK.finditer(sentence), None]:
+        end = m.start() if m else len(sentence)
+        if end > start:
+            out.extend(_clause_actors(sentence[start:end], start, include_generic))
+        start = m.end() if m else len(sentence)
+    return out

@@ -1,0 +1,124 @@
+"""Split a section's body into measures: atomic task statements, verbatim, with offsets.
+
+A measure is a sentence (ended by 。！？) or a part of one ended by ; where the semicolon
+separates parallel tasks. Semicolons and full stops inside brackets or quotes do not split.
+Headings, role lines ("牵头单位:…") and role notes ending a task line ("…。(牵头单位:…)")
+are not measures. Each measure records the verb it
+starts with (its ``action``), read through modifiers such as 全面/进一步 and past an opening
+actor ("各级政府要落实…" -> 落实), so analysts can group commitments by what they promise.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.agencies import parse_role_line, role_note_start
+from pipeline.vocab import load_yaml
+
+SENTENCE_END = "。！？!?"
+TASK_SEPARATOR = ";"
+OPENERS, CLOSERS = "《“(〈<「『[", "》”)〉>」』]"
+MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A measure's place in the document text, and the full sentence around it."""
+
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+
+
+def _line_statements(text: str, start: int, end: int) -> list[Statement]:
+    """Statements of one line text[start:end]."""
+    pieces: list[tuple[int, int]] = []  # (start, end) of each statement
+    sentences: list[tuple[int, int]] = []
+    depth, piece_start, sentence_start = 0, start, start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in SENTENCE_END:
+            pieces.append((piece_start, i + 1))
+            sentences.append((sentence_start, i + 1))
+            piece_start = sentence_start = i + 1
+        elif depth == 0 and ch == TASK_SEPARATOR:
+            pieces.append((piece_start, i + 1))
+            piece_start = i + 1
+    if piece_start < end:
+        pieces.append((piece_start, end))
+    if sentence_start < end:
+        sentences.append((sentence_start, end))
+    out = []
+    for p_start, p_end in pieces:
+        if not MEANINGFUL.search(text[p_start:p_end]):
+            continue
+        s_start, s_end = next((s, e) for s, e in sentences if s <= p_start < e)
+        out.append(Statement(p_start, p_end, s_start, s_end))
+    return out
+
+
+def split_statements(text: str, start: int, end: int) -> list[Statement]:
+    """Measures within text[start:end] (a section body), skipping role lines."""
+    out: list[Statement] = []
+    for m in re.finditer(r"[^\n]+", text[start:end]):
+        line_start, line_end = start + m.start(), start + m.end()
+        if parse_role_line(m.group().strip()) is not None:
+            continue
+        note = role_note_start(m.group())
+        if note is not None:
+            line_end = line_start + note
+        out.extend(_line_statements(text, line_start, line_end))
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _longest(words: list[str], text: str, pos: int) -> str | None:
+    """The longest of ``words`` that ``text`` has at ``pos``."""
+    m = _alternation(tuple(words)).match(text, pos)
+    return m.group() if m else None
+
+
+def _verb_at(statement: str, pos: int, vocab: dict) -> str | None:
+    """The verb at ``pos``, skipping modifiers when a verb follows them."""
+    modifier = _longest(vocab["modifiers"], statement, pos)
+    if modifier:
+        after = _verb_at(statement, pos + len(modifier), vocab)
+        if after:
+            return after
+    return _longest(vocab["verbs"], statement, pos)
+
+
+def leading_action(statement: str) -> str | None:
+    """The verb a statement starts with, past modifiers and an opening actor; None if none."""
+    vocab = load_yaml("actions.yaml")
+    statement = re.sub(vocab["time_prefix"], "", statement)
+    found = _verb_at(statement, 0, vocab)
+    if found:
+        return found
+    clauses = re.split(r"[,;:。]", statement)
+    if clauses[0].startswith(tuple(vocab["frames"])):
+        for pos in range(1, len(clauses[0])):
+            found = _verb_at(clauses[0], pos, vocab)
+            if found:
+                return found
+        for later in clauses[1:3]:
+            found = _verb_at(later, 0, vocab)
+            if found:
+                return found
+    clause = clauses[0]
+    for modal in sorted(vocab["modals"], key=len, reverse=True):
+        idx = clause.find(modal)
+        if 0 < idx <= 20:
+            return _verb_at(statement, idx + len(modal), vocab)
+    return None

@@ -1,0 +1,83 @@
+"""Turn one decoded plan into its rows of every table: the per-plan unit of work.
+
+This is a plain function of one input (no Prefect, no I/O), so it can be tested directly,
+batched by the flow, and cached by the sha256 of the input plus the extraction code version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.extract.rows import extract_rows
+from pipeline.parse.metadata import extract_metadata
+from pipeline.parse.structure import parse_sections, preamble_end
+from pipeline.read.ingest import Decoded, Rejection
+from pipeline.text.normalize import normalize
+
+Row = dict[str, Any]
+
+
+@dataclass
+class PlanRows:
+    """Rows of every table for one plan."""
+
+    doc_id: str
+    source_file: str
+    text: str
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+
+
+def doc_id_for(sha256: str) -> str:
+    """Stable document id from the input's bytes: same file, same id, on any machine."""
+    return f"d{sha256[:16]}"
+
+
+def process_plan(decoded: Decoded) -> PlanRows | Rejection:
+    """Normalize one plan, read its metadata and structure, extract its measures, targets,
+    agencies and instruments; reject it if it has no headings."""
+    source = decoded.source
+    normalized = normalize(decoded.text)
+    text = normalized.text
+    sections = parse_sections(text)
+    if not sections:
+        return Rejection(
+            source_file=source.name,
+            sha256=source.sha256,
+            reason="not a plan: no chapter (一、), section ((一)) or item (1.) headings found",
+        )
+    doc_id = doc_id_for(source.sha256)
+    meta = extract_metadata(text, preamble_end(sections, text))
+    rows = PlanRows(doc_id=doc_id, source_file=source.name, text=text)
+    rows.tables["documents"] = [
+        {
+            "doc_id": doc_id,
+            "source_file": source.name,
+            "source_sha256": source.sha256,
+            "source_bytes": source.size,
+            "encoding": decoded.encoding,
+            **vars(meta),
+            "n_chars": len(text),
+            "text": text,
+        }
+    ]
+    section_id = {s.ordinal: f"{doc_id}:{s.ordinal}" for s in sections}
+    rows.tables["sections"] = [
+        {
+            "section_id": section_id[s.ordinal],
+            "doc_id": doc_id,
+            "parent_id": section_id.get(s.parent_ordinal) if s.parent_ordinal else None,
+            "level": s.level,
+            "number": s.number,
+            "heading": s.heading,
+            "text": text[s.char_start : s.char_end],
+            "char_start": s.char_start,
+            "char_end": s.char_end,
+        }
+        for s in sections
+    ]
+    rows.tables.update(extract_rows(text, doc_id, sections, section_id))
+    rows.tables["normalization_edits"] = [
+        {"doc_id": doc_id, "seq": i, **vars(edit)} for i, edit in enumerate(normalized.edits)
+    ]
+    return rows

@@ -1,0 +1,194 @@
+"""Rows of measures, targets, agencies, measure-agency roles and instruments for one plan.
+
+The extractors (``measures``, ``targets``, ``agencies``, ``instruments`` of this package) each
+work on one sentence or line; this module walks the plan's sections, calls them, turns their
+sentence-relative offsets into document offsets and gives every row its stable id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from pipeline.extract.agencies import (
+    agencies_named_in_text,
+    canonical_agency,
+    role_segments_of_line,
+)
+from pipeline.extract.instruments import find_instruments
+from pipeline.extract.measures import Statement, leading_action, split_statements
+from pipeline.extract.targets import find_targets
+from pipeline.parse.structure import Section
+
+Row = dict[str, Any]
+SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?]?")
+
+
+def _measure_at(measures: list[tuple[Statement, Row]], pos: int) -> Row | None:
+    for statement, row in measures:
+        if statement.start <= pos < statement.end:
+            return row
+    return None
+
+
+def _sentences(measures: list[tuple[Statement, Row]]) -> list[tuple[int, int]]:
+    return sorted({(st.sentence_start, st.sentence_end) for st, _ in measures})
+
+
+def _preamble_instruments(text: str, end: int, doc_id: str) -> list[Row]:
+    rows: list[Row] = []
+    for m in SENTENCE.finditer(text[:end]):
+        if not m.group().strip():
+            continue
+        for hit in find_instruments(m.group(), in_preamble=True):
+            rows.append(
+                _instrument_row(
+                    f"{doc_id}:p:i{len(rows) + 1}", doc_id, None, None, hit, m.start(), True
+                )
+            )
+    return rows
+
+
+def _instrument_row(
+    instrument_id: str,
+    doc_id: str,
+    section_id: str | None,
+    measure_id: str | None,
+    hit: Any,
+    offset: int,
+    in_preamble: bool,
+) -> Row:
+    return {
+        "instrument_id": instrument_id,
+        "doc_id": doc_id,
+        "section_id": section_id,
+        "measure_id": measure_id,
+        "name": hit.name,
+        "canonical_key": hit.canonical_key,
+        "instrument_type": hit.instrument_type,
+        "action": hit.action,
+        "in_preamble": in_preamble,
+        "char_start": offset + hit.start,
+        "char_end": offset + hit.end,
+    }
+
+
+def extract_rows(
+    text: str, doc_id: str, sections: list[Section], section_ids: dict[str, str]
+) -> dict[str, list[Row]]:
+    """Measures, targets, agencies, measure_agencies and instruments of one plan."""
+    tables: dict[str, list[Row]] = {
+        t: [] for t in ("measures", "targets", "agencies", "measure_agencies", "instruments")
+    }
+    agencies: dict[str, Row] = {}
+    links: dict[tuple[str, str, str], Row] = {}
+
+    def link(measure_id: str, name_raw: str, role: str) -> None:
+        agency = canonical_agency(name_raw)
+        digest = hashlib.sha1(agency.name.encode("utf-8")).hexdigest()[:10]
+        agency_id = f"{doc_id}:a{digest}"
+        agencies.setdefault(
+            agency_id,
+            {
+                "agency_id": agency_id,
+                "doc_id": doc_id,
+                "name": agency.name,
+                "is_generic": agency.is_generic,
+            },
+        )
+        links.setdefault(
+            (measure_id, agency_id, role),
+            {
+                "doc_id": doc_id,
+                "measure_id": measure_id,
+                "agency_id": agency_id,
+                "role": role,
+                "name_raw": name_raw,
+            },
+        )
+
+    sections_measures: list[tuple[Section, list[tuple[Statement, Row]]]] = []
+    for section in sections:
+        section_id = section_ids[section.ordinal]
+        measures = []
+        for k, st in enumerate(split_statements(text, section.body_start, section.char_end), 1):
+            statement = text[st.start : st.end]
+            row = {
+                "measure_id": f"{section_id}:m{k}",
+                "doc_id": doc_id,
+                "section_id": section_id,
+                "text": statement,
+                "char_start": st.start,
+                "char_end": st.end,
+                "action": leading_action(statement),
+            }
+            measures.append((st, row))
+            tables["measures"].append(row)
+        sections_measures.append((section, measures))
+
+    has_role_lines = False
+    for section, measures in sections_measures:
+        section_id = section_ids[section.ordinal]
+        for line in text[section.body_start : section.char_end].split("\n"):
+            for role, names in role_segments_of_line(line.strip()):
+                has_role_lines = True
+                for name_raw in names:
+                    for _, row in measures:
+                        link(row["measure_id"], name_raw, role)
+        per_measure: dict[str, int] = {}
+        n_instruments = 0
+        for s_start, s_end in _sentences(measures):
+            sentence = text[s_start:s_end]
+            for hit in find_targets(sentence):
+                row = _measure_at(measures, s_start + hit.clause_start)
+                if row is None:
+                    continue
+                k = per_measure[row["measure_id"]] = per_measure.get(row["measure_id"], 0) + 1
+                tables["targets"].append(
+                    {
+                        "target_id": f"{row['measure_id']}:t{k}",
+                        "doc_id": doc_id,
+                        "measure_id": row["measure_id"],
+                        "text": sentence[hit.clause_start : hit.clause_end],
+                        "kind": hit.kind,
+                        "value": hit.value,
+                        "unit": hit.unit,
+                        "comparator": hit.comparator,
+                        "deadline_year": hit.deadline_year,
+                        "frequency": hit.frequency,
+                        "scope": hit.scope,
+                        "char_start": s_start + hit.clause_start,
+                        "char_end": s_start + hit.clause_end,
+                    }
+                )
+            for hit in find_instruments(sentence, in_preamble=False):
+                row = _measure_at(measures, s_start + hit.start)
+                if row is None:
+                    continue
+                n_instruments += 1
+                tables["instruments"].append(
+                    _instrument_row(
+                        f"{section_id}:i{n_instruments}",
+                        doc_id,
+                        section_id,
+                        row["measure_id"],
+                        hit,
+                        s_start,
+                        False,
+                    )
+                )
+    if not has_role_lines:  # plans without role lines: the actor named in the sentence
+        for _, measures in sections_measures:
+            for s_start, s_end in _sentences(measures):
+                for name_raw, start, _end in agencies_named_in_text(text[s_start:s_end]):
+                    row = _measure_at(measures, s_start + start)
+                    if row is not None:
+                        link(row["measure_id"], name_raw, "named_in_text")
+    first_heading = sections[0].char_start if sections else len(text)
+    tables["instruments"] = (
+        _preamble_instruments(text, first_heading, doc_id) + tables["instruments"]
+    )
+    tables["agencies"] = list(agencies.values())
+    tables["measure_agencies"] = list(links.values())
+    return tables

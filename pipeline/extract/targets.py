@@ -1,0 +1,517 @@
+"""Find the quantified targets stated in one sentence of a plan body.
+
+A target (shared/gold/GUIDELINE.md) is a checkable commitment: a number with a unit, an
+explicit year deadline, or a recurring commitment with a count or a fixed date. This module
+reads one sentence of the pipeline's normalized text and returns one ``TargetHit`` per
+target, pointing at the clause (text between , . ; : boundaries, not split at 、) that
+states it. It is a few regex passes driven by ``vocab/targets.yaml``:
+
+1. spans that never hold targets are blocked: hotlines, document numbers, 12·4, 十四五,
+   year ranges, ordinals (第37中学), anything inside 《》;
+2. numbers followed by a unit (or written as a share: 90%, 三分之二, 百分之九十) are read; a
+   Chinese count (一个, 一次) needs a comparator (至少一个) or a recurring period with an
+   occurrence unit (每年开展一次), since bare ones are mostly slogans (一个号码, 四个一);
+   counts inside quotes are slogans too (“一站式”), unless Arabic with a unit (“7×24小时”);
+3. each number gets a comparator from the words around it, the nearest recurring period of
+   its clause (每年 -> annual, 5年内 -> within_years …), and a scope (每个区, 市级 …); an
+   occurrence count (次) with a period is a frequency row, otherwise a quantity row;
+4. a clause with 每年 and a fixed date (年初, 一季度, 3月1日前, 国家宪法日) but no count is a
+   frequency row counted once;
+5. years (到2025年, 2022年底前, 2022年起) give a quantity its deadline_year when they come
+   before it in the sentence; a year no quantity claims is a deadline row of its own, unless
+   it is a vision clause (为2035年…奠定) or a baseline (截至…, 以来).
+
+Functions are pure: the same sentence always gives the same hits. The module is longer than
+most (about 500 lines) because the five passes share one set of blocked spans and offsets;
+split apart, each would have to re-derive them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.extract.numerals import is_chinese, parse_numeral
+from pipeline.vocab import load_yaml
+
+CLAUSE_BREAKS = ",.;:，。；：!?！？\n\r"
+_CN = "零〇一二两三四五六七八九十百千万"
+_NUMBER = (
+    rf"百分之[{_CN}]+(?:点[{_CN}]+)?"
+    rf"|(?:[{_CN}]+|\d+)分之(?:[{_CN}]+|\d+)"
+    r"|\d+(?:\.\d+)?(?:\s*[×xX*]\s*\d+(?:\.\d+)?)?"
+    rf"|[{_CN}]+"
+)
+_PERIODIC = ("annual", "semiannual", "quarterly", "monthly", "within_years")
+_LIST_JOINS = ("、", "和", "及")
+
+
+# A "sentence" longer than this is garbled text (pages without a full stop): it is read in
+# windows cut at clause breaks, since each number looks back over its clause (a sentence
+# of 600,000 characters and 100,000 numbers took the better part of an hour).
+MAX_SENTENCE = 2_000
+
+
+@dataclass(frozen=True)
+class TargetHit:
+    """One target: its clause (offsets into the sentence) and its normalized fields."""
+
+    clause_start: int
+    clause_end: int
+    kind: str
+    value: float | None
+    unit: str | None
+    comparator: str | None
+    deadline_year: int | None
+    frequency: str | None
+    scope: str | None
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int  # after the unit and any suffix comparator
+    value: float
+    unit: str
+    comparator: str
+    frequency: str | None
+    scope: str | None
+    kind: str
+    clause: tuple[int, int]
+
+
+# A sentence with none of these (digits, Chinese numerals, 每/年/月/日/季) states no target:
+# skipping it early keeps extraction fast.
+_MAY_HOLD_TARGET = re.compile(r"[0-9一二两三四五六七八九十百千万半〇零每年月日季]")
+
+
+@functools.cache
+def _vocab() -> dict[str, Any]:
+    return load_yaml("targets.yaml")
+
+
+@functools.cache
+def _unit_re() -> re.Pattern[str]:
+    surfaces = sorted(_vocab()["units"], key=len, reverse=True)
+    return re.compile(r"\s*(" + "|".join(re.escape(s) for s in surfaces) + ")")
+
+
+@functools.cache
+def _number_re() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\d.])(?:{_NUMBER})")
+
+
+def clause_spans(sentence: str) -> list[tuple[int, int]]:
+    """Clauses of a sentence as (start, end) offsets, trimmed of surrounding whitespace.
+
+    A boundary is one of , . ; : ， 。 ； ： ! ? or a line break (a heading ends there) — except
+    . , : between two digits (12.4, 9:00).
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(sentence)
+    for i, ch in enumerate(sentence):
+        if ch not in CLAUSE_BREAKS:
+            continue
+        between_digits = 0 < i < n - 1 and sentence[i - 1].isdigit() and sentence[i + 1].isdigit()
+        if ch in ".,:" and between_digits:
+            continue
+        spans.append((start, i))
+        start = i + 1
+    spans.append((start, n))
+    out = []
+    for a, b in spans:
+        while a < b and sentence[a].isspace():
+            a += 1
+        while b > a and sentence[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def _clause_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    starts = [a for a, _ in spans]
+    i = max(bisect.bisect_right(starts, pos) - 1, 0)
+    return spans[i]
+
+
+def _inside_pairs(sentence: str, pairs: list[str]) -> tuple[bool, ...]:
+    """For each character, whether it lies inside one of the bracket/quote pairs."""
+    return _inside_pairs_cached(sentence, tuple(pairs))
+
+
+@functools.lru_cache(maxsize=256)
+def _inside_pairs_cached(sentence: str, pairs: tuple[str, ...]) -> tuple[bool, ...]:
+    inside = [False] * len(sentence)
+    depth = 0
+    for i, ch in enumerate(sentence):
+        for pair in pairs:
+            opener, closer = pair[0], pair[1]
+            if opener == closer and ch == opener:
+                depth = 0 if depth else 1
+                break
+            if ch == opener:
+                depth += 1
+                break
+            if ch == closer and depth:
+                depth -= 1
+                break
+        inside[i] = depth > 0
+    return tuple(inside)
+
+
+@functools.lru_cache(maxsize=64)
+def _blocked(sentence: str) -> tuple[bool, ...]:
+    """Characters covered by an exclusion pattern or a document title 《…》."""
+    blocked = list(_inside_pairs(sentence, _vocab()["title_pairs"]))
+    for pattern in _vocab()["exclusions"].values():
+        for m in re.finditer(pattern, sentence):
+            for i in range(m.start(), m.end()):
+                blocked[i] = True
+    return tuple(blocked)
+
+
+@functools.lru_cache(maxsize=64)
+def _periods(sentence: str) -> tuple[tuple[int, int, str, str | None], ...]:
+    """Recurring-period markers: (start, end, frequency, scope) sorted by position."""
+    found: list[tuple[int, int, str, str | None]] = []
+    taken = [False] * len(sentence)
+    for item in _vocab()["frequencies"]:
+        for m in re.finditer(item["pattern"], sentence):
+            if any(taken[m.start() : m.end()]):
+                continue
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+            found.append((m.start(), m.end(), item["frequency"], item.get("scope")))
+    return tuple(sorted(found))
+
+
+@functools.lru_cache(maxsize=64)
+def _date_markers(sentence: str) -> tuple[tuple[int, int, str], ...]:
+    out = []
+    for pattern in _vocab()["date_markers"]:
+        for m in re.finditer(pattern, sentence):
+            out.append((m.start(), m.end(), m.group()))
+    return tuple(sorted(out))
+
+
+def _comparator(sentence: str, lo: int, start: int, after: int) -> tuple[str | None, int]:
+    """Comparator from words before the number (sentence[lo:start]) or right after its unit.
+
+    Returns (comparator or None, end offset including a suffix word).
+    """
+    comps = _vocab()["comparators"]
+    rest = sentence[after:]
+    for words, sign in ((comps["suffix_ge"], ">="), (comps["suffix_le"], "<=")):
+        for word in sorted(words, key=len, reverse=True):
+            if rest.startswith(word):
+                return sign, after + len(word)
+    window = sentence[lo:start].rstrip()
+    best: tuple[int, int, str] | None = None
+    for words, sign in ((comps["prefix_ge"], ">="), (comps["prefix_le"], "<=")):
+        for word in words:
+            pos = window.rfind(word)
+            if pos < 0:
+                continue
+            end = pos + len(word)
+            if word in comps["adjacent_only"] and end != len(window):
+                continue
+            if best is None or (end, len(word)) > (best[0], best[1]):
+                best = (end, len(word), sign)
+    return (best[2] if best else None), after
+
+
+def _scope(
+    sentence: str,
+    clause: tuple[int, int],
+    start: int,
+    after: int,
+    period: tuple[int, int, str, str | None] | None,
+    item_start: int,
+) -> str | None:
+    """Whom or where the number applies to: 市级 after the unit or before the period word,
+    每个区 / 每6个班级 before the number, 全区 in the same list item, else 每人 (每人每年)."""
+    levels = _vocab()["levels"]
+    following = sentence[after : after + 4]
+    for level in levels:
+        if following.startswith(level):
+            return level
+    if period is not None:
+        before = sentence[max(clause[0], period[0] - 3) : period[0]]
+        for level in levels:
+            if before.endswith(level):
+                return level
+    found = None
+    for m in re.finditer(_vocab()["scope_each"], sentence[clause[0] : start]):
+        found = m.group()
+    if found:
+        return found
+    item = sentence[item_start:start]
+    for whole in _vocab()["whole_scopes"]:
+        if whole in item:
+            return whole
+    if period is not None and period[3]:
+        return period[3]
+    return None
+
+
+def _mentions(sentence: str, spans: list[tuple[int, int]]) -> list[_Mention]:
+    """Numbers with a unit that state a quantity or a counted frequency."""
+    vocab = _vocab()
+    blocked = _blocked(sentence)
+    quoted = _inside_pairs(sentence, vocab["quote_pairs"])
+    periods = _periods(sentence)
+    period_taken = [False] * len(sentence)
+    for a, b, _, _ in periods:
+        for i in range(a, b):
+            period_taken[i] = True
+    date_taken = [False] * len(sentence)
+    for a, b, _ in _date_markers(sentence):
+        for i in range(a, b):
+            date_taken[i] = True
+    occurrence = set(vocab["occurrence_units"])
+    per_person = vocab["per_person"]
+    out: list[_Mention] = []
+    for m in _number_re().finditer(sentence):
+        text, start, end = m.group(), m.start(), m.end()
+        if any(blocked[start:end]) or any(period_taken[start:end]) or any(date_taken[start:end]):
+            continue
+        if start > 0 and sentence[start - 1] == "每":
+            continue  # 每6个班级: a scope, not a target
+        parsed = parse_numeral(text)
+        if parsed is None:
+            continue
+        value, is_percent = parsed
+        after = end
+        if is_percent:
+            unit = "%"
+        else:
+            um = _unit_re().match(sentence, end)
+            if not um:
+                continue
+            unit = vocab["units"][um.group(1)]
+            after = um.end()
+            if unit == "年" and not is_chinese(text) and len(text) == 4:
+                continue  # a calendar year, handled by _years
+        chinese = is_chinese(text) and not is_percent
+        if chinese and quoted[start]:
+            continue
+        clause = _clause_of(spans, start)
+        if clause[0] > start or start >= clause[1]:
+            continue
+        prev_end = max([x.end for x in out if x.clause == clause] or [clause[0]])
+        lo = max(prev_end, clause[0], start - 15)
+        list_break = sentence.rfind("、", lo, start)
+        if list_break >= 0:
+            lo = list_break + 1
+        comparator, after = _comparator(sentence, lo, start, after)
+        prev = [x for x in out if x.clause == clause]
+        if comparator is None and prev and sentence[prev[-1].end : start].strip() in _LIST_JOINS:
+            comparator = prev[-1].comparator  # 分别达到70%、50%: the list shares its comparator
+        period = None
+        for p in periods:
+            if clause[0] <= p[0] and p[1] <= start:
+                period = p
+        frequency = period[2] if period else None
+        clause_text = sentence[clause[0] : clause[1]]
+        scope = _scope(sentence, clause, start, after, period, lo)
+        if chinese and not _chinese_counts(sentence, after, comparator, unit, frequency, scope):
+            continue
+        is_per_person = any(w in clause_text for w in per_person)
+        kind = "quantity"
+        if unit in occurrence and frequency in _PERIODIC and not is_per_person:
+            kind = "frequency"
+        if _is_baseline(clause_text[: start - clause[0]]):
+            continue
+        if any(w in sentence[:start] for w in vocab["baseline_sentence"]):
+            continue
+        if any(sentence[end:].lstrip().startswith(w) for w in vocab["baseline_after"]):
+            continue
+        out.append(
+            _Mention(
+                start=start,
+                end=after,
+                value=value,
+                unit=unit,
+                comparator=comparator or "=",
+                frequency=frequency,
+                scope=scope,
+                kind=kind,
+                clause=clause,
+            )
+        )
+    return out
+
+
+def _chinese_counts(
+    sentence: str,
+    after: int,
+    comparator: str | None,
+    unit: str,
+    frequency: str | None,
+    scope: str | None,
+) -> bool:
+    """Whether a count written in Chinese (一个, 两次) is a target rather than a slogan."""
+    vocab = _vocab()
+    if any(sentence[after:].startswith(w) for w in vocab["chinese_rhetoric_after"]):
+        return False
+    periodic = unit in vocab["occurrence_units"] and frequency in _PERIODIC
+    return comparator is not None or periodic or bool(scope and scope.startswith("每个"))
+
+
+def _is_baseline(before: str) -> bool:
+    """Whether the clause text before a number or year states a past fact or a baseline."""
+    return any(re.search(p, before) for p in _vocab()["baseline_before"])
+
+
+def _years(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Valid deadline years as (position, year): not in 《》, ranges, vision or baseline text."""
+    vocab = _vocab()
+    blocked = _blocked(sentence)
+    vision = [(m.start(), m.end()) for m in re.finditer(vocab["vision"], sentence)]
+    out = []
+    for m in re.finditer(r"(?<!\d)(\d{4})\s*年", sentence):
+        year = int(m.group(1))
+        if not vocab["year_min"] <= year <= vocab["year_max"] or blocked[m.start()]:
+            continue
+        if any(a <= m.start() < b for a, b in vision):
+            continue
+        clause = _clause_of(spans, m.start())
+        if _is_baseline(sentence[clause[0] : m.start()]):
+            continue
+        past = vocab["baseline_past"]
+        if any(re.search(p, sentence[clause[0] : clause[1]]) for p in past):
+            continue
+        as_of = sentence[max(0, m.start() - 3) : m.start()]
+        if any(as_of.endswith(w) for w in vocab["baseline_year_prefix"]) and any(
+            re.search(p, sentence[m.end() :]) for p in past
+        ):
+            continue
+        if any(sentence[m.end() - 1 :].startswith(w) for w in vocab["baseline_after"]):
+            continue
+        out.append((m.start(), year))
+    return out
+
+
+def _date_rows(
+    sentence: str, spans: list[tuple[int, int]], mentions: list[_Mention]
+) -> list[tuple[int, TargetHit]]:
+    """Clauses with a recurring period and a fixed date but no count: one frequency row each."""
+    vocab = _vocab()
+    in_title = _inside_pairs(sentence, vocab["title_pairs"])
+    periods = _periods(sentence)
+    out = []
+    counted = {m.clause for m in mentions}
+    for clause in spans:
+        if clause in counted:
+            continue
+        text = sentence[clause[0] : clause[1]]
+        for a, _, marker in _date_markers(sentence):
+            if not clause[0] <= a < clause[1] or in_title[a]:
+                continue
+            before = [p for p in periods if clause[0] <= p[0] < a]  # 每年底前: may share 年
+            frequency = before[-1][2] if before else None
+            if frequency not in ("annual", "semiannual", "quarterly"):
+                frequency = None
+            if frequency is None and re.match(vocab["date_markers_need_annual_word"], marker):
+                has_year = re.search(r"\d{4}\s*年", text)
+                if not has_year and any(w in text for w in vocab["annual_words"]):
+                    frequency = "annual"
+            if frequency is None:
+                continue
+            period = before[-1] if before else None
+            scope = _scope(sentence, clause, a, a, period, clause[0]) if period else None
+            out.append(
+                (
+                    a,
+                    TargetHit(
+                        clause[0], clause[1], "frequency", 1.0, "次", "=", None, frequency, scope
+                    ),
+                )
+            )
+            break
+    return out
+
+
+def find_targets(sentence: str) -> list[TargetHit]:
+    """All targets stated in one sentence, in order of position."""
+    if len(sentence) > MAX_SENTENCE:
+        return [hit for start, piece in _windows(sentence) for hit in _shifted(piece, start)]
+    if not sentence or not _MAY_HOLD_TARGET.search(sentence):
+        return []
+    spans = clause_spans(sentence)
+    if not spans:
+        return []
+    mentions = _mentions(sentence, spans)
+    years = _years(sentence, spans)
+    claimed: set[int] = set()
+    rows: list[tuple[int, TargetHit]] = []
+    for m in mentions:
+        year_pos = None
+        if m.kind == "quantity":
+            earlier = [y for y in years if y[0] < m.start]
+            if earlier:
+                year_pos = earlier[-1]
+        if year_pos is None:
+            same = [y for y in years if m.clause[0] <= y[0] < m.clause[1]]
+            if same:
+                year_pos = same[0]
+        deadline = None
+        if year_pos is not None:
+            claimed.add(year_pos[0])
+            deadline = year_pos[1]
+        rows.append(
+            (
+                m.start,
+                TargetHit(
+                    m.clause[0],
+                    m.clause[1],
+                    m.kind,
+                    m.value,
+                    m.unit,
+                    m.comparator,
+                    deadline,
+                    m.frequency,
+                    m.scope,
+                ),
+            )
+        )
+    rows += _date_rows(sentence, spans, mentions)
+    for pos, year in years:
+        if pos in claimed:
+            continue
+        clause = _clause_of(spans, pos)
+        rows.append(
+            (pos, TargetHit(clause[0], clause[1], "deadline", None, None, None, year, None, None))
+        )
+    rows.sort(key=lambda r: r[0])
+    return [hit for _, hit in rows]
+
+
+def _windows(sentence: str) -> list[tuple[int, str]]:
+    """``sentence`` cut into pieces of at most MAX_SENTENCE characters, each ending at its
+    last clause break (or cut hard where there is none), with their offsets."""
+    out, start = [], 0
+    while start < len(sentence):
+        end = min(start + MAX_SENTENCE, len(sentence))
+        if end < len(sentence):
+            cut = max(sentence.rfind(c, start, end) for c in CLAUSE_BREAKS)
+            end = cut + 1 if cut > start else end
+        out.append((start, sentence[start:end]))
+        start = end
+    return out
+
+
+def _shifted(piece: str, offset: int) -> list[TargetHit]:
+    """``find_targets`` of ``piece``, with clause offsets into the whole sentence."""
+    return [
+        dataclasses.replace(
+            hit, clause_start=hit.clause_start + offset, clause_end=hit.clause_end + offset
+        )
+        for hit in find_targets(piece)
+    ]

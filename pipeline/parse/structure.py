@@ -1,0 +1,113 @@
+"""Parse a plan's normalized text into its tree of chapters, sections and items.
+
+One row per heading. A heading's span runs from its marker to the next heading of any level,
+so a chapter's own span is its heading plus any intro paragraph, a section's span ends where
+its first item starts, and closing paragraphs after the last section belong to that section
+(as the gold annotations read them). Numbering that restarts inside a chapter is fine: the
+parent is whatever heading of the level above came last.
+
+``heading`` is the title the plan gives a heading: the whole line for a heading alone on its
+line, or the first sentence when the title runs on into body text ("(一)指导思想。坚持…").
+An item whose first sentence is itself a task ("6.深入学习宣传习近平法治思想,把…。") or that
+holds nothing but one sentence ("50.加强…调解仲裁工作。") has no separate title: its heading is
+null and the sentence is body, so it still yields a measure. Label lines after an item
+("牵头单位:…") are not body: they name who is responsible.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.text.headings import LABEL_LINE, match_marker
+
+TITLE_MAX = 40
+CLAUSE_PUNCT = re.compile(r"[,;，；]")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A chapter (level 1), section (level 2) or item (level 3) of a plan."""
+
+    ordinal: str  # position in the tree, e.g. "2.1.5": stable for the same text
+    level: int
+    number: int  # as printed: 4 for (四)
+    heading: str | None
+    parent_ordinal: str | None
+    char_start: int  # start of the marker
+    char_end: int  # end of the span (exclusive)
+    body_start: int  # where the body starts (after the marker and the title)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+
+
+def _title(rest: str, level: int, has_more: bool) -> tuple[str | None, int]:
+    """The heading title within the line after the marker, and where the body starts in it."""
+    stop = rest.find("。")
+    if stop < 0:
+        if level < 3 or (has_more and len(rest) <= TITLE_MAX and not CLAUSE_PUNCT.search(rest)):
+            return rest, len(rest)
+        return None, 0
+    first = rest[:stop]
+    runs_on = bool(rest[stop + 1 :].strip()) or has_more
+    if runs_on and first and len(first) <= TITLE_MAX and not CLAUSE_PUNCT.search(first):
+        return first, stop + 1
+    return None, 0
+
+
+def parse_sections(text: str) -> list[Section]:
+    """All headings of a plan in text order (see module docstring)."""
+    found = []  # (line_start, line_end, marker)
+    for start, end in _lines(text):
+        marker = match_marker(text[start:end])
+        if marker:
+            found.append((start, end, marker))
+    if not found:
+        return []
+    top_level = min(m.level for _, _, m in found)
+    sections: list[Section] = []
+    open_by_level: dict[int, Section] = {}
+    counters: dict[str | None, int] = {}
+    for i, (start, end, marker) in enumerate(found):
+        span_end = found[i + 1][0] if i + 1 < len(found) else len(text)
+        span_end = len(text[:span_end].rstrip("\n"))
+        parent = None
+        for level in range(marker.level - 1, top_level - 1, -1):
+            if level in open_by_level:
+                parent = open_by_level[level]
+                break
+        parent_ordinal = parent.ordinal if parent else None
+        counters[parent_ordinal] = counters.get(parent_ordinal, 0) + 1
+        ordinal = (
+            f"{parent_ordinal}.{counters[parent_ordinal]}"
+            if parent
+            else str(counters[parent_ordinal])
+        )
+        rest = text[start + marker.end : end]
+        has_child = i + 1 < len(found) and found[i + 1][2].level > marker.level
+        has_more = has_child or any(
+            not LABEL_LINE.match(line) for line in text[end:span_end].split("\n") if line
+        )
+        title, body_offset = _title(rest, marker.level, has_more)
+        section = Section(
+            ordinal=ordinal,
+            level=marker.level,
+            number=marker.number,
+            heading=title,
+            parent_ordinal=parent_ordinal,
+            char_start=start,
+            char_end=span_end,
+            body_start=start + marker.end + body_offset,
+        )
+        sections.append(section)
+        open_by_level[marker.level] = section
+        for deeper in [lv for lv in open_by_level if lv > marker.level]:
+            del open_by_level[deeper]
+    return sections
+
+
+def preamble_end(sections: list[Section], text: str) -> int:
+    """Offset where the body of the plan starts (the first heading), len(text) if none."""
+    return sections[0].char_start if sections else len(text)

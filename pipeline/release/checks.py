@@ -1,0 +1,295 @@
+"""Cross-table and semantic checks that a per-column schema cannot express, written once.
+
+Each check returns a ``CheckResult`` naming the check, the table, the failing rows (by primary
+key) and sample values, so a failure report says exactly what is wrong and where.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pipeline.release.schema import row_keys, table_schema
+from pipeline.release.staging import Tables
+
+MAX_DEADLINE_YEAR = 2035
+SAMPLE = 10
+
+
+@dataclass
+class CheckResult:
+    """Outcome of one check on one table."""
+
+    check: str
+    table: str
+    passed: bool
+    failed_rows: list[str] = field(default_factory=list)  # primary keys of failing rows
+    samples: list[str] = field(default_factory=list)  # what the failing values look like
+    n_failed: int = 0
+    source: str = "cross-table"
+
+
+def _result(
+    check: str,
+    table: str,
+    frame: pd.DataFrame,
+    bad: pd.Series,
+    describe: Callable[[pd.DataFrame], pd.Series],
+) -> CheckResult:
+    failing = frame[bad.fillna(False).astype(bool)]
+    return CheckResult(
+        check=check,
+        table=table,
+        passed=failing.empty,
+        failed_rows=list(row_keys(table, failing).head(SAMPLE)),
+        samples=list(describe(failing).astype(str).head(SAMPLE)) if not failing.empty else [],
+        n_failed=len(failing),
+    )
+
+
+def _within(values: pd.Series, allowed: pd.Series) -> pd.Series:
+    """``values.isin(allowed)``, as objects: Arrow-backed strings' isin builds a Python
+    scalar per allowed value, which made this check the slowest of a batch."""
+    return values.astype(object).isin(allowed.dropna().astype(object))
+
+
+def foreign_keys(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
+    """Every foreign key declared in the schemas resolves to a row of the referenced table."""
+    out = []
+    for table, frame in tables.items():
+        for fk in table_schema(table).get("foreignKeys", []):
+            ref = fk["reference"]
+            target = tables[ref["resource"] or table]
+            (col,), (ref_col,) = fk["fields"], ref["fields"]
+            bad = frame[col].notna() & ~_within(frame[col], target[ref_col])
+            out.append(
+                _result(
+                    f"foreign key {col} -> {ref['resource']}.{ref_col}",
+                    table,
+                    frame,
+                    bad,
+                    lambda f, c=col: f[c],
+                )
+            )
+    return out
+
+
+def primary_keys(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
+    """Primary keys (also composite ones) are unique and present."""
+    out = []
+    for table, frame in tables.items():
+        key = row_keys(table, frame)
+        bad = key.duplicated(keep=False) | frame[table_schema(table)["primaryKey"]].isna().any(
+            axis=1
+        )
+        out.append(_result("primary key unique", table, frame, bad, lambda f, k=key: k[f.index]))
+    return out
+
+
+def every_document_has(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
+    """Every published plan has sections and measures."""
+    docs = tables["documents"]
+    out = []
+    for child in ("sections", "measures"):
+        bad = ~_within(docs["doc_id"], tables[child]["doc_id"])
+        out.append(
+            _result(
+                f"every document has {child}", "documents", docs, bad, lambda f: f["source_file"]
+            )
+        )
+    return out
+
+
+def quotes_match_text(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
+    """``documents.text[char_start:char_end]`` equals the row's quoted text."""
+    texts = dict(zip(tables["documents"]["doc_id"], tables["documents"]["text"], strict=True))
+    out = []
+    for table, column in (
+        ("sections", "text"),
+        ("measures", "text"),
+        ("targets", "text"),
+        ("instruments", "name"),
+    ):
+        frame = tables[table]
+        quoted = [
+            texts.get(d, "")[int(s) : int(e)] if pd.notna(s) and pd.notna(e) else None
+            for d, s, e in zip(frame["doc_id"], frame["char_start"], frame["char_end"], strict=True)
+        ]
+        bad = pd.Series(
+            [q != v for q, v in zip(quoted, frame[column], strict=True)],
+            index=frame.index,
+            dtype=bool,
+        )
+        out.append(
+            _result(
+                f"text[char_start:char_end] equals {column}",
+                table,
+                frame,
+                bad,
+                lambda f, c=column: f[c].str[:40],
+            )
+        )
+    return out
+
+
+def target_values(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
+    """Percentages are at most 100; deadlines lie between the plan's start year and 2035."""
+    targets = tables["targets"]
+    starts = dict(
+        zip(tables["documents"]["doc_id"], tables["documents"]["period_start"], strict=True)
+    )
+    pct = (targets["unit"] == "%").fillna(False) & (targets["value"] > 100).fillna(False)
+    start = targets["doc_id"].map(starts)
+    year = targets["deadline_year"]
+    early = year.notna() & start.notna() & (year < start)
+    late = year.notna() & (year > MAX_DEADLINE_YEAR)
+    return [
+        _result(
+            "percentages at most 100",
+            "targets",
+            targets,
+            pct,
+            lambda f: f["value"].astype(str) + "% " + f["text"],
+        ),
+        _result(
+            f"deadline year between plan start and {MAX_DEADLINE_YEAR}",
+            "targets",
+            targets,
+            early | late,
+            lambda f: f["deadline_year"].astype(str) + " " + f["text"],
+        ),
+    ]
+
+
+def stable_ids(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
+    """Ids derive from the document id (so they do not depend on file order or machine)."""
+    out = []
+    for table, column in (
+        ("sections", "section_id"),
+        ("measures", "measure_id"),
+        ("targets", "target_id"),
+        ("agencies", "agency_id"),
+        ("instruments", "instrument_id"),
+    ):
+        frame = tables[table]
+        bad = ~pd.Series(
+            [i.startswith(f"{d}:") for i, d in zip(frame[column], frame["doc_id"], strict=True)],
+            index=frame.index,
+            dtype=bool,
+        )
+        out.append(
+            _result(f"{column} derives from doc_id", table, frame, bad, lambda f, c=column: f[c])
+        )
+    return out
+
+
+def _hashes(values: pd.Series) -> np.ndarray:
+    """64-bit hashes of a column's values as strings (nulls hash like the empty string)."""
+    return pd.util.hash_array(values.astype("string").fillna("").to_numpy(dtype=object))
+
+
+def key_hashes(tables: Tables, names: list[str] | None = None) -> dict[str, np.ndarray]:
+    """64-bit hashes of every table's (or of ``names``') primary key (under the table's
+    name) and of each of its foreign-key columns (under ``table:column``; a null foreign key
+    hashes to 0), in row order. A batch saves its own, so the release-wide checks need not
+    read the rows again."""
+    out: dict[str, np.ndarray] = {}
+    for table in tables.names() if names is None else names:
+        schema = table_schema(table)
+        fk_cols = [fk["fields"][0] for fk in schema.get("foreignKeys", [])]
+        cols = list(dict.fromkeys([*schema["primaryKey"], *fk_cols]))
+        pk_parts: list[np.ndarray] = []
+        fk_parts: dict[str, list[np.ndarray]] = {c: [] for c in fk_cols}
+        for chunk in tables.chunks(table, cols):
+            pk_parts.append(_hashes(row_keys(table, chunk)))
+            for col in fk_cols:
+                fk_parts[col].append(np.where(chunk[col].isna().to_numpy(), 0, _hashes(chunk[col])))
+        out[table] = np.concatenate(pk_parts or [np.zeros(0, "uint64")])
+        for col in fk_cols:
+            out[f"{table}:{col}"] = np.concatenate(fk_parts[col] or [np.zeros(0, "uint64")])
+    return out
+
+
+def global_key_checks(
+    tables: Tables, batch_hashes: list[dict[str, np.ndarray]] | None = None
+) -> list[CheckResult]:
+    """Primary keys unique, foreign keys resolved and every plan with sections and measures,
+    over the whole release, holding only 64-bit hashes of the keys: the batches'
+    ``key_hashes`` when given (all of the release's rows, none excluded), else computed from
+    the tables one at a time."""
+    if batch_hashes is None:
+        hashes = key_hashes(tables)
+    else:
+        names = {name for h in batch_hashes for name in h}
+        hashes = {
+            name: np.concatenate([h[name] for h in batch_hashes if name in h])
+            for name in sorted(names)
+        }
+        hashes |= key_hashes(tables, [t for t in tables.names() if t not in hashes])
+    keys = {t: hashes[t] for t in tables.names()}
+    refs = {tuple(k.split(":")): v for k, v in hashes.items() if ":" in k}
+    out: list[CheckResult] = []
+    for table in tables.names():
+        unique, counts = np.unique(keys[table], return_counts=True)
+        out.append(_bad_keys(tables, table, "primary key unique", unique[counts > 1]))
+        for fk in table_schema(table).get("foreignKeys", []):
+            col, ref = fk["fields"][0], fk["reference"]
+            child = refs.get((table, col), np.zeros(0, "uint64"))
+            missing = np.setdiff1d(child[child != 0], keys[ref["resource"] or table])
+            label = f"foreign key {col} -> {ref['resource']}.{ref['fields'][0]}"
+            out.append(_bad_keys(tables, table, label, missing, col))
+    for child in ("sections", "measures"):
+        missing = np.setdiff1d(keys["documents"], refs.get((child, "doc_id"), np.zeros(0)))
+        out.append(_bad_keys(tables, "documents", f"every document has {child}", missing))
+    return out
+
+
+def _bad_keys(
+    tables: Tables, table: str, check: str, bad: np.ndarray, column: str | None = None
+) -> CheckResult:
+    """A CheckResult naming the rows whose key (or ``column``) hashes into ``bad``."""
+    result = CheckResult(check=check, table=table, passed=len(bad) == 0)
+    if not len(bad):
+        return result
+    pk = table_schema(table)["primaryKey"]
+    for chunk in tables.chunks(table, list(dict.fromkeys([*pk, *([column] if column else [])]))):
+        values = chunk[column] if column else row_keys(table, chunk)
+        failing = chunk[np.isin(_hashes(values), bad)]
+        result.n_failed += len(failing)
+        result.failed_rows += list(row_keys(table, failing))
+        result.samples += [str(v) for v in (failing[column] if column else [])]
+    result.failed_rows, result.samples = result.failed_rows[:SAMPLE], result.samples[:SAMPLE]
+    return result
+
+
+CHECKS = (
+    foreign_keys,
+    primary_keys,
+    every_document_has,
+    quotes_match_text,
+    target_values,
+    stable_ids,
+)
+
+
+def run_checks(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
+    """All cross-table and semantic checks."""
+    return [result for check in CHECKS for result in check(tables)]
+
+
+def merge_checks(results: list[CheckResult]) -> list[CheckResult]:
+    """One result per (source, table, check), summing the batches' failures."""
+    merged: dict[tuple[str, str, str], CheckResult] = {}
+    for r in results:
+        key = (r.source, r.table, r.check)
+        if key not in merged:
+            merged[key] = CheckResult(r.check, r.table, True, source=r.source)
+        m = merged[key]
+        m.passed = m.passed and r.passed
+        m.n_failed += r.n_failed
+        m.failed_rows = (m.failed_rows + r.failed_rows)[:SAMPLE]
+        m.samples = (m.samples + r.samples)[:SAMPLE]
+    return list(merged.values())

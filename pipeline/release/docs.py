@@ -1,0 +1,92 @@
+"""The data dictionary (README.md inside each release), generated from the table schemas.
+
+Because it is generated from ``schemas/``, the documentation cannot drift from the data.
+"""
+
+from __future__ import annotations
+
+from pipeline.release.schema import table_schema
+
+LOADING = """## How to load the data
+
+Every table is in `data/` twice: Parquet (typed) and CSV (UTF-8 with BOM, header row).
+Character offsets (`char_start`, `char_end`, end exclusive) point into `documents.text`:
+`text[char_start:char_end]` is the quote.
+
+**pandas**
+```python
+import pandas as pd
+docs = pd.read_parquet("data/documents.parquet")
+targets = pd.read_parquet("data/targets.parquet")
+targets.merge(docs[["doc_id", "jurisdiction", "title"]], on="doc_id")
+```
+
+**DuckDB**
+```sql
+SELECT d.jurisdiction, t.kind, t.value, t.unit, t.text
+FROM 'data/targets.parquet' t JOIN 'data/documents.parquet' d USING (doc_id);
+```
+
+**R**
+```r
+targets <- arrow::read_parquet("data/targets.parquet")
+targets <- readr::read_csv("data/targets.csv")      # readr and data.table::fread skip the BOM
+targets <- read.csv("data/targets.csv", fileEncoding = "UTF-8-BOM")  # base R needs the hint
+```
+
+**Excel**: open `data/<table>.csv` directly; the BOM makes Excel read it as UTF-8, so the
+Chinese text displays correctly. Long texts (`documents.text`) may exceed Excel's cell limit
+of 32,767 characters; use the Parquet file or pandas for those.
+
+`datapackage.json` describes every table as a Frictionless Data Package
+(`frictionless validate datapackage.json`); `SHA256SUMS` lists a checksum for every file.
+"""
+
+
+def _constraints(field: dict) -> str:
+    parts = []
+    for key, value in field.get("constraints", {}).items():
+        if value is True:
+            parts.append(key)
+        elif key == "enum":
+            parts.append("one of " + ", ".join(f"`{v}`" for v in value))
+        else:
+            parts.append(f"{key} {value}")
+    return "; ".join(parts)
+
+
+def data_dictionary(version: str, counts: dict[str, int]) -> str:
+    """Markdown: one section per table, every column with type, meaning and constraints."""
+    lines = [
+        f"# Chinese local rule-of-law plans — release {version}",
+        "",
+        "Tables extracted from Chinese local-government implementation plans issued under the",
+        "national outlines 《法治社会建设实施纲要(2020—2025年)》 and",
+        "《法治政府建设实施纲要(2021—2025年)》:",
+        "法治社会建设实施方案 (rule-of-law society plans) and 法治政府建设实施方案 (rule-of-law",
+        "government plans). Each plan is split into its chapters, sections and items; the tables",
+        "record what it commits to, how much, by when and who is responsible.",
+        "",
+        LOADING,
+        "## Tables",
+        "",
+    ]
+    for table, n_rows in counts.items():
+        schema = table_schema(table)
+        lines += [f"### `{table}` — {schema.get('title', '')} ({n_rows} rows)", ""]
+        lines += [schema.get("description", ""), ""]
+        lines.append(f"Primary key: {', '.join(f'`{k}`' for k in schema['primaryKey'])}.")
+        for fk in schema.get("foreignKeys", []):
+            ref = fk["reference"]
+            lines.append(
+                f"Foreign key: `{', '.join(fk['fields'])}` → `{ref['resource']}."
+                f"{', '.join(ref['fields'])}`."
+            )
+        lines += ["", "| column | type | meaning | 说明 | constraints |", "|---|---|---|---|---|"]
+        for f in schema["fields"]:
+            lines.append(
+                f"| `{f['name']}` | {f['type']} | {f.get('description', '')} | "
+                f"{f.get('description_zh', '')} | {_constraints(f)} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

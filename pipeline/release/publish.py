@@ -1,0 +1,349 @@
+"""Write a versioned, immutable release: Parquet + CSV, datapackage.json, docs, checksums, zip.
+
+A release is written to a hidden temporary folder and renamed into place only when complete
+and valid, then ``LATEST`` is replaced atomically; a crash at any point leaves the previous
+release and ``LATEST`` as they were. Each CSV file is its batches' staged CSV parts
+concatenated byte for byte (the rows Frictionless validated in each batch); Parquet is
+written in chunks with fixed-size row groups, and files carry no timestamps, so the same rows
+give the same bytes whatever the batching or the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.extract.version import code_version
+from pipeline.read.ingest import hash_file
+from pipeline.release.checks import CheckResult
+from pipeline.release.diff import ReleaseDiff, diff_releases, next_version, render_changelog
+from pipeline.release.docs import data_dictionary
+from pipeline.release.schema import (
+    CSV_ENCODING,
+    arrow_schema,
+    columns,
+    conform,
+    resource_descriptor,
+    table_schema,
+)
+from pipeline.release.staging import (
+    InMemoryTables,
+    StagedTables,
+    Tables,
+    rows_of,
+    write_csv_rows,
+)
+from pipeline.release.validate import frictionless_checks, validate_release_files, write_report
+
+DATASET_NAME = "rule-of-law-plans"
+ROW_GROUP = 50_000  # rows per Parquet row group, fixed so bytes do not depend on batching
+# Tables whose rows hold a whole plan's text (~35 KB each): 50,000 of them would be ~2 GB in
+# memory while a row group is written, so their groups are smaller (and fixed all the same).
+ROW_GROUP_OF = {"documents": 500}
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What publishing did: published a version, found nothing new, or (dry run) would do."""
+
+    status: str  # "published" | "up to date" | "dry run" | "invalid"
+    version: str | None
+    previous: str | None
+    path: Path | None
+    diff: ReleaseDiff
+    failures: list[CheckResult] = field(default_factory=list)
+    report: Path | None = None
+    changelog_entry: str = ""  # this version's changelog entry (for --dry-run)
+    report_checks: list[CheckResult] = field(default_factory=list)  # all checks reported
+
+
+def release_path(output: Path, version: str) -> Path:
+    return output / "releases" / version
+
+
+def latest_version(output: Path) -> str | None:
+    latest = output / "releases" / "LATEST"
+    return latest.read_text(encoding="utf-8").strip() if latest.exists() else None
+
+
+class PublishedTables:
+    """The tables of an earlier release, read back from its files (its own schemas)."""
+
+    def __init__(self, folder: Path) -> None:
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        self.folder = folder
+        self.package = package
+        self.resources = {r["name"]: r for r in package["resources"]}
+        self.schemas = {name: r["schema"] for name, r in self.resources.items()}
+
+    def names(self) -> list[str]:
+        return list(self.resources)
+
+    def read(self, table: str, cols: list[str] | None = None) -> pd.DataFrame:
+        resource = self.resources[table]
+        if "parquet_path" in resource:
+            return pd.read_parquet(self.folder / resource["parquet_path"], columns=cols)
+        frame = pd.read_csv(
+            self.folder / resource["path"],
+            encoding=CSV_ENCODING,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+        )
+        return frame[cols] if cols else frame
+
+    def chunks(self, table: str, cols: list[str] | None = None) -> Iterator[pd.DataFrame]:
+        resource = self.resources[table]
+        if "parquet_path" not in resource:
+            yield self.read(table, cols)
+            return
+        parquet = pq.ParquetFile(self.folder / resource["parquet_path"])
+        for batch in parquet.iter_batches(batch_size=ROW_GROUP, columns=cols):
+            yield batch.to_pandas()
+
+    def chunks_of(self, table: str, cols: list[str], docs: set[str]) -> Iterator[pd.DataFrame]:
+        resource = self.resources[table]
+        read = list(dict.fromkeys([*cols, "doc_id"]))
+        if "parquet_path" not in resource:
+            yield from rows_of(self.chunks(table, read), cols, docs)
+            return
+        path = self.folder / resource["parquet_path"]
+        found = pq.read_table(path, columns=read, filters=[("doc_id", "in", sorted(docs))])
+        if found.num_rows:
+            yield found.to_pandas()[cols]
+
+    def count(self, table: str) -> int:
+        return len(self.read(table, cols=[table_schema(table)["primaryKey"][0]]))
+
+
+def write_table_files(table: str, tables: Tables, csv_path: Path, parquet_path: Path | None) -> int:
+    """Stream one table into its CSV (and Parquet) file; returns the number of CSV rows.
+
+    The Parquet schema carries pandas metadata, so pandas reads nullable integers back as
+    Int64 rather than float; other readers (DuckDB, R arrow) see the Arrow types.
+    """
+    rows = _write_csv(table, tables, csv_path)
+    if parquet_path:
+        _write_parquet(table, tables, parquet_path)
+    return rows
+
+
+def _write_csv(table: str, tables: Tables, path: Path) -> int:
+    """The header, then each staged batch's CSV part without its BOM and header (or, for
+    tables held in memory and parts that lost excluded plans, the rows formatted anew)."""
+    with path.open("w", encoding=CSV_ENCODING, newline="") as fh:
+        write_csv_rows(table, pd.DataFrame(columns=columns(table)), fh, header=True)
+        if not isinstance(tables, StagedTables) or table in tables.extra:
+            rows = 0
+            for chunk in tables.chunks(table):
+                write_csv_rows(table, chunk, fh, header=False)
+                rows += len(chunk)
+            return rows
+        rows = 0
+        fh.flush()
+        for part, frame in tables.csv_parts(table):
+            if frame is not None:
+                write_csv_rows(table, frame, fh, header=False)
+                fh.flush()
+                rows += len(frame)
+                continue
+            with part.open("rb") as src:
+                src.readline()  # BOM and header
+                shutil.copyfileobj(src, fh.buffer, 1 << 20)
+            rows += pq.ParquetFile(part.with_suffix(".parquet")).metadata.num_rows
+    return rows
+
+
+def _write_parquet(table: str, tables: Tables, path: Path) -> None:
+    """Row groups of a fixed number of rows (``ROW_GROUP``, or ``ROW_GROUP_OF[table]``; the
+    last one shorter), each written from contiguous arrays: the bytes depend on the rows
+    only, not on how they were batched."""
+    rows = ROW_GROUP_OF.get(table, ROW_GROUP)
+    # pandas metadata from the dtypes alone: from rows, it would depend on which rows come
+    # first (a batch whose dates are all null is "empty" rather than "date")
+    schema = _arrow(table, conform(table, pd.DataFrame(columns=columns(table)))).schema
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for group in _arrow_row_groups(_arrow_chunks(table, tables), rows):
+            group = group.combine_chunks().replace_schema_metadata(schema.metadata)
+            writer.write_table(group, row_group_size=rows)
+
+
+def _arrow_chunks(table: str, tables: Tables) -> Iterator[pa.Table]:
+    """Rows of ``table`` as Arrow tables: staged parts as they are, other rows converted."""
+    if isinstance(tables, StagedTables) and table not in tables.extra:
+        yield from tables.arrow_chunks(table)
+        return
+    for chunk in tables.chunks(table):
+        yield _arrow(table, conform(table, chunk))
+
+
+def _arrow_row_groups(chunks: Iterator[pa.Table], size: int) -> Iterator[pa.Table]:
+    """The rows of ``chunks`` regrouped into tables of exactly ``size`` rows (the last one
+    may be shorter)."""
+    held: list[pa.Table] = []
+    count = 0
+    for chunk in chunks:
+        held.append(chunk)
+        count += chunk.num_rows
+        while count >= size:
+            rows = pa.concat_tables(held)
+            yield rows.slice(0, size)
+            held, count = [rows.slice(size)], rows.num_rows - size
+    if count:
+        yield pa.concat_tables(held)
+
+
+def _arrow(table: str, frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
+
+
+def _add_to_zip(archive: zipfile.ZipFile, root: str, folder: Path, path: Path) -> None:
+    """Add ``path`` (a file in ``folder``) to ``archive`` under ``root/``."""
+    info = zipfile.ZipInfo(f"{root}/{path.relative_to(folder).as_posix()}", ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    # fast deflate: Parquet is already compressed and CSV shrinks well at level 1
+    # (ZipInfo has no public compress level in Python 3.11)
+    info._compresslevel = 1
+    info.external_attr = 0o644 << 16
+    with archive.open(info, "w") as out, path.open("rb") as src:
+        shutil.copyfileobj(src, out, 1 << 20)
+
+
+def write_release_folder(
+    folder: Path, version: str, tables: Tables, changelog: str
+) -> dict[str, int]:
+    """Write every file of a release into ``folder`` (which must not exist yet); returns
+    the rows written per table.
+
+    Each file goes into the release's zip archive as soon as it is written, in a background
+    thread (zlib and Parquet writing release the GIL, so the compression overlaps writing
+    the next table); the entries keep the order in which the files were written. They sit
+    under ``rule-of-law-plans-<version>/``, the archive's own name: ``folder`` is a hidden
+    staging folder until the release is complete."""
+    (folder / "data").mkdir(parents=True)
+    root = f"{DATASET_NAME}-{version}"
+    resources, counts = [], {}
+    with (
+        zipfile.ZipFile(folder / f"{root}.zip", "w") as archive,
+        ThreadPoolExecutor(max_workers=1) as zipper,  # one thread: entries stay in order
+    ):
+        added = []
+
+        def written(*paths: Path) -> None:
+            added.extend(zipper.submit(_add_to_zip, archive, root, folder, p) for p in paths)
+
+        for table in tables.names():
+            if table == "rejected":
+                counts[table] = write_table_files(table, tables, folder / "rejected.csv", None)
+                resources.append(resource_descriptor(table, "rejected.csv"))
+                written(folder / "rejected.csv")
+                continue
+            csv_path, parquet_path = (folder / "data" / f"{table}{s}" for s in (".csv", ".parquet"))
+            counts[table] = write_table_files(table, tables, csv_path, parquet_path)
+            resources.append(
+                resource_descriptor(table, f"data/{table}.csv", f"data/{table}.parquet")
+            )
+            written(csv_path, parquet_path)
+        package = {
+            "name": DATASET_NAME,
+            "title": "Chinese local rule-of-law plans (法治社会/法治政府建设实施方案), 2021–2025",
+            "version": version,
+            "extraction_version": code_version(),
+            "licenses": [
+                {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
+            ],
+            "resources": resources,
+        }
+        (folder / "datapackage.json").write_text(
+            json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        (folder / "README.md").write_text(data_dictionary(version, counts), encoding="utf-8")
+        (folder / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+        written(folder / "datapackage.json", folder / "README.md", folder / "CHANGELOG.md")
+        for future in added:
+            future.result()  # raises what the zip thread raised
+    sums = [
+        f"{hash_file(p).sha256}  {p.relative_to(folder).as_posix()}"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    ]
+    (folder / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
+    return counts
+
+
+def publish(
+    tables: Tables | dict[str, pd.DataFrame],
+    output: Path,
+    dry_run: bool = False,
+    table_checks: list[CheckResult] | None = None,
+) -> PublishResult:
+    """Publish ``tables`` as the next version under ``output/releases`` if anything changed.
+
+    ``table_checks`` are the results of validating the tables; they go into the validation
+    report with the checks of the written package (Frictionless on its descriptor, headers
+    and row counts; on every row too when the tables were not staged, and so not validated
+    batch by batch), which must pass before the package is renamed into place.
+    """
+    if isinstance(tables, dict):
+        tables = InMemoryTables(tables)
+    checks = list(table_checks or [])
+    releases = output / "releases"
+    previous = latest_version(output)
+    old = PublishedTables(release_path(output, previous)) if previous else None
+    same_extraction = old is not None and (
+        old.package.get("extraction_version") == code_version()
+        and old.schemas == {t: resource_descriptor(t, "")["schema"] for t in tables.names()}
+    )
+    diff = diff_releases(old, old.schemas if old else {}, tables, same_extraction)
+    version = next_version(previous, diff.bump if previous else "major")
+    if version is None:
+        write_report(checks, output / "reports")
+        return PublishResult("up to date", previous, previous, release_path(output, previous), diff)
+    docs = tables.read("documents", ["doc_id", "title"])
+    titles = dict(zip(docs["doc_id"], docs["title"].fillna(""), strict=True))
+    if dry_run:
+        write_report(checks, output / "reports")
+        entry = render_changelog(version, previous, diff, titles, "")
+        return PublishResult("dry run", version, previous, None, diff, changelog_entry=entry)
+    final = release_path(output, version)
+    if final.exists():
+        raise FileExistsError(
+            f"release {version} already exists at {final}; releases are immutable"
+        )
+    older = ""
+    if previous:
+        older = (release_path(output, previous) / "CHANGELOG.md").read_text(encoding="utf-8")
+    changelog = render_changelog(version, previous, diff, titles, older)
+    releases.mkdir(parents=True, exist_ok=True)
+    incoming = releases / f".incoming-{version}"
+    if incoming.exists():
+        shutil.rmtree(incoming)  # left by a crashed run; never visible as a release
+    counts = write_release_folder(incoming, version, tables, changelog)
+    checks += validate_release_files(incoming, counts)
+    if not isinstance(tables, StagedTables):
+        checks += frictionless_checks(incoming / "datapackage.json")
+    report = write_report(checks, output / "reports")
+    failures = [c for c in checks if not c.passed]
+    if failures:  # the package on disk does not validate: it never becomes a release
+        shutil.rmtree(incoming)
+        return PublishResult(
+            "invalid", version, previous, None, diff, failures, report, report_checks=checks
+        )
+    os.rename(incoming, final)
+    latest_tmp = releases / ".LATEST.tmp"
+    latest_tmp.write_text(version + "\n", encoding="utf-8")
+    os.replace(latest_tmp, releases / "LATEST")
+    return PublishResult(
+        "published", version, previous, final, diff, [], report, report_checks=checks
+    )

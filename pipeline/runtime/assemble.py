@@ -1,0 +1,71 @@
+"""Combine the batches of one run: drop duplicate plans, gather rejections, merge checks.
+
+Two inputs with the same normalized text are the same plan (a re-download, a re-encoded or
+renamed copy): the first by file name is published, the others are listed as rejected.
+Everything here works on the small per-plan summaries, never on the rows themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.read.ingest import Rejection
+from pipeline.release.checks import CheckResult, merge_checks
+from pipeline.release.schema import available_tables, columns
+from pipeline.release.staging import StagedTables
+from pipeline.runtime.batch import BatchResult
+
+
+@dataclass
+class Assembly:
+    """The candidate release: which staged plans it holds, what was rejected, checks so far."""
+
+    published: list[str] = field(default_factory=list)  # doc_ids
+    excluded: set[str] = field(default_factory=set)  # staged doc_ids left out (duplicates)
+    rejected: list[Rejection] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    cache_hits: int = 0
+    batch_keys: dict[int, str] = field(default_factory=dict)  # batch number -> cache key
+    unvalidated: list[int] = field(default_factory=list)  # batches not yet through GX
+
+
+def combine_batches(batches: list[BatchResult], rejections: list[Rejection]) -> Assembly:
+    """Published plans, duplicates and rejections of a run, in file-name order."""
+    out = Assembly(rejected=list(rejections))
+    batches = sorted(batches, key=lambda b: b.batch)  # they may finish in any order
+    seen: dict[str, str] = {}
+    plans = sorted((p for b in batches for p in b.plans), key=lambda p: p.source_file)
+    for plan in plans:
+        if plan.rejection:
+            out.rejected.append(Rejection(plan.source_file, plan.sha256, plan.rejection))
+        elif plan.text_sha256 in seen:
+            reason = f"duplicate of {seen[plan.text_sha256]} (same normalized text)"
+            out.rejected.append(Rejection(plan.source_file, plan.sha256, reason))
+            out.excluded.add(plan.doc_id)
+        else:
+            seen[plan.text_sha256] = plan.source_file
+            out.published.append(plan.doc_id)
+    out.rejected.sort(key=lambda r: r.source_file)
+    out.checks = merge_checks([c for b in batches for c in b.checks])
+    out.cache_hits = sum(b.cache_hits for b in batches)
+    out.batch_keys = {b.batch: b.key for b in batches}
+    out.unvalidated = sorted(b.batch for b in batches if not b.expectations_passed)
+    return out
+
+
+def rejected_frame(rejected: list[Rejection]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"source_file": r.source_file, "sha256": r.sha256, "reason": r.reason} for r in rejected],
+        columns=columns("rejected"),
+    )
+
+
+def staged_tables(staging: Path, assembly: Assembly) -> StagedTables:
+    """The candidate release's tables: staged rows of published plans plus rejections."""
+    tables = [t for t in available_tables() if t != "rejected"]
+    return StagedTables(
+        staging, tables, assembly.excluded, extra={"rejected": rejected_frame(assembly.rejected)}
+    )

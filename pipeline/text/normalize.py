@@ -1,0 +1,203 @@
+"""Turn a decoded plan into one canonical text, logging every edit against the raw text.
+
+Plans arrive as scraped web pages and PDF conversions: sentences broken across lines and
+pages, spaces inside Chinese text ("到 2025 年"), list markers, site boilerplate, a mix of
+full-width and ASCII punctuation. Every downstream offset points into the canonical text, so
+it must be produced the same way for every plan. Nothing is dropped silently: each edit is
+recorded with its raw offset, its offset in the normalized text, what it removed and what it
+inserted, so any quote can be traced back to the bytes that arrived.
+
+Rules, in the order they run:
+1. newline      CRLF / CR -> LF
+2. invisible    zero-width characters and stray BOMs are removed
+3. junk         scraper boilerplate from ``vocab/junk.yaml`` is removed
+4. width        full-width ASCII forms (U+FF01-FF5E) are folded to ASCII (，-> , （-> ( ),
+                CJK punctuation without an ASCII twin (。、《》“”) is kept
+5. list_marker  "- " / "• " bullets opening a line are removed
+6. line_join    a line break inside a sentence is removed (the halves are joined);
+   blank_line   runs of blank lines between paragraphs become one line break
+7. space        whitespace is removed unless a Latin letter is on either side or digits are
+                on both sides ("到 2025 年" -> "到2025年"; "执法检查 and 隐患" is kept)
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pipeline.text.headings import LABEL_LINE, match_marker
+from pipeline.vocab import load_yaml
+
+# A line ending in one of these ends its sentence (or introduces a list): never joined.
+SENTENCE_END = set("。！？!?;；:：")
+# Characters that show a line is running text, not a standalone title/label/date line.
+RUNNING_TEXT = re.compile(r"[,，。;；、]")
+STANDALONE_MAX = 40  # a short line without running-text punctuation stands alone
+PAREN_ONLY = re.compile(r"^\([^()]*\)$")  # "(征求意见稿)", "(2020—2025年)"
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+SPACES = re.compile(r"[^\S\n]+")
+LIST_MARKER = re.compile(r"^[ \t]*[-•·*▪●][ \t]+", re.MULTILINE)
+LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change from raw to normalized text."""
+
+    kind: str
+    raw_start: int
+    raw_end: int
+    norm_start: int
+    removed: str
+    inserted: str
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The canonical text of one plan and the log of how it was made."""
+
+    text: str
+    edits: tuple[Edit, ...]
+
+
+Span = tuple[int, int, str, str]  # start, end, replacement, kind (offsets into current text)
+
+
+class _Tracker:
+    """Applies passes of edits while keeping a map from current offsets to raw offsets."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.text = raw
+        self.pos = list(range(len(raw) + 1))  # pos[i] = raw offset of current char i
+        self.log: list[tuple[int, int, int, str, str]] = []  # raw_start, seq, raw_end, kind, ins
+
+    def apply(self, spans: Iterable[Span]) -> None:
+        pieces: list[str] = []
+        new_pos: list[int] = []
+        last = 0
+        for start, end, replacement, kind in spans:
+            if start < last or (start == end and not replacement):
+                continue
+            if self.text[start:end] == replacement:
+                continue
+            pieces.append(self.text[last:start])
+            new_pos.extend(self.pos[last:start])
+            pieces.append(replacement)
+            new_pos.extend([self.pos[start]] * len(replacement))
+            self.log.append((self.pos[start], len(self.log), self.pos[end], kind, replacement))
+            last = end
+        pieces.append(self.text[last:])
+        new_pos.extend(self.pos[last:])
+        self.text = "".join(pieces)
+        self.pos = new_pos
+
+    def result(self) -> Normalized:
+        edits = []
+        for raw_start, _seq, raw_end, kind, inserted in sorted(self.log):
+            edits.append(
+                Edit(
+                    kind=kind,
+                    raw_start=raw_start,
+                    raw_end=raw_end,
+                    norm_start=bisect.bisect_left(self.pos, raw_start),
+                    removed=self.raw[raw_start:raw_end],
+                    inserted=inserted,
+                )
+            )
+        return Normalized(text=self.text, edits=tuple(edits))
+
+
+def _regex_spans(kind: str, pattern: re.Pattern[str], text: str, repl: str = "") -> list[Span]:
+    return [(m.start(), m.end(), repl, kind) for m in pattern.finditer(text)]
+
+
+def _junk_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for entry in load_yaml("junk.yaml"):
+        pattern = re.compile(entry["pattern"], re.MULTILINE)
+        spans.extend(
+            (m.start(), m.end(), "", "junk") for m in pattern.finditer(text) if m.end() > m.start()
+        )
+    spans.sort()
+    merged: list[Span] = []
+    for span in spans:  # overlapping patterns: keep the union
+        if merged and span[0] < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], span[1]), "", "junk")
+        else:
+            merged.append(span)
+    return merged
+
+
+def _width_spans(text: str) -> list[Span]:
+    return [
+        (i, i + 1, chr(ord(ch) - 0xFEE0), "width")
+        for i, ch in enumerate(text)
+        if 0xFF01 <= ord(ch) <= 0xFF5E
+    ]
+
+
+def is_standalone_line(line: str) -> bool:
+    """A line that stands on its own: a bare heading, a label line, a title, a date."""
+    if match_marker(line) and "。" not in line:
+        return True
+    if LABEL_LINE.match(line):
+        return True
+    return len(line) <= STANDALONE_MAX and not RUNNING_TEXT.search(line)
+
+
+def breaks_mid_sentence(before: str, after: str) -> bool:
+    """True when the line break between two non-blank lines falls inside a sentence."""
+    if before[-1] in SENTENCE_END or is_standalone_line(before):
+        return False
+    return not (match_marker(after) or LABEL_LINE.match(after) or PAREN_ONLY.match(after))
+
+
+def _line_spans(text: str) -> list[Span]:
+    """Join lines broken mid-sentence; collapse blank-line runs between paragraphs."""
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    if not lines:
+        return [(0, len(text), "", "blank_line")] if text else []
+    spans: list[Span] = []
+    first_start = lines[0][0] + len(text[lines[0][0] :]) - len(text[lines[0][0] :].lstrip())
+    if first_start:
+        spans.append((0, first_start, "", "blank_line"))
+    for (a_start, a_end), (b_start, b_end) in zip(lines, lines[1:], strict=False):
+        before, after = text[a_start:a_end].strip(), text[b_start:b_end].strip()
+        gap_start = a_start + len(text[a_start:a_end].rstrip())
+        gap_end = b_end - len(text[b_start:b_end].lstrip())
+        if breaks_mid_sentence(before, after):
+            spans.append((gap_start, gap_end, "", "line_join"))
+        elif text[gap_start:gap_end] != "\n":
+            spans.append((gap_start, gap_end, "\n", "blank_line"))
+    last_end = lines[-1][0] + len(text[lines[-1][0] : lines[-1][1]].rstrip())
+    if last_end < len(text):
+        spans.append((last_end, len(text), "", "blank_line"))
+    return spans
+
+
+def _space_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for m in SPACES.finditer(text):
+        left = text[m.start() - 1] if m.start() > 0 else "\n"
+        right = text[m.end()] if m.end() < len(text) else "\n"
+        keep = "\n" not in (left, right) and (
+            bool(LATIN.match(left) or LATIN.match(right)) or (left.isdigit() and right.isdigit())
+        )
+        spans.append((m.start(), m.end(), " " if keep else "", "space"))
+    return spans
+
+
+def normalize(raw: str) -> Normalized:
+    """Canonical text of a decoded plan plus the log of every edit (see module docstring)."""
+    t = _Tracker(raw)
+    t.apply(_regex_spans("newline", re.compile(r"\r\n?"), t.text, "\n"))
+    t.apply(_regex_spans("invisible", INVISIBLE, t.text))
+    t.apply(_junk_spans(t.text))
+    t.apply(_width_spans(t.text))
+    t.apply(_regex_spans("list_marker", LIST_MARKER, t.text))
+    t.apply(_line_spans(t.text))
+    t.apply(_space_spans(t.text))
+    return t.result()

@@ -1,0 +1,192 @@
+"""Tests for flows/agencies.py on role lines and sentences taken from the seed plans."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.agencies import (
+    ROLE_BY_LABEL,
+    Agency,
+    agencies_named_in_text,
+    canonical_agency,
+    parse_role_line,
+    parse_role_segments,
+)
+
+
+def test_role_labels_loaded_from_vocab() -> None:
+    assert ROLE_BY_LABEL["牵头单位"] == "lead"
+    assert ROLE_BY_LABEL["牵头部门"] == "lead"
+    assert ROLE_BY_LABEL["责任单位"] == "responsible"
+    assert ROLE_BY_LABEL["参加单位"] == "participating"
+    assert ROLE_BY_LABEL["配合单位"] == "participating"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("牵头单位:区委宣传部、区司法局", ("lead", ["区委宣传部", "区司法局"])),
+        ("参加单位:区直各部门", ("participating", ["区直各部门"])),
+        ("责任单位:区人大、区委组织部", ("responsible", ["区人大", "区委组织部"])),
+        (
+            "牵头部门:区应急局、泰安公安分局、仙城公安分局、东山公安分局、区卫健局",
+            ("lead", ["区应急局", "泰安公安分局", "仙城公安分局", "东山公安分局", "区卫健局"]),
+        ),
+        ("牵头单位:区为政法委", ("lead", ["区为政法委"])),
+    ],
+)
+def test_parse_role_line_each_label(line: str, expected: tuple[str, list[str]]) -> None:
+    assert parse_role_line(line) == expected
+
+
+def test_deng_splits_named_agency_from_group() -> None:
+    line = (
+        "参加单位:区法院、区检察院、泰安公安分局、仙城公安分局、东山公安分局、"
+        "区司法局等区直相关部门"
+    )
+    role, names = parse_role_line(line)
+    assert role == "participating"
+    assert names[-2:] == ["区司法局", "区直相关部门"]
+    assert len(names) == 7
+
+
+def test_parenthesised_second_name_stays_in_one_name() -> None:
+    line = (
+        "参加单位:区法院、区检察院、泰安公安分局、仙城公安分局、东山公安分局、"
+        "区委网信办、区农业农村局(区林业局)"
+    )
+    _, names = parse_role_line(line)
+    assert names[-1] == "区农业农村局(区林业局)"
+    assert canonical_agency(names[-1]) == Agency("区农业农村局", False)
+
+
+def test_separator_inside_brackets_does_not_split() -> None:
+    assert parse_role_line("配合单位:各乡镇(街道、社区)") == (
+        "participating",
+        ["各乡镇(街道、社区)"],
+    )
+
+
+def test_full_width_colon_comma_and_trailing_stop() -> None:
+    assert parse_role_line("牵头单位：区司法局，区法院。") == ("lead", ["区司法局", "区法院"])
+
+
+def test_several_labels_on_one_line() -> None:
+    line = "(牵头单位:市司法局;配合单位:市直各单位)"
+    assert parse_role_segments(line) == [("lead", ["市司法局"]), ("participating", ["市直各单位"])]
+    assert parse_role_line(line) == ("lead", ["市司法局"])
+
+
+def test_other_label_ends_the_names() -> None:
+    assert parse_role_line("责任单位:区司法局完成时限:2022年底") == ("responsible", ["区司法局"])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "1.深入推进宪法学习宣传教育。推动宪法精神进企业、进农村、进机关、进校园、进社区、进军营、进网络,",
+        "(一)维护宪法权威",
+        "牵头单位要加强对任务落实的督促",
+        "起草单位在制定行政决策事项时应当在决策草案中明确责任单位、配合单位、完成时限",
+    ],
+)
+def test_not_a_role_line(line: str) -> None:
+    assert parse_role_line(line) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [("区为政法委", "区委政法委"), ("区政法委", "区委政法委"), ("区委政法委", "区委政法委")],
+)
+def test_typo_and_short_form_aliases(raw: str, name: str) -> None:
+    assert canonical_agency(raw) == Agency(name, False)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "区直各部门",
+        "全区各执法部门",
+        "区直相关部门",
+        "各级各部门",
+        "市直各单位",
+        "有关单位",
+        "市直单位",
+    ],
+)
+def test_generic_groups(raw: str) -> None:
+    agency = canonical_agency(raw)
+    assert agency.is_generic
+    assert agency.name == raw
+
+
+@pytest.mark.parametrize(
+    "raw", ["区司法局", "市场监管局西安分局", "团区委", "区委依法治区办", "泰安公安分局", "区人大"]
+)
+def test_specific_agencies_are_not_generic(raw: str) -> None:
+    assert canonical_agency(raw) == Agency(raw, False)
+
+
+def test_named_in_text_positive_cases() -> None:
+    s = (
+        "建立行政诉讼情况统计分析和通报制度,市司法局应于每年4月前向市委、"
+        "市政府报告全市行政机关上一年度行政案件办理情况,市、区政府每年召开1次行政败诉案件闭门反思会。"
+    )
+    found = agencies_named_in_text(s)
+    assert [n for n, _, _ in found] == ["市司法局", "区政府"]
+    for name, start, end in found:
+        assert s[start:end] == name
+
+    s = (
+        "健全镇(街道)统一的综合行政执法队伍设置。"
+        "市综合行政执法局每年开展不少于2次的镇(街道)综合行政执法业务培训"
+    )
+    assert [n for n, _, _ in agencies_named_in_text(s)] == ["市综合行政执法局"]
+
+    s = (
+        "(二十七)完善推进机制。区委依法治区办要加强对法治社会建设的统筹谋划,"
+        "形成上下协调、部门联动的工作机制。"
+    )
+    ((name, start, end),) = agencies_named_in_text(s)
+    assert (name, s[start:end]) == ("区委依法治区办", "区委依法治区办")
+
+    s = "市委全面依法治市委员会办公室要明确任务分工,抓好督察督办,确保各项部署落地见效。"
+    assert agencies_named_in_text(s) == [("市委全面依法治市委员会办公室", 0, 14)]
+
+
+def test_named_in_text_lists_and_you() -> None:
+    s = "由市司法局牵头,市委宣传部、市教育局要加强配合。"
+    assert [n for n, _, _ in agencies_named_in_text(s)] == ["市司法局", "市委宣传部", "市教育局"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # generic groups and role descriptions are not named agencies
+        "各级政府要在党委统一领导下,将法治社会建设摆在重要位置。",
+        "决策作出后,相关单位应当按照决策机关确定的责任分工和时限认真执行并反馈执行结果。",
+        "建立典型案例发布制度,行政机关、法院、检察院要在每年年初发布上一年度执法司法典型案例。",
+        # 负责人 is a person; the organisation is not the actor here
+        "推动各级行政机关负责人带头履行出庭应诉职责。",
+        # a predicate before the name: 完善 is not a place
+        "完善市场监管局负责的抽查机制。",
+        # a name in the middle of a clause is not the clause's actor
+        "适时向省纪委监委、省委组织部提供容错纠错、澄清正名和重新使用典型案例。",
+    ],
+)
+def test_named_in_text_negative_cases(sentence: str) -> None:
+    assert agencies_named_in_text(sentence) == []
+
+
+def test_named_in_text_generic_on_request() -> None:
+    s = "全市各级政府要在党委统一领导下,将法治社会建设摆在重要位置。"
+    assert agencies_named_in_text(s) == []
+    assert agencies_named_in_text(s, include_generic=True) == [("全市各级政府", 0, 6)]
+
+
+def test_names_glued_by_whitespace_removal_are_split() -> None:
+    # '牵头单位:区委宣传部 区司法局' loses its space in the normalized text
+    assert parse_role_line("牵头单位:区委宣传部区司法局") == ("lead", ["区委宣传部", "区司法局"])
+    assert parse_role_line("牵头单位:县委县政府") == ("lead", ["县委", "县政府"])
+    for whole in ("市场监管局西安分局", "市委全面依法治市委员会办公室", "市委市直机关工委"):
+        assert parse_role_line(f"责任单位:{whole}") == ("responsible", [whole])

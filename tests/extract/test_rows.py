@@ -1,0 +1,154 @@
+"""Measures and the per-plan tables built from them, on the real seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.measures import leading_action, split_statements
+from pipeline.extract.plan import PlanRows, process_plan
+from pipeline.read.ingest import decode, read_source
+from tests.helpers import seed_path
+
+
+@pytest.fixture(scope="module")
+def plans() -> dict[str, PlanRows]:
+    out = {}
+    for prefix in ("000", "002", "004"):
+        rows = process_plan(decode(read_source(seed_path(prefix))))
+        assert isinstance(rows, PlanRows)
+        out[prefix] = rows
+    return out
+
+
+def test_statements_split_at_full_stops_and_task_semicolons():
+    text = "(二)主要原则。坚持党的全面领导,确保方向;坚持以人民为中心。\n牵头单位:区司法局"
+    start = text.index("坚持")
+    pieces = [text[s.start : s.end] for s in split_statements(text, start, len(text))]
+    assert pieces == ["坚持党的全面领导,确保方向;", "坚持以人民为中心。"]
+
+
+def test_semicolons_inside_brackets_and_quotes_do_not_split():
+    text = "形成“四个一”(一枚印章审批;一个大厅办证)的体制。"
+    assert [text[s.start : s.end] for s in split_statements(text, 0, len(text))] == [text]
+
+
+@pytest.mark.parametrize(
+    ("statement", "action"),
+    [
+        ("制定出台《海口市重大行政决策公众参与办法》,畅通渠道。", "制定出台"),
+        ("全面推行权责清单管理制度。", "推行"),
+        ("进一步完善市级信用信息共享交换平台建设。", "完善"),
+        ("建立健全社会规范的执行监督机制。", "建立健全"),
+        ("各级党委要落实推进本地区法治社会建设的领导责任。", "落实"),
+        ("到2022年,建立健全公共法律服务体系。", "建立健全"),
+        ("在市、区政务服务大厅设立“办不成事”反映窗口。", "设立"),
+        ("公民、法人和其他组织享有宪法和法律规定的权利。", None),
+    ],
+)
+def test_leading_action(statement, action):
+    assert leading_action(statement) == action
+
+
+def test_measures_are_verbatim_and_never_headings_or_role_lines(plans):
+    for rows in plans.values():
+        text = rows.text
+        headings = {s["heading"] for s in rows.tables["sections"] if s["heading"]}
+        for m in rows.tables["measures"]:
+            assert text[m["char_start"] : m["char_end"]] == m["text"]
+            assert m["text"].rstrip("。;") not in headings
+            assert not m["text"].startswith(("牵头单位", "参加单位", "责任单位"))
+
+
+def test_item_that_is_one_task_still_has_its_measure_and_agencies(plans):
+    rows = plans["002"]
+    item50 = next(s for s in rows.tables["sections"] if s["level"] == 3 and s["number"] == 50)
+    measures = [m for m in rows.tables["measures"] if m["section_id"] == item50["section_id"]]
+    assert [m["text"] for m in measures] == ["加强农村土地承包经营纠纷调解仲裁工作。"]
+    names = {a["agency_id"]: a["name"] for a in rows.tables["agencies"]}
+    roles = {
+        (names[ln["agency_id"]], ln["role"])
+        for ln in rows.tables["measure_agencies"]
+        if ln["measure_id"] == measures[0]["measure_id"]
+    }
+    assert roles == {
+        ("区农业农村局", "lead"),
+        ("区法院", "participating"),
+        ("区司法局", "participating"),
+    }
+
+
+def test_role_lines_apply_to_every_measure_of_their_item_and_resolve_typos(plans):
+    rows = plans["002"]
+    item26 = next(s for s in rows.tables["sections"] if s["level"] == 3 and s["number"] == 26)
+    measure_ids = {
+        m["measure_id"] for m in rows.tables["measures"] if m["section_id"] == item26["section_id"]
+    }
+    lead = [
+        ln
+        for ln in rows.tables["measure_agencies"]
+        if ln["measure_id"] in measure_ids and ln["role"] == "lead"
+    ]
+    assert len(lead) == len(measure_ids) >= 1
+    agency = next(a for a in rows.tables["agencies"] if a["agency_id"] == lead[0]["agency_id"])
+    assert (lead[0]["name_raw"], agency["name"]) == ("区为政法委", "区委政法委")
+    generic = {a["name"] for a in rows.tables["agencies"] if a["is_generic"]}
+    assert {"区直各部门", "全区各执法部门", "区直相关部门"} <= generic
+
+
+def test_plan_without_role_lines_links_actors_named_in_text(plans):
+    rows = plans["004"]
+    names = {a["agency_id"]: a["name"] for a in rows.tables["agencies"]}
+    named = {(names[ln["agency_id"]], ln["role"]) for ln in rows.tables["measure_agencies"]}
+    assert ("市司法局", "named_in_text") in named
+    assert {role for _, role in named} == {"named_in_text"}
+
+
+def test_targets_point_into_their_measure(plans):
+    rows = plans["004"]
+    measures = {m["measure_id"]: m for m in rows.tables["measures"]}
+    assert len(rows.tables["targets"]) >= 60
+    for t in rows.tables["targets"]:
+        m = measures[t["measure_id"]]
+        assert rows.text[t["char_start"] : t["char_end"]] == t["text"]
+        assert m["char_start"] <= t["char_start"] < m["char_end"]
+    row = next(t for t in rows.tables["targets"] if "压缩至1个工作日" in t["text"])
+    assert (row["kind"], row["value"], row["unit"], row["comparator"]) == (
+        "quantity",
+        1,
+        "工作日",
+        "<=",
+    )
+
+
+def test_preamble_instruments_have_no_measure_and_body_ones_do(plans):
+    rows = plans["004"]
+    first = rows.tables["instruments"][0]
+    assert first["name"] == "法治政府建设实施纲要(2021—2025年)"
+    assert (first["in_preamble"], first["measure_id"], first["action"]) == (True, None, "other")
+    enact = {i["name"] for i in rows.tables["instruments"] if i["action"] == "enact"}
+    assert "海口市政府立法项目委托起草管理办法" in enact
+    for i in rows.tables["instruments"]:
+        assert rows.text[i["char_start"] : i["char_end"]] == i["name"]
+        assert i["in_preamble"] == (i["measure_id"] is None)
+
+
+def test_role_note_ending_a_task_line_gives_roles_and_is_not_measure_text():
+    from pipeline.extract.rows import extract_rows
+    from pipeline.parse.structure import parse_sections
+
+    text = (
+        "一、总体要求\n(一)完善制度\n1.健全工作机制。落实责任清单。"
+        "(牵头单位:市司法局;责任单位:各区政府、市直各部门)\n2.加强培训。"
+    )
+    sections = parse_sections(text)
+    ids = {s.ordinal: f"d0:{s.ordinal}" for s in sections}
+    rows = extract_rows(text, "d0", sections, ids)
+    item1 = [m["text"] for m in rows["measures"] if m["section_id"] == "d0:1.1.1"]
+    assert item1 == ["落实责任清单。"]
+    names = {a["agency_id"]: a["name"] for a in rows["agencies"]}
+    roles = {(names[ln["agency_id"]], ln["role"]) for ln in rows["measure_agencies"]}
+    assert roles == {
+        ("市司法局", "lead"),
+        ("各区政府", "responsible"),
+        ("市直各部门", "responsible"),
+    }

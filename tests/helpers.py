@@ -1,0 +1,71 @@
+"""Helpers shared by the tests of every stage: the seed plans, a real flow run, a release's
+tables built without Prefect, and file digests."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SHARED = REPO.parent / "shared"  # gold and reference data beside the repo, where present
+
+
+def seed_path(prefix: str) -> Path:
+    """The seed plan whose file name starts with ``prefix`` (e.g. "002")."""
+    (path,) = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    return path
+
+
+def seed_text(prefix: str) -> str:
+    return seed_path(prefix).read_text(encoding="utf-8-sig")
+
+
+def run_flow(
+    seeds: Path, output: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m flows.main`` as a user would, capturing everything it prints
+    (``env``: Prefect settings for this run; the caller's own are left out)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    return subprocess.run(
+        [sys.executable, "-m", "flows.main", "--seeds", str(seeds), "--output", str(output), *args],
+        cwd=REPO,
+        env=clean | (env or {}),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def build_tables(seeds: Path) -> dict[str, pd.DataFrame]:
+    """The candidate release's tables for a folder of plans, without Prefect (one batch)."""
+    from pipeline.read.ingest import find_inputs
+    from pipeline.runtime.assemble import combine_batches, staged_tables
+    from pipeline.runtime.batch import run_batch
+
+    with tempfile.TemporaryDirectory() as staging:
+        items, rejected = find_inputs(seeds)
+        batch = run_batch(0, items, Path(staging), cache=None)
+        tables = staged_tables(Path(staging), combine_batches([batch], rejected))
+        return {t: tables.read(t) for t in tables.names()}
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file below ``folder``, by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def write_profiles(home: Path, text: str) -> None:
+    """A Prefect ``profiles.toml`` in ``home`` (PREFECT_HOME) holding ``text``."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "profiles.toml").write_text(text, encoding="utf-8")

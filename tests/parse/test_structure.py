@@ -1,0 +1,113 @@
+"""Every heading form the seeds use, checked on the real plans against the gold counts."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from pipeline.parse.structure import parse_sections
+from pipeline.text.normalize import normalize
+from tests.helpers import SEEDS, SHARED, seed_text
+
+GOLD = SHARED / "gold" / "structure.json"
+EXPECTED = {  # from ../shared/gold/structure.json (kept here so tests run without shared/)
+    "000": {1: 7, 2: 27},
+    "001": {1: 7, 2: 27, 3: 80},
+    "002": {1: 7, 2: 27, 3: 68},
+    "003": {1: 7, 2: 29},
+    "004": {1: 10, 2: 36},
+}
+
+
+def _parse(prefix: str):
+    text = normalize(seed_text(prefix)).text
+    return text, parse_sections(text)
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED))
+def test_counts_per_level_match_gold(prefix):
+    _, sections = _parse(prefix)
+    assert dict(Counter(s.level for s in sections)) == EXPECTED[prefix]
+
+
+def test_expected_counts_agree_with_shared_gold_when_present():
+    if not GOLD.exists():
+        pytest.skip("../shared/gold not present")
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    for name, want in gold.items():
+        assert EXPECTED[name[:3]] == {int(k): v for k, v in want.items()}
+        assert (SEEDS / name).exists()
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED))
+def test_span_text_is_heading_plus_body_and_headings_hold_no_body(prefix):
+    text, sections = _parse(prefix)
+    for s in sections:
+        span = text[s.char_start : s.char_end]
+        assert span == span.strip() and span
+        if s.heading is not None:
+            assert s.heading in span.split("\n")[0]
+            assert "。" not in s.heading
+        assert s.char_start < s.body_start <= s.char_end or s.heading is None
+
+
+def test_heading_alone_on_its_line_and_heading_followed_by_body():
+    text, sections = _parse("001")
+    by_ordinal = {s.ordinal: s for s in sections}
+    assert by_ordinal["2"].heading == "推动全社会增强法治观念"  # 二、 alone on its line
+    assert by_ordinal["2.1"].heading == "维护宪法权威"  # (四) alone on its line
+    assert by_ordinal["2.1"].number == 4
+    item = by_ordinal["2.1.1"]
+    assert (item.level, item.number, item.heading) == (3, 1, "深入宣传宪法")
+    assert text[item.body_start :].startswith("弘扬宪法精神")
+    inline = by_ordinal["1.1"]  # "(一)指导思想。书记考察…"
+    assert inline.heading == "指导思想"
+
+
+def test_section_numbering_restarts_inside_a_chapter():
+    _, sections = _parse("002")
+    chapter2 = [s for s in sections if s.parent_ordinal == "2"]
+    assert [s.number for s in chapter2] == [1, 2, 3, 4]
+    assert [s.heading for s in chapter2][:2] == ["维护宪法权威", "增强全民法治观念"]
+    items = [s for s in sections if s.level == 3]
+    assert [s.number for s in items] == list(range(1, 69))
+    assert all(s.parent_ordinal and s.parent_ordinal.count(".") == 1 for s in items)
+
+
+def test_item_that_is_a_single_task_has_no_separate_heading():
+    text, sections = _parse("002")
+    item50 = next(s for s in sections if s.level == 3 and s.number == 50)
+    assert item50.heading is None
+    assert text[item50.body_start : item50.char_end].startswith(
+        "加强农村土地承包经营纠纷调解仲裁工作。"
+    )
+    assert "牵头单位:区农业农村局" in text[item50.char_start : item50.char_end]
+
+
+def test_chapter_intro_paragraph_stays_with_the_chapter():
+    text, sections = _parse("003")
+    chapter2 = next(s for s in sections if s.ordinal == "2")
+    assert chapter2.heading == "增强全社会法治观念"
+    assert (
+        text[chapter2.body_start : chapter2.char_end].strip().startswith('全面实施"八五"普法规划')
+    )
+
+
+def test_closing_paragraphs_belong_to_the_last_section():
+    text, sections = _parse("004")
+    last = sections[-1]
+    assert (last.level, last.number) == (2, 36)
+    assert text[last.char_start : last.char_end].endswith("确保各项部署有序推进、取得实效。")
+
+
+def test_truncated_ending_is_kept_as_the_last_items_body():
+    text, sections = _parse("002")  # the plan stops after item 68, with no closing section
+    last = sections[-1]
+    assert (last.level, last.number) == (3, 68)
+    assert last.char_end == len(text)
+
+
+def test_text_without_headings_gives_no_sections():
+    assert parse_sections("这是一段没有任何标题的文字。它不是方案。") == []

@@ -1,0 +1,94 @@
+"""Each normalization rule, on real text from the seeds, and the edit log that maps back."""
+
+from __future__ import annotations
+
+from pipeline.text.normalize import normalize
+from tests.helpers import seed_text
+
+
+def _kinds(result) -> set[str]:
+    return {e.kind for e in result.edits}
+
+
+def test_spaces_inside_chinese_and_around_numbers_are_dropped():
+    result = normalize("（三）总体目标。到 2025 年，海口市“八五”普法规划实施完成")
+    assert result.text == "(三)总体目标。到2025年,海口市“八五”普法规划实施完成"
+    assert "space" in _kinds(result) and "width" in _kinds(result)
+
+
+def test_spaces_next_to_latin_letters_and_between_digits_are_kept():
+    assert normalize("执法检查 and 隐患排查治理").text == "执法检查 and 隐患排查治理"
+    assert normalize("编号 2021 2022 年").text == "编号2021 2022年"
+
+
+def test_full_width_ascii_forms_fold_but_cjk_punctuation_stays():
+    text = normalize("（一）坚持党的领导；加强“宪法”宣传，《民法典》。").text
+    assert text == "(一)坚持党的领导;加强“宪法”宣传,《民法典》。"
+
+
+def test_pdf_line_break_mid_sentence_is_joined():
+    raw = seed_text("000")
+    text = normalize(raw).text
+    # raw: "…建成 1 个市级宪法\n\n宣传主题公园（广场）、4个区级…"
+    assert "建成1个市级宪法宣传主题公园(广场)、4个区级宪法宣传教育长廊" in text
+    # a heading line that runs on into its body across a page break (004: "…需\n\n要，")
+    assert (
+        "(七)加强重要领域立法。紧密结合海南自由贸易港建设需要,围绕"
+        in normalize(seed_text("004")).text
+    )
+
+
+def test_paragraph_breaks_headings_and_role_lines_are_not_joined():
+    text = normalize(seed_text("002")).text
+    assert "\n(一)维护宪法权威\n1.深入推进宪法学习宣传教育。" in text
+    assert "协调运行机制\n责任单位:区政务局、区民政局、区住建局\n" in text
+    assert "西安区法治社会建设实施方案\n(2020—2025年)\n(征求意见稿)\n" in text
+
+
+def test_list_markers_are_stripped():
+    result = normalize(seed_text("003"))
+    assert "\n(二)主要原则。坚持党的集中统一领导" in result.text
+    assert "- (" not in result.text
+    assert sum(e.kind == "list_marker" for e in result.edits) == 9
+
+
+def test_scraper_junk_is_removed_and_logged():
+    raw = seed_text("001")
+    result = normalize(raw)
+    assert result.text.startswith("XX市法治社会建设实施方案(2021-2025年)\n")
+    assert "当前隐藏内容免费查看" not in result.text
+    assert "实行“124”国家宪法日和“宪法宣传周”集中宣传活动制度化" in result.text
+    assert result.text.endswith("确保实施方案各项任务措施落到实处。")
+    junk = [e.removed for e in result.edits if e.kind == "junk"]
+    assert junk[0].startswith("下面是小编为大家整理的") and junk[0].endswith("供大家参考。")
+    assert junk[1] == "当前隐藏内容免费查看"
+    assert junk[2].startswith("推荐访问:")
+
+
+def test_edit_log_maps_every_edit_back_to_the_raw_text():
+    raw = seed_text("004")
+    result = normalize(raw)
+    for edit in result.edits:
+        assert raw[edit.raw_start : edit.raw_end] == edit.removed
+    # replaying the log on the raw text reproduces the normalized text exactly
+    pieces, last = [], 0
+    for edit in sorted(result.edits, key=lambda e: (e.raw_start, e.raw_end)):
+        if edit.raw_start < last:  # a later pass edited text an earlier pass inserted
+            continue
+        pieces += [raw[last : edit.raw_start], edit.inserted]
+        last = edit.raw_end
+    pieces.append(raw[last:])
+    assert "".join(pieces) == result.text
+
+
+def test_normalized_offsets_point_at_the_edit_site():
+    result = normalize("到 2025 年")
+    spaces = [e for e in result.edits if e.kind == "space"]
+    assert [(e.raw_start, e.norm_start) for e in spaces] == [(1, 1), (6, 5)]
+
+
+def test_crlf_line_endings_and_invisible_characters():
+    result = normalize("\ufeff一、总体要求\r\n(一)指导\u200b思想。坚持。\r\n")
+    assert result.text == "一、总体要求\n(一)指导思想。坚持。"
+    kinds = [e.kind for e in result.edits]
+    assert kinds.count("newline") == 2 and kinds.count("invisible") == 2
