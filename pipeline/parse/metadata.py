@@ -1,8 +1,11 @@
-"""Read a plan's own metadata from its text: title, jurisdiction, level, province, type, period.
+"""Read a plan's own metadata from its text: title, jurisdiction, level, province, type,
+period, status, issuer, and the official division it belongs to.
 
 Everything comes from what the plan itself says, mostly in its title block and the preamble
-before the first chapter heading. Names the source masks (``XX市``, ``******``) stay masked
-and are flagged; a province that the plan never names is left null rather than guessed.
+before the first chapter heading; the parts live in their own modules (``titles``,
+``jurisdiction`` with ``divisions``, ``notice``). Names the source masks (``XX市``, ``******``)
+stay masked and are flagged; what the text does not say (a province never named, the period
+of a plan whose only years are those of the national outline it cites) stays null.
 """
 
 from __future__ import annotations
@@ -11,15 +14,22 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from pipeline.parse.divisions import is_masked
+from pipeline.parse.jurisdiction import OPENING, Place, find_place
+from pipeline.parse.notice import read_notice
+from pipeline.parse.titles import DRAFT, find_title
 from pipeline.vocab import load_yaml
 
 PERIOD = re.compile(
-    r"\(?(?P<start>(?:19|20)\d{2})[ \t]*[—–\-－~～至到]+[ \t]*(?P<end>(?:19|20)\d{2})年?\)?"
+    r"\(?(?P<start>(?:19|20)\d{2})[ \t]*[—–\-－―~～至到]+[ \t]*(?P<end>(?:19|20)\d{2})年?\)?"
 )
-DATE_LINE = re.compile(r"^(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
-ORG_LINE = re.compile(r"^[^\s,。;:、]{4,40}(?:办公室|委员会|人民政府|政府|局|委|厅|办|院)$")
+# The plan's own words for its period (规划期限为2024—2035年), never a goal (到2025年).
+OWN_PERIOD = re.compile(
+    r"(?:规划|方案|纲要|实施)?(?:期限?|时限)为(?P<start>(?:19|20)\d{2})[—–\-－―~～至到]+(?P<end>(?:19|20)\d{2})年"
+)
+ANNUAL = re.compile(r"(?P<year>(?:19|20)\d{2})年度?")
 CITED = re.compile(r"《([^》]*)》")
-TITLE_MAX = 60
+DRAFT_REACH = 120  # a draft marker may stand on the first heading line (1、…(征求意见稿))
 
 
 @dataclass(frozen=True)
@@ -38,116 +48,123 @@ class DocumentMetadata:
     issuer: str | None
     issue_date: str | None  # ISO date
     has_masked_names: bool
+    document_number: str | None
+    division_code: str | None
+    division_name: str | None
+    city: str | None
+    city_code: str | None
+    province_code: str | None
+    latitude: float | None
+    longitude: float | None
+    division_match: str
 
 
-def _places() -> dict:
-    return load_yaml("places.yaml")
-
-
-def _is_masked(text: str) -> bool:
-    return re.search(_places()["mask_pattern"], text) is not None
-
-
-def find_title(preamble: str) -> str | None:
-    """The plan's title: the first short title-like line, with a following period line."""
-    words = load_yaml("plan_types.yaml")["title_words"]
-    lines = [ln.strip() for ln in preamble.split("\n") if ln.strip()]
-    for i, line in enumerate(lines):
-        if len(line) > TITLE_MAX or line.endswith(("。", ":")) or "," in line:
-            continue
-        inner = CITED.search(line)
-        candidate = inner.group(1) if inner and line.startswith(("关于", "印发")) else line
-        if not any(w in candidate for w in words):
-            continue
-        if not PERIOD.search(candidate) and i + 1 < len(lines):
-            nxt = lines[i + 1]
-            if PERIOD.fullmatch(nxt) or re.fullmatch(r"\([^()]*\d{4}[^()]*\)", nxt):
-                candidate += nxt
-        return candidate
-    return None
-
-
-def _jurisdiction(title: str | None) -> tuple[str | None, str | None]:
-    """Jurisdiction named at the start of the title, and its admin level."""
-    if not title:
-        return None, None
-    title = re.sub(r"^(?:中共|中国共产党)", "", title)
-    head = re.split(r"法治|关于|全面|推进|加快|依法", title, maxsplit=1)[0]
-    places = _places()
-    if head in places["municipalities"]:
-        return head, "province"
-    for suffix in sorted(places["admin_suffixes"], key=len, reverse=True):
-        if head.endswith(suffix) and len(head) > len(suffix):
-            return head, places["admin_suffixes"][suffix]
+def _province(place: Place, preamble: str) -> tuple[str | None, str | None]:
+    """Province and the words it was read from: the division's province, else a province
+    the plan cites (a masked one stays masked)."""
+    provinces: dict[str, list[str]] = load_yaml("places.yaml")["provinces"]
+    division = place.resolution.division
+    cited = CITED.findall(preamble)
+    if division:
+        for c in cited:
+            if division.province in c:
+                return division.province, f"《{c}》"
+        return division.province, f"division {division.code} {division.name}"
+    if division is None:
+        for c in cited:
+            for name in provinces:
+                if name in c:
+                    return name, f"《{c}》"
+        mask = load_yaml("places.yaml")["mask_pattern"]
+        for c in cited:
+            masked = re.search(rf"{mask}(?:省|自治区)", c)
+            if masked:
+                return masked.group(), f"《{c}》"
     return None, None
 
 
-def _province(jurisdiction: str | None, level: str | None, preamble: str, text: str):
-    """Province of the plan and the evidence it was read from. A province the source masks
-    (《XX省…》) stays masked, as printed; one the plan never names is None."""
-    provinces: dict[str, list[str]] = _places()["provinces"]
-    if jurisdiction and level == "province" and not _is_masked(jurisdiction):
-        return jurisdiction, jurisdiction
-    for name in provinces:
-        if jurisdiction and jurisdiction.startswith(name):
-            return name, jurisdiction
-    for cited in CITED.findall(preamble):  # the plan cites its province's plan
-        for name in provinces:
-            if name in cited:
-                return name, f"《{cited}》"
-    mask = _places()["mask_pattern"]
-    for cited in CITED.findall(preamble):  # a masked provincial plan: the name stays masked
-        masked = re.search(rf"{mask}(?:省|自治区)", cited)
-        if masked:
-            return masked.group(), f"《{cited}》"
-    counts = Counter({name: text.count(name) for name in provinces})
-    name, n = counts.most_common(1)[0]
-    if n:
-        return name, name
-    short = Counter({name: sum(text.count(s) for s in alts) for name, alts in provinces.items()})
-    name, n = short.most_common(1)[0]
-    if n >= 2:
-        return name, f"{provinces[name][0]} ({n} mentions)"
-    return None, None
+def _plan_type(title: str | None, opening: str) -> str:
+    """From the title; without one, from the national outline the plan cites, else from
+    the family word its opening uses far more than the others (法治政府建设 throughout)."""
+    vocab = load_yaml("plan_types.yaml")
+    if title:
+        for entry in vocab["plan_types"]:
+            if any(w in title for w in entry["words"]):
+                return entry["type"]
+        return "other"
+    for cited in CITED.findall(opening):  # no title: the outline it implements
+        for entry in vocab["outline_types"]:
+            if any(w in cited for w in entry["words"]):
+                return entry["type"]
+    counts = Counter(
+        {e["type"]: sum(opening.count(w) for w in e["words"]) for e in vocab["plan_types"][:2]}
+    )
+    (top, n), (_, second) = counts.most_common(2)
+    return top if n >= 3 and n >= 2 * second else "other"
 
 
-def _plan_type(title: str | None) -> str:
-    for entry in load_yaml("plan_types.yaml")["plan_types"]:
-        if title and any(w in title for w in entry["words"]):
-            return entry["type"]
-    return "other"
+def _status(title: str | None, preamble: str) -> str:
+    """draft when the title block or cover letter marks the plan as one; a marker that
+    follows another document's name (《法治X建设规划》(草案)) is that document's."""
+    markers = "|".join(load_yaml("plan_types.yaml")["draft_markers"])
+    own = _canon(title) if title else None
+    for m in re.finditer(rf"(?:《(?P<doc>[^《》]*)》)?\(?(?:{markers})", preamble):
+        if m["doc"] is None or own is None or _canon(m["doc"]).startswith(own):
+            return "draft"
+    return "final"
 
 
-def _issuer_and_date(lines: list[str]) -> tuple[str | None, str | None]:
-    for i, line in enumerate(lines):
-        m = DATE_LINE.match(line)
-        if m and i > 0 and ORG_LINE.match(lines[i - 1]):
-            date = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
-            return lines[i - 1], date
-    return None, None
+def _canon(title: str) -> str:
+    return re.sub(r"[()《》〈〉<>\s—–\-－―~～]|征求意见稿|送审稿|草案", "", title)
+
+
+def _period(title: str | None, preamble: str) -> tuple[int | None, int | None]:
+    """The plan's own period: at the end of its title (not the cited outline's inside it),
+    an annual plan's year, or its own words; never a goal year."""
+    if title:
+        own = CITED.sub("", DRAFT.sub("", title))
+        m = PERIOD.search(own)
+        if m and not own[m.end() :].strip():
+            return int(m["start"]), int(m["end"])
+        if not m:
+            annual = ANNUAL.search(own)
+            if annual and "年度" in own:
+                return int(annual["year"]), int(annual["year"])
+    m = OWN_PERIOD.search(preamble)
+    return (int(m["start"]), int(m["end"])) if m else (None, None)
 
 
 def extract_metadata(text: str, body_start: int) -> DocumentMetadata:
     """Metadata of a plan from its normalized text; ``body_start`` is its first heading."""
     preamble = text[:body_start]
     title = find_title(preamble)
-    jurisdiction, level = _jurisdiction(title)
-    province, evidence = _province(jurisdiction, level, preamble, text)
-    period = PERIOD.search(title or "") or PERIOD.search(preamble)
-    drafts = load_yaml("plan_types.yaml")["draft_markers"]
-    tail = [ln.strip() for ln in text[body_start:].split("\n")[-6:]]
-    issuer, date = _issuer_and_date([ln.strip() for ln in preamble.split("\n")] + tail)
+    tail = "\n".join(text[body_start:].split("\n")[-6:])
+    notice = read_notice(preamble, tail)
+    place = find_place(title, notice.issuer, preamble, text)
+    province, evidence = _province(place, preamble)
+    opening = text[: max(body_start, OPENING)]
+    start, end = _period(title, preamble if title else opening)
+    d = place.resolution.division
     return DocumentMetadata(
         title=title,
-        jurisdiction=jurisdiction,
-        admin_level=level,
+        jurisdiction=place.jurisdiction,
+        admin_level=place.admin_level,
         province=province,
         province_evidence=evidence,
-        plan_type=_plan_type(title),
-        period_start=int(period["start"]) if period else None,
-        period_end=int(period["end"]) if period else None,
-        status="draft" if any(w in preamble for w in drafts) else "final",
-        issuer=issuer,
-        issue_date=date,
-        has_masked_names=_is_masked(text),
+        plan_type=_plan_type(title, opening),
+        period_start=start,
+        period_end=end,
+        status=_status(title, text[: body_start + DRAFT_REACH]),
+        issuer=notice.issuer,
+        issue_date=notice.issue_date,
+        has_masked_names=is_masked(text),
+        document_number=notice.document_number,
+        division_code=d.code if d else None,
+        division_name=d.name if d else None,
+        city=d.city if d else None,
+        city_code=d.city_code if d else None,
+        province_code=d.province_code if d else None,
+        latitude=d.latitude if d else None,
+        longitude=d.longitude if d else None,
+        division_match=place.resolution.match,
     )

@@ -5,6 +5,7 @@ Because it is generated from ``schemas/``, the documentation cannot drift from t
 
 from __future__ import annotations
 
+from pipeline.parse.divisions import table_sources
 from pipeline.release.schema import table_schema
 
 LOADING = """## How to load the data
@@ -68,6 +69,17 @@ def data_dictionary(version: str, counts: dict[str, int]) -> str:
         "record what it commits to, how much, by when and who is responsible.",
         "",
         LOADING,
+        "## Division codes",
+        "",
+        "`documents.division_code` and the columns after it resolve each plan's jurisdiction",
+        "in an official division table (GB/T 2260), built from:",
+        "",
+        *[f"- {s['title']} ({s['path']})" for s in table_sources()],
+        "",
+        "`division_match` says how each name resolved; no code is given for a masked,",
+        "ambiguous or unlisted name. A county the coordinate table has no point for carries",
+        "its parent's point.",
+        "",
         "## Tables",
         "",
     ]

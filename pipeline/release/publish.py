@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.extract.version import code_version
+from pipeline.parse.divisions import table_sources
 from pipeline.read.ingest import hash_file
 from pipeline.release.checks import CheckResult
 from pipeline.release.diff import ReleaseDiff, diff_releases, next_version, render_changelog
@@ -263,6 +264,7 @@ def write_release_folder(
             "licenses": [
                 {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
             ],
+            "sources": table_sources(),
             "resources": resources,
         }
         (folder / "datapackage.json").write_text(

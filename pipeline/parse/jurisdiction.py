@@ -1,0 +1,171 @@
+"""Which place a plan belongs to: its jurisdiction as printed, its level and its division.
+
+The place is read, in this order, from the start of the plan's title (重庆市璧山区法治政府…,
+法治江苏建设规划, 上海法治社会…), from its issuer (中共浙江省委办公厅), from the short name it
+uses of itself in its preamble (法治四川, 结合海南实际; patterns in ``vocab/place_names.yaml``)
+and, for a province-level plan that names one province only, that province. Each name is
+resolved in the official division table (``pipeline.parse.divisions``), which gives the
+level, the province and the code. A name printed without its level suffix is completed
+from the table (法治江苏 -> 江苏省); masked names stay as printed. Where nothing names the place,
+the level still comes from how the plan speaks of itself (我省, 全市, 本区), and the rest is null.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from pipeline.parse.divisions import Division, Resolution, division_table, resolve, short_name
+from pipeline.vocab import load_yaml
+
+MASKED_PLACE = re.compile(
+    r"^(?:[XxＸｘ×]{2,}|\*{2,}|＊{2,}|○{2,})(?:自治区|自治州|省|市|州|区|县|旗|盟)"
+)
+OPENING = 3000  # characters of a plan in which it speaks of itself (我省, 法治四川)
+UNLISTED_PLACE = re.compile(
+    r"^(?P<place>[\u4e00-\u9fff]{2,6}?(?:自治州|自治县|省|市|州|区|县|旗|盟))"
+    r"(?=法治|深入|全面|推进|加快|关于|贯彻|(?:19|20)\d{2})"
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A plan's place: as printed (completed), its level and how it resolved."""
+
+    jurisdiction: str | None
+    admin_level: str | None
+    resolution: Resolution
+    evidence: str | None  # where the name was read
+
+
+def _places() -> dict:
+    return load_yaml("place_names.yaml")
+
+
+@functools.cache
+def _suffixes() -> tuple[str, ...]:
+    return tuple(sorted(_places()["level_suffixes"], key=len, reverse=True))
+
+
+def place_tokens(head: str) -> list[str]:
+    """The division names that open ``head`` (重庆市璧山区法治… -> [重庆市, 璧山区]): the
+    longest full or short name at each step, a short name taking the level suffix printed
+    after it (凉山州)."""
+    table = division_table()
+    head = re.sub(r"^(?:中共|中国共产党|法治)", "", head)
+    masked = MASKED_PLACE.match(head)
+    if masked:
+        return [masked.group()]
+    tokens: list[str] = []
+    pos = 0
+    while pos < len(head):
+        for k in range(min(table.longest, len(head) - pos), 1, -1):
+            word = head[pos : pos + k]
+            if table.forms(word):
+                if word not in table.by_name:
+                    word += next((s for s in _suffixes() if head.startswith(s, pos + k)), "")
+                tokens.append(word)
+                pos += len(word)
+                break
+        else:
+            break
+        if head.startswith("法治", pos):
+            break
+    return tokens
+
+
+def _completed(printed: str, res: Resolution) -> str:
+    """The printed name with its level suffix (上海 -> 上海市), as printed when it has one."""
+    if res.division and (
+        printed == short_name(res.division.name) or not printed.endswith(_suffixes())
+    ):
+        return res.division.name
+    return printed
+
+
+def _level_from_words(text: str) -> str | None:
+    """The level a plan speaks of itself at (我省, 全市, 本区…), by the most mentions; 我区 in
+    a plan that names 自治区 is the autonomous region."""
+    words = _places()["level_words"]
+    counts = {lv: sum(text.count(w) for w in ws) for lv, ws in words.items()}
+    in_region = any(w in text for w in _places()["region_words"])
+    if counts["county"] and in_region and not re.search(r"[我全本](?:市|县|州)", text):
+        counts["province"] += counts.pop("county")
+    best = max(counts.values())
+    if not best:
+        return None
+    top = [lv for lv, n in counts.items() if n == best]
+    return top[0] if len(top) == 1 else None
+
+
+def _from_name(printed: str, context: str, evidence: str) -> Place | None:
+    res = resolve(printed, context)
+    if res.match == "not_found":
+        return None
+    division = res.division
+    if res.match == "masked":
+        level = next((lv for s, lv in _level_suffix_map() if printed.endswith(s)), None)
+    else:
+        level = division.level if division else _common_level(res.candidates)
+    return Place(_completed(printed, res), level, res, evidence)
+
+
+def _level_suffix_map() -> list[tuple[str, str]]:
+    suffixes = load_yaml("places.yaml")["admin_suffixes"]
+    return sorted(suffixes.items(), key=lambda kv: -len(kv[0]))
+
+
+def _common_level(candidates: tuple[Division, ...]) -> str | None:
+    levels = {d.level for d in candidates}
+    return levels.pop() if len(levels) == 1 else None
+
+
+def _self_named(text: str, level: str | None) -> Place | None:
+    """The first short name the plan uses of itself that resolves (at its level, if known)."""
+    for pattern in _places()["self_names"]:
+        for m in re.finditer(pattern, text):
+            name = m.group("place")
+            place = _from_name(name, text, m.group())
+            if (
+                place
+                and place.resolution.match != "ambiguous"
+                and (level is None or place.admin_level == level)
+            ):
+                return place
+    return None
+
+
+def _only_province(text: str) -> Place | None:
+    table = division_table()
+    named = {d.name for d in table.by_code.values() if d.level == "province" and d.name in text}
+    if len(named) == 1:
+        name = named.pop()
+        return Place(name, "province", Resolution("from_text", table.by_name[name][0]), name)
+    return None
+
+
+def find_place(title: str | None, issuer: str | None, preamble: str, text: str) -> Place:
+    """The plan's place (see the module docstring); ``text`` is the whole normalized text."""
+    for source in (title, issuer):
+        tokens = place_tokens(source or "")
+        if tokens:
+            parents = "".join(tokens[:-1])
+            place = _from_name(tokens[-1], parents + text, source or "")
+            if place:
+                return place
+    opening = text[: max(len(preamble), OPENING)]
+    unlisted = UNLISTED_PLACE.match(re.sub(r"^(?:中共|法治)", "", title or ""))
+    if unlisted:  # a name the table no longer lists (株洲县, abolished 2018): as printed
+        name = unlisted["place"]
+        level = next((lv for s, lv in _level_suffix_map() if name.endswith(s)), None)
+        return Place(name, level, Resolution("not_found"), title)
+    level = _level_from_words(opening)
+    place = _self_named(opening, level)
+    if place:
+        return place
+    if level == "province":
+        place = _only_province(opening)
+        if place:
+            return place
+    return Place(None, level, Resolution("not_found"), None)

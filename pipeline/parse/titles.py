@@ -1,0 +1,169 @@
+"""A plan's own title, in every form real pages print it.
+
+Real copies of a plan rarely open with its bare title. They wrap it in a cover notice
+(中共X省委 X省人民政府关于印发《…》的通知), a news lead-in (近日，市委、市政府印发了《…》;
+【重庆】《…》发布; 《…》全文如下), a disclosure table (标题:…, 名称:…), or split it over two
+or three lines (title / (2021—2025年) / (征求意见稿)). Two kinds of candidates are read from
+the text before the first heading: a standalone title line (joined with the lines that
+complete it) and a name in 《》 that a lead-in or notice introduces as the document itself.
+The standalone line is the plan's own print; a quoted name that completes it (adds the period
+it lacks) wins. Draft markers are left out of the title (``status`` carries them); a title is
+only a title if it names the rule-of-law family and ends in a document word (实施方案, 规划,
+意见…).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.vocab import load_yaml
+
+TITLE_MAX = 70
+PERIOD_LINE = re.compile(
+    r"^\(?((?:19|20)\d{2})[ \t]*[—–\-－―~～至到]*[ \t]*((?:19|20)\d{2})年?\)?$"
+)
+DRAFT = re.compile(r"\((?:征求意见稿|征求意见版|送审稿|草案|讨论稿|修改稿)\)")
+TRAILING_PARENS = re.compile(r"(?:\([^()]*\))+$")
+CHROME = re.compile(r"[»>|]|首页|当前位置|所在位置|您的位置")
+# 《X》 introduced as the document itself: by a verb before it, or words after it.
+QUOTED = re.compile(
+    r"(?:印发|转发|下发|发布|公布|出台|通过|编制实施|起草|征求|现将|召开)了?《(?P<a>[^《》]+)》"
+    r"|《(?P<b>[^《》]+)》(?:全文如下|主要内容如下|全文|发布|印发给|已经|\(以下简称|由会员分享)"
+    r"|^《(?P<c>[^《》]+)》$"
+)
+BARE_NOTICE = re.compile(r"关于印发(?P<t>[^《》,。]+?)的通知")
+LABEL = re.compile(r"^(?:[^:]{0,12}[:|])")
+DOC_SHARE = re.compile(r"(?:参考范文|范文参考|范文)?\.(?:docx?|pdf|wps|txt)$")
+PAGE_SUFFIX = re.compile(r"_第\d+页$")
+
+
+def _vocab() -> dict:
+    return load_yaml("plan_types.yaml")
+
+
+def is_plan_title(candidate: str) -> bool:
+    """A rule-of-law document title: a family word, and a document word at its end (before
+    any period or draft marker in brackets)."""
+    v = _vocab()
+    core = TRAILING_PARENS.sub("", DRAFT.sub("", candidate)).rstrip("》")
+    core = re.sub(r"\d{4}[—–\-－―~]*\d{4}年$", "", core)
+    if not any(w in candidate for w in v["family_words"]):
+        return False
+    if any(core.startswith(n) for n in v["national_documents"]):
+        return False
+    return any(core.endswith(w) for w in v["title_words"])
+
+
+def clean_title(candidate: str) -> str:
+    """The title as a reader would cite it: inner 〈〉/<> as 《》, no draft marker, no file
+    extension or 范文 tag, an unbracketed period kept as printed."""
+    t = DOC_SHARE.sub("", candidate.strip())
+    t = DRAFT.sub("", t)
+    inner = re.fullmatch(r"关于印发[〈<《](.+)[〉>》]的通知", t)
+    if inner:
+        t = inner.group(1)
+    return t.replace("〈", "《").replace("〉", "》").replace("<", "《").replace(">", "》")
+
+
+def _joined_lines(preamble: str) -> list[str]:
+    """Preamble lines, with a line whose 《 or ( is still open joined to the next (titles
+    split inside their brackets)."""
+    lines = [PAGE_SUFFIX.sub("", ln.strip()) for ln in preamble.split("\n") if ln.strip()]
+    out: list[str] = []
+    for line in lines:
+        if out and (out[-1].count("《") > out[-1].count("》") or _open_notice(out[-1], line)):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def _open_notice(line: str, nxt: str) -> bool:
+    """``关于印发X`` on one line and ``…的通知`` on the next."""
+    return (
+        line.startswith("关于")
+        and not line.endswith(("通知", "函", "意见"))
+        and len(nxt) <= 30
+        and nxt.endswith(("的通知", "通知》", "的函"))
+    )
+
+
+def _standalone(lines: list[str], i: int) -> str | None:
+    """The title starting at line ``i`` when it is a standalone title line (with the period
+    and document-word lines that complete it)."""
+    line = lines[i]
+    if ":" in line:  # 中文名:…, 标题:…, or a doc-share name:title
+        line = line.rsplit(":", 1)[1]
+    line = re.sub(r"^【[^】]*】", "", line)
+    if (
+        not line
+        or len(line) > TITLE_MAX
+        or CHROME.search(line)
+        or re.search(r"[,。;!?《]", line)
+        or line.endswith(("通知", "的函"))
+    ):
+        return None
+    if not any(w in line for w in _vocab()["family_words"]):
+        return None
+    j = i + 1
+    short_next = j < len(lines) and len(lines[j]) <= 12  # 关于…的 / 实施方案
+    if short_next and not is_plan_title(line) and is_plan_title(line + lines[j]):
+        line, j = line + lines[j], j + 1
+    if not is_plan_title(line):
+        return None
+    if j < len(lines) and not PERIOD_LINE.search(line[-14:]):
+        m = PERIOD_LINE.match(lines[j])
+        if m:
+            line += f"({m.group(1)}{_dash(lines[j])}{m.group(2)}年)"
+    return line
+
+
+def _dash(period: str) -> str:
+    m = re.search(r"\d{4}[ \t]*([—–\-－―~～至到]+)", period)
+    return m.group(1) if m else "—"
+
+
+def _quoted(lines: list[str]) -> str | None:
+    for line in lines:
+        body = LABEL.sub("", line) if re.match(r"^(?:标题|标 题|名称|附件)", line) else line
+        for m in QUOTED.finditer(body):
+            name = m.group("a") or m.group("b") or m.group("c")
+            name = clean_title(name)
+            if is_plan_title(name):
+                return name
+        bare = BARE_NOTICE.search(body)
+        if bare and is_plan_title(bare["t"]):
+            return clean_title(bare["t"])
+    return None
+
+
+def _canon(title: str) -> str:
+    return re.sub(r"[()《》〈〉\s—–\-－―~～]", "", title)
+
+
+def _title_at_line_start(line: str) -> str | None:
+    """A title that a flattened page runs straight into its first sentence."""
+    words = "|".join(map(re.escape, _vocab()["title_words"]))
+    m = re.match(
+        rf"^([^,。;:《》]{{4,60}}?(?:{words})\((?:19|20)\d{{2}}[^()]{{1,3}}\d{{4}}年\))", line
+    )
+    return m.group(1) if m and is_plan_title(m.group(1)) else None
+
+
+def find_title(preamble: str) -> str | None:
+    """The plan's own title from the text before its first heading, or None."""
+    lines = _joined_lines(preamble)
+    standalone = next(
+        (t for i in range(len(lines)) if (t := _standalone(lines, i)) is not None), None
+    )
+    if standalone is None and lines:
+        standalone = _title_at_line_start(lines[0])
+    quoted = _quoted(lines)
+    if standalone is None:
+        return quoted
+    standalone = clean_title(standalone)
+    if quoted and _canon(quoted).startswith(_canon(standalone)) and len(quoted) > len(standalone):
+        return quoted  # the cover notice prints what the title line lacks (its period)
+    if quoted and _canon(quoted) == _canon(standalone) and "(" in quoted and "(" not in standalone:
+        return quoted
+    return standalone
