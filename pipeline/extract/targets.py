@@ -369,6 +369,20 @@ def _is_baseline(before: str) -> bool:
     return any(re.search(p, before) for p in _vocab()["baseline_before"])
 
 
+def _is_metadata_date(sentence: str, start: int, clause_start: int) -> bool:
+    """A page's or notice's date (发布时间:2021年11月26日, a signature date), not a deadline."""
+    vocab = _vocab()
+    date = re.compile(vocab["metadata_date"]).match(sentence, start)
+    if date is None:
+        return False
+    before, after = sentence[clause_start:start], sentence[date.end() :]
+    return (
+        not before.strip()
+        and re.search(vocab["metadata_date_after"], after) is not None
+        or re.search(vocab["metadata_date_before"], before) is not None
+    )
+
+
 def _years(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Valid deadline years as (position, year): not in 《》, ranges, vision or baseline text."""
     vocab = _vocab()
@@ -393,6 +407,8 @@ def _years(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
         ):
             continue
         if any(sentence[m.end() - 1 :].startswith(w) for w in vocab["baseline_after"]):
+            continue
+        if _is_metadata_date(sentence, m.start(), clause[0]):
             continue
         out.append((m.start(), year))
     return out

@@ -26,6 +26,7 @@ class Assembly:
     published: list[str] = field(default_factory=list)  # doc_ids
     excluded: set[str] = field(default_factory=set)  # staged doc_ids left out (duplicates)
     rejected: list[Rejection] = field(default_factory=list)
+    held_back: list[Rejection] = field(default_factory=list)  # rejected by a row-level check
     checks: list[CheckResult] = field(default_factory=list)
     cache_hits: int = 0
     batch_keys: dict[int, str] = field(default_factory=dict)  # batch number -> cache key
@@ -41,6 +42,8 @@ def combine_batches(batches: list[BatchResult], rejections: list[Rejection]) -> 
     for plan in plans:
         if plan.rejection:
             out.rejected.append(Rejection(plan.source_file, plan.sha256, plan.rejection))
+            if plan.held_back:
+                out.held_back.append(out.rejected[-1])
         elif plan.text_sha256 in seen:
             reason = f"duplicate of {seen[plan.text_sha256]} (same normalized text)"
             out.rejected.append(Rejection(plan.source_file, plan.sha256, reason))

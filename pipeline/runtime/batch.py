@@ -6,6 +6,12 @@ rerun re-extract only new or changed plans. Cross-table checks and Frictionless 
 run here too: every relation in the release stays inside one plan, so a batch can be checked
 on its own, in parallel, and a cached batch is never checked again.
 
+One plan cannot block a release: when a batch's row-level checks fail, each of its plans is
+checked on its own, the plans whose own rows fail are held back (listed as rejected, with the
+check and the row) and the batch is staged and checked again without them. Checks on the
+release as a whole (keys across batches, Great Expectations, the written descriptor) still
+block everything.
+
 Batch boundaries are content-defined (``plan_batches``): a new plan changes only the batch it
 falls into, so the other batches, and all their work, come from the cache.
 """
@@ -13,7 +19,8 @@ falls into, so the other batches, and all their work, come from the cache.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +44,7 @@ class PlanSummary:
     text_sha256: str | None = None  # to find plans whose normalized text is the same
     title: str | None = None
     rejection: str | None = None
+    held_back: bool = False  # its own rows failed a row-level check (see _held_back)
 
 
 @dataclass
@@ -128,6 +136,26 @@ def _run_batch(
                 title=doc["title"],
             )
         )
+    frames, out.checks = _stage_and_check(number, plans, staging)
+    held = _held_back(plans) if any(not c.passed for c in out.checks) else {}
+    if held:
+        plans = [p for p in plans if p.doc_id not in held]
+        out.plans = [
+            replace(s, rejection=held[s.doc_id], held_back=True) if s.doc_id in held else s
+            for s in out.plans
+        ]
+        frames, out.checks = _stage_and_check(number, plans, staging)
+    out.rows = {table: len(frame) for table, frame in frames.items()}
+    if plans:
+        write_key_hashes(staging, number, key_hashes(InMemoryTables(frames)))
+    return out
+
+
+def _stage_and_check(
+    number: int, plans: list[PlanRows], staging: Path
+) -> tuple[dict[str, pd.DataFrame], list[CheckResult]]:
+    """Stage the rows of ``plans`` as batch ``number``; the cross-table checks and the
+    Frictionless validation of those rows (none when there is no plan)."""
     frames = {}
     for table in available_tables():
         if table == "rejected":
@@ -135,8 +163,24 @@ def _run_batch(
         rows = [row for plan in plans for row in plan.tables.get(table, [])]
         frames[table] = conform(table, pd.DataFrame(rows, columns=columns(table)))
         write_part(staging, number, table, frames[table])
-        out.rows[table] = len(rows)
-    if plans:
-        out.checks = run_checks(frames) + validate_batch_rows(staging, number, list(frames))
-        write_key_hashes(staging, number, key_hashes(InMemoryTables(frames)))
-    return out
+    if not plans:
+        return frames, []
+    return frames, run_checks(frames) + validate_batch_rows(staging, number, list(frames))
+
+
+def _held_back(plans: list[PlanRows]) -> dict[str, str]:
+    """The plans whose own rows fail a row-level check, each with the reason: the check,
+    the table and the first failing row. Run only when a batch failed, so checking plans
+    one by one costs nothing on a clean run."""
+    held: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="held-back-") as tmp:
+        for plan in plans:
+            _, checks = _stage_and_check(0, [plan], Path(tmp))
+            failed = [c for c in checks if not c.passed]
+            if failed:
+                held[plan.doc_id] = "held back: " + "; ".join(
+                    f"check '{c.check}' failed on {c.table} row "
+                    f"{(c.failed_rows or ['?'])[0]} ({(c.samples or [''])[0]})"
+                    for c in failed[:3]
+                )
+    return held

@@ -13,6 +13,8 @@ Rules, in the order they run:
 3. junk         scraper boilerplate from ``vocab/junk.yaml`` is removed
 4. width        full-width ASCII forms (U+FF01-FF5E) are folded to ASCII (，-> , （-> ( ),
                 CJK punctuation without an ASCII twin (。、《》“”) is kept
+   heading_break a page a scraper flattened onto one line (its chapters inline, after a
+                space or a full stop) gets a line break before each inline heading marker
 5. list_marker  "- " / "• " bullets opening a line are removed
 6. line_join    a line break inside a sentence is removed (the halves are joined);
    blank_line   runs of blank lines between paragraphs become one line break
@@ -131,6 +133,28 @@ def _junk_spans(text: str) -> list[Span]:
     return merged
 
 
+_CN = "一二三四五六七八九十"
+INLINE_CHAPTER = re.compile(rf"(?:(?<=[。;!?])|[^\S\n]+)(?=[{_CN}]{{1,3}}、)")
+INLINE_HEADING = re.compile(
+    rf"(?:(?<=[。;:!?])|[^\S\n]+)(?=[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\)|\d{{1,2}}[.、](?!\d))"
+)
+FLAT_MIN_CHAPTERS = 2  # a line with this many inline chapter markers is a flattened page
+
+
+def _heading_break_spans(text: str) -> list[Span]:
+    """Line breaks before the inline headings of a line that holds a flattened page."""
+    spans: list[Span] = []
+    for line in re.finditer(r"[^\n]+", text):
+        if len(INLINE_CHAPTER.findall(line.group())) < FLAT_MIN_CHAPTERS:
+            continue
+        for m in INLINE_HEADING.finditer(line.group()):
+            if m.start() > 0:
+                spans.append(
+                    (line.start() + m.start(), line.start() + m.end(), "\n", "heading_break")
+                )
+    return spans
+
+
 def _width_spans(text: str) -> list[Span]:
     return [
         (i, i + 1, chr(ord(ch) - 0xFEE0), "width")
@@ -197,6 +221,7 @@ def normalize(raw: str) -> Normalized:
     t.apply(_regex_spans("invisible", INVISIBLE, t.text))
     t.apply(_junk_spans(t.text))
     t.apply(_width_spans(t.text))
+    t.apply(_heading_break_spans(t.text))
     t.apply(_regex_spans("list_marker", LIST_MARKER, t.text))
     t.apply(_line_spans(t.text))
     t.apply(_space_spans(t.text))
