@@ -121,9 +121,9 @@ def record_validation(
     """Report failures; when all passed, remember which cached batches passed Great
     Expectations, so that a rerun does not validate their rows again."""
     _, cache_root = _work_dirs(output)
-    if any(not r.passed for r in results) or assembly.held_back:
-        write_report(results, output / "reports", assembly.held_back)
-    if use_cache and all(r.passed for r in results):
+    if any(not r.passed for r in results):
+        write_report(results, output / "reports")
+    elif use_cache:
         cache = ExtractionCache(cache_root)
         for number in assembly.unvalidated:
             cache.mark_expectations_passed(assembly.batch_keys[number])

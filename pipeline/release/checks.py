@@ -16,6 +16,7 @@ from pipeline.release.schema import row_keys, table_schema
 from pipeline.release.staging import Tables
 
 MAX_DEADLINE_YEAR = 2035
+HELD_BACK = "held back"  # source of the result listing plans held back by row-level checks
 SAMPLE = 10
 
 

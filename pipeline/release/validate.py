@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from pipeline.read.ingest import Rejection
-from pipeline.release.checks import SAMPLE, CheckResult, merge_checks, run_checks
+from pipeline.release.checks import HELD_BACK, SAMPLE, CheckResult, merge_checks, run_checks
 from pipeline.release.schema import columns, resource_descriptor, table_schema
 from pipeline.release.staging import InMemoryTables, Tables, part_path, release_memory
 
@@ -328,11 +327,10 @@ def frictionless_checks(descriptor: Path) -> list[CheckResult]:
     return results
 
 
-def write_report(
-    results: list[CheckResult], reports_dir: Path, held_back: list[Rejection] | None = None
-) -> Path:
+def write_report(results: list[CheckResult], reports_dir: Path) -> Path:
     """A Markdown report (and a JSON twin) of every check, failures first, then the plans
-    held back because their own rows failed a check (the others were published)."""
+    held back because their own rows failed a check (``HELD_BACK`` results: the other
+    plans were published)."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     failures = [r for r in results if not r.passed]
     lines = ["# Validation report", ""]
@@ -353,9 +351,9 @@ def write_report(
         if r.samples:
             lines.append("- sample values: " + "; ".join(f"`{s}`" for s in r.samples))
         lines.append("")
-    if held_back:
-        lines += [f"## Held back: {len(held_back)} plan(s), listed in rejected.csv", ""]
-        lines += [f"- `{r.source_file}`: {r.reason}" for r in held_back]
+    for r in (r for r in results if r.source == HELD_BACK and r.n_failed):
+        lines += [f"## Held back: {r.n_failed} plan(s), listed in rejected.csv", ""]
+        lines += [f"- `{f}`: {s}" for f, s in zip(r.failed_rows, r.samples, strict=False)]
         lines.append("")
     lines += ["## All checks", "", "| result | table | check | source |", "|---|---|---|---|"]
     for r in sorted(results, key=lambda r: (r.passed, r.table, r.check)):

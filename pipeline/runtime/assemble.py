@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.read.ingest import Rejection
-from pipeline.release.checks import CheckResult, merge_checks
+from pipeline.release.checks import HELD_BACK, CheckResult, merge_checks
 from pipeline.release.schema import available_tables, columns
 from pipeline.release.staging import StagedTables
 from pipeline.runtime.batch import BatchResult
@@ -53,6 +53,18 @@ def combine_batches(batches: list[BatchResult], rejections: list[Rejection]) -> 
             out.published.append(plan.doc_id)
     out.rejected.sort(key=lambda r: r.source_file)
     out.checks = merge_checks([c for b in batches for c in b.checks])
+    if out.held_back:  # passed: the release publishes without them; the report lists them
+        out.checks.append(
+            CheckResult(
+                check="plans whose own rows failed a row-level check are left out",
+                table="documents",
+                passed=True,
+                failed_rows=[r.source_file for r in out.held_back],
+                samples=[r.reason for r in out.held_back],
+                n_failed=len(out.held_back),
+                source=HELD_BACK,
+            )
+        )
     out.cache_hits = sum(b.cache_hits for b in batches)
     out.batch_keys = {b.batch: b.key for b in batches}
     out.unvalidated = sorted(b.batch for b in batches if not b.expectations_passed)

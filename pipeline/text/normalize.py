@@ -138,14 +138,19 @@ INLINE_CHAPTER = re.compile(rf"(?:(?<=[。;!?])|[^\S\n]+)(?=[{_CN}]{{1,3}}、)")
 INLINE_HEADING = re.compile(
     rf"(?:(?<=[。;:!?])|[^\S\n]+)(?=[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\)|\d{{1,2}}[.、](?!\d))"
 )
-FLAT_MIN_CHAPTERS = 2  # a line with this many inline chapter markers is a flattened page
+FLAT_MIN_CHAPTERS = 2  # a line with this many inline chapter markers is a flattened page,
+FLAT_SHARE = 0.8  # as is a line of at least FLAT_MIN_CHARS holding this share of the text
+FLAT_MIN_CHARS = 300  # with one inline chapter marker (an excerpt of a flattened page)
 
 
 def _heading_break_spans(text: str) -> list[Span]:
     """Line breaks before the inline headings of a line that holds a flattened page."""
     spans: list[Span] = []
+    total = len(text.strip())
     for line in re.finditer(r"[^\n]+", text):
-        if len(INLINE_CHAPTER.findall(line.group())) < FLAT_MIN_CHAPTERS:
+        chapters = len(INLINE_CHAPTER.findall(line.group()))
+        whole = len(line.group()) >= max(FLAT_MIN_CHARS, FLAT_SHARE * total)
+        if chapters < FLAT_MIN_CHAPTERS and not (chapters and whole):
             continue
         for m in INLINE_HEADING.finditer(line.group()):
             if m.start() > 0:

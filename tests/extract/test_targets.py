@@ -504,3 +504,16 @@ def test_a_long_run_of_digits_is_no_target():
     # garbled tables: every exclusion pattern starts at the start of a run (linear time)
     assert find_targets("1" * 20_000 + "年") == []
     assert find_targets("编号" + "7" * 20_000 + "+A") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["发布时间:2021年11月26日", "2022年9月14日", "2021年9月30日印发。", "成文日期:2022年4月21日"],
+)
+def test_page_and_notice_dates_are_not_deadlines(sentence: str) -> None:
+    assert find_targets(sentence) == []
+
+
+def test_a_dated_deadline_is_still_a_deadline() -> None:
+    (hit,) = find_targets("2021年12月31日前完成规范性文件清理工作。")
+    assert (hit.kind, hit.deadline_year) == ("deadline", 2021)

