@@ -32,7 +32,7 @@ LEAD_IN = re.compile(
     r"(?:^|[,。】\s])(?P<org>[^,。;:《》\s【】]{2,40}?)(?:先后|正式)?(?:印发|转发|下发)了?《"
 )
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［][12]\d{3}[〕\]］]\d{1,4}号")
-GLUED_ORGS = re.compile(r"^(中共\S+?委)(\S+?(?:人民政府|政府))$")
+GLUED_ORGS = re.compile(r"^(中共[^、\s]+?委)([^、\s]+?(?:人民政府|政府))$")
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def _lead_in_issuer(text: str) -> str | None:
     for m in LEAD_IN.finditer(text):
         org = re.sub(r"^(?:近日|日前|\d{4}年\d{1,2}月\d{1,2}日)", "", m["org"]).lstrip(",")
         if org.endswith(ORG_END) or org.endswith("省政府"):
-            return org
+            return _org(org)
     return None
 
 

@@ -35,6 +35,8 @@ BARE_NOTICE = re.compile(r"关于印发(?P<t>[^《》,。]+?)的通知")
 LABEL = re.compile(r"^(?:[^:]{0,12}[:|])")
 DOC_SHARE = re.compile(r"(?:参考范文|范文参考|范文)?\.(?:docx?|pdf|wps|txt)$")
 PAGE_SUFFIX = re.compile(r"_第\d+页$")
+# 贯彻落实《法治政府建设实施纲要(…)》实施方案: a title that cites a document, not a lead-in
+CITING_TITLE = re.compile(r"^(?![^《]*(?:印发|转发|下发|发布))[^《》]*《[^《》]+》[^《》]{2,12}$")
 
 
 def _vocab() -> dict:
@@ -99,7 +101,8 @@ def _standalone(lines: list[str], i: int) -> str | None:
         not line
         or len(line) > TITLE_MAX
         or CHROME.search(line)
-        or re.search(r"[,。;!?《]", line)
+        or re.search(r"[,。;!?]", line)
+        or ("《" in line and not CITING_TITLE.search(line))
         or line.endswith(("通知", "的函"))
     ):
         return None
@@ -156,11 +159,9 @@ def find_title(preamble: str) -> str | None:
     standalone = next(
         (t for i in range(len(lines)) if (t := _standalone(lines, i)) is not None), None
     )
-    if standalone is None and lines:
-        standalone = _title_at_line_start(lines[0])
     quoted = _quoted(lines)
     if standalone is None:
-        return quoted
+        return quoted or (_title_at_line_start(lines[0]) if lines else None)
     standalone = clean_title(standalone)
     if quoted and _canon(quoted).startswith(_canon(standalone)) and len(quoted) > len(standalone):
         return quoted  # the cover notice prints what the title line lacks (its period)

@@ -46,6 +46,8 @@ def test_news_lead_in_and_wiki_infobox():
     assert read_notice("日前,枣林市委、市政府先后下发《关于印发〈…〉的通知》").issuer == (
         "枣林市委、市政府"
     )
+    glued = read_notice("中共南江市委南江市人民政府印发《南江市法治政府建设实施方案》")
+    assert glued.issuer == "中共南江市委、南江市人民政府"
     infobox = read_notice(
         "中文名:南江市法治社会建设实施方案\n颁布时间:2022年1月5日\n发布单位:南江市委"
     )

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from pipeline.read.ingest import find_inputs
 from pipeline.runtime.assemble import combine_batches
 from pipeline.runtime.batch import run_batch
-from tests.helpers import PLAN_FAILING_A_ROW_CHECK, seed_path
+from tests.helpers import PLAN_FAILING_A_ROW_CHECK
 
 
 def test_plan_failing_a_row_check_is_held_back_and_the_batch_passes(tmp_path: Path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    shutil.copy(seed_path("000"), seeds)
+    good = PLAN_FAILING_A_ROW_CHECK.replace("到2019年底", "到2023年底").replace("南江", "海口")
+    (seeds / "100_good.txt").write_text(good, encoding="utf-8")
     (seeds / "900_bad.txt").write_text(PLAN_FAILING_A_ROW_CHECK, encoding="utf-8")
     items, rejected = find_inputs(seeds)
     batch = run_batch(0, items, tmp_path / "staging", cache=None)
