@@ -12,6 +12,7 @@ from typing import Any
 from pipeline.extract.rows import extract_rows
 from pipeline.parse.metadata import extract_metadata
 from pipeline.parse.structure import parse_sections, preamble_end
+from pipeline.parse.titles import find_title
 from pipeline.read.ingest import Decoded, Rejection
 from pipeline.text.normalize import normalize
 
@@ -41,10 +42,13 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
     text = normalized.text
     sections = parse_sections(text)
     if not sections:
+        title = find_title(text)  # a news report or notice about a plan: say which plan
+        about = f" (the page is about 《{title}》, but holds no plan text)" if title else ""
         return Rejection(
             source_file=source.name,
             sha256=source.sha256,
-            reason="not a plan: no chapter (一、), section ((一)) or item (1.) headings found",
+            reason="not a plan: no chapter (一、), section ((一)) or item (1.) headings found"
+            + about,
         )
     doc_id = doc_id_for(source.sha256)
     meta = extract_metadata(text, preamble_end(sections, text))
