@@ -123,6 +123,8 @@ def _period(title: str | None, preamble: str) -> tuple[int | None, int | None]:
     an annual plan's year, or its own words; never a goal year."""
     if title:
         own = CITED.sub("", DRAFT.sub("", title))
+        for name in load_yaml("plan_types.yaml")["national_documents"]:  # cited without 《》
+            own = re.sub(rf"(?:^|(?<=贯彻|落实|实施)){name}{PERIOD.pattern}", "", own)
         m = PERIOD.search(own)
         if m and not own[m.end() :].strip():
             return int(m["start"]), int(m["end"])

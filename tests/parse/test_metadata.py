@@ -194,6 +194,8 @@ def test_plans_without_a_title_line():
 def test_period_is_the_plans_own_never_the_cited_outlines_or_a_goal():
     assert _m("西河县贯彻落实《法治政府建设实施纲要(2021—2025年)》实施方案").period_start is None
     assert _m("市贯彻落实法治社会建设实施纲要(2020-2025年)工作措施").period_start is None
+    assert _m("市贯彻落实法治社会建设实施纲要(2020-2025年)").period_start is None
+    assert _m("东江省法治政府建设实施纲要(2021—2025年)").period_start == 2021  # its own
     m = _m("西河县2022年度法治政府建设工作要点")
     assert (m.period_start, m.period_end, m.plan_type) == (2022, 2022, "government")
     m = _m("规划说明", "(一)期限。本规划期限为2024—2035年,近期到2029年。")
