@@ -19,9 +19,6 @@ from dataclasses import dataclass
 from pipeline.parse.divisions import Division, Resolution, division_table, resolve, short_name
 from pipeline.vocab import load_yaml
 
-MASKED_PLACE = re.compile(
-    r"^(?:[XxＸｘ×]{2,}|\*{2,}|＊{2,}|○{2,})(?:自治区|自治州|省|市|州|区|县|旗|盟)"
-)
 OPENING = 3000  # characters of a plan in which it speaks of itself (我省, 法治四川)
 UNLISTED_PLACE = re.compile(
     r"^(?P<place>[\u4e00-\u9fff]{2,6}?(?:自治州|自治县|省|市|州|区|县|旗|盟))"
@@ -54,7 +51,8 @@ def place_tokens(head: str) -> list[str]:
     after it (凉山州)."""
     table = division_table()
     head = re.sub(r"^(?:中共|中国共产党|法治)", "", head)
-    masked = MASKED_PLACE.match(head)
+    mask = load_yaml("places.yaml")["mask_pattern"]
+    masked = re.match(rf"^{mask}(?:自治区|自治州|省|市|州|区|县|旗|盟)", head)
     if masked:
         return [masked.group()]
     tokens: list[str] = []
