@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipeline.release.schema import table_schema
 from pipeline.text.normalize import normalize
 from tests.helpers import seed_text
 
@@ -112,6 +113,8 @@ def test_a_page_flattened_onto_one_line_gets_its_heading_breaks_back():
         "2.推进宪法进校园。",
     ]
     assert sum(e.kind == "heading_break" for e in result.edits) == 7
+    (kind,) = [f for f in table_schema("normalization_edits")["fields"] if f["name"] == "kind"]
+    assert {e.kind for e in result.edits} <= set(kind["constraints"]["enum"])
 
 
 def test_inline_items_of_an_ordinary_page_stay_where_they_are():
