@@ -21,10 +21,12 @@ import pandas as pd
 from pipeline.extract.plan import PlanRows, process_plan
 from pipeline.read.ingest import InputFile, Rejection, decode, read_source
 from pipeline.release.checks import CheckResult, key_hashes, run_checks
-from pipeline.release.schema import available_tables, columns, conform
+from pipeline.release.schema import columns, conform, plan_tables
 from pipeline.release.staging import InMemoryTables, release_memory, write_key_hashes, write_part
 from pipeline.release.validate import validate_batch_rows
 from pipeline.runtime.cache import ExtractionCache
+from pipeline.themes.outlines import outline_rows
+from pipeline.themes.place import place_plan
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ def extract_plan(
     source = read_source(Path(item.path))
     decoded = decode(source)
     result = decoded if isinstance(decoded, Rejection) else process_plan(decoded)
+    if isinstance(result, PlanRows):
+        result = place_plan(result)
     if cache:
         cache.put(source.sha256, result)
     return result, False
@@ -98,6 +102,13 @@ def plan_batches(items: list[InputFile], size: int) -> list[list[InputFile]]:
     return [b for b in batches if b]
 
 
+def outline_frame() -> pd.DataFrame:
+    """The release table ``outline_sections`` (from the reviewed taxonomy, not the plans)."""
+    return conform(
+        "outline_sections", pd.DataFrame(outline_rows(), columns=columns("outline_sections"))
+    )
+
+
 def batch_key(items: list[InputFile]) -> str:
     """Identity of a batch's inputs: their names and bytes, in order."""
     digest = hashlib.sha256()
@@ -129,14 +140,15 @@ def _run_batch(
             )
         )
     frames = {}
-    for table in available_tables():
-        if table == "rejected":
-            continue
+    for table in plan_tables():
         rows = [row for plan in plans for row in plan.tables.get(table, [])]
         frames[table] = conform(table, pd.DataFrame(rows, columns=columns(table)))
         write_part(staging, number, table, frames[table])
         out.rows[table] = len(rows)
     if plans:
-        out.checks = run_checks(frames) + validate_batch_rows(staging, number, list(frames))
+        reference = {"outline_sections": outline_frame()}  # what the plans' rows point to
+        out.checks = run_checks(frames | reference) + validate_batch_rows(
+            staging, number, list(frames)
+        )
         write_key_hashes(staging, number, key_hashes(InMemoryTables(frames)))
     return out

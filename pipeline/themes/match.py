@@ -1,0 +1,166 @@
+"""Which outline chapter or section each chapter and section of a plan implements.
+
+Local plans rename headings (培育全民法治意识 for 增强全民法治观念), merge two sections into
+one, move or add sections, so the heading alone is not enough. Each pair (plan node, outline
+node) gets a score from three signals:
+
+- heading: TF-IDF cosine of the plan heading and the outline title (char 1-2-grams);
+- body: TF-IDF cosine of the node's whole text (heading, body and items) and the outline
+  node's title and reviewed keywords (char 2-3-grams), scaled so that BODY_STRONG counts 1;
+- position: for a section, whether the outline section lies in the outline chapter that the
+  plan's chapter was matched to, and how well its place in that chapter agrees.
+
+Chapters are assigned one-to-one (Hungarian assignment, scipy) with a position prior on
+their order; sections take their best outline section when the score reaches LINK, plus a
+second one when the plan visibly merged two (both titles in the heading, or a new heading
+whose body serves two outline sections almost equally). Nodes below LINK are local
+additions and get no link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from pipeline.themes.outlines import OUTLINES, outline_model
+
+W_HEADING, W_BODY, W_POSITION = 0.35, 0.52, 0.13  # weights of the signals (sum 1)
+BODY_STRONG = 0.5  # a body cosine this high is as sure as an identical heading
+LINK = 0.35  # least score for a link
+HEADING_SAME = 0.7  # heading cosine above which the plan kept the outline's title
+MERGE_HEADING = 0.6  # both titles this present in one heading: a merged section
+MERGE_BODY = 0.75  # second body cosine at least this share of the first: a merged section
+
+
+@dataclass(frozen=True)
+class PlanNode:
+    """A chapter (level 1) or section (level 2) of a plan, with its whole text."""
+
+    section_id: str
+    level: int
+    heading: str
+    text: str  # heading, body and every item below it
+    parent_id: str | None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A plan node implements an outline node."""
+
+    section_id: str
+    outline_id: str
+    score: float
+    method: str  # heading, body or position: the signal that contributed most
+
+
+def _order(n: int) -> np.ndarray:
+    return np.arange(n) / (n - 1) if n > 1 else np.zeros(n)
+
+
+def _scores(
+    nodes: list[PlanNode], cols: list[int], position: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Scores (0-1) of ``nodes`` x outline rows ``cols``, their three weighted parts, and
+    the raw heading and body cosines."""
+    model = outline_model()
+    heading = model.heading_similarity([n.heading for n in nodes])[:, cols]
+    body = model.body_similarity([n.text for n in nodes])[:, cols]
+    parts = np.stack(
+        [W_HEADING * heading, W_BODY * np.minimum(body / BODY_STRONG, 1.0), W_POSITION * position]
+    )
+    return parts.sum(axis=0), parts, heading, body
+
+
+def _method(parts: np.ndarray, i: int, j: int) -> str:
+    """``heading`` when the plan kept the outline's title; else the larger of the other two
+    signals (``body`` or ``position``)."""
+    if parts[0, i, j] >= W_HEADING * HEADING_SAME:
+        return "heading"
+    return "body" if parts[1, i, j] >= parts[2, i, j] else "position"
+
+
+def match_chapters(chapters: list[PlanNode], outlines: tuple[str, ...]) -> list[Link]:
+    """One-to-one links of the plan's chapters to outline chapters."""
+    nodes = outline_model().nodes
+    cols = [k for k, n in enumerate(nodes) if n.outline in outlines and n.section is None]
+    if not chapters or not cols:
+        return []
+    rank = {n.outline: _order(sum(1 for k in cols if nodes[k].outline == n.outline)) for n in nodes}
+    outline_rank = np.array([rank[nodes[k].outline][nodes[k].chapter - 1] for k in cols])
+    position = 1 - np.abs(_order(len(chapters))[:, None] - outline_rank[None, :])
+    score, parts, _, _ = _scores(chapters, cols, position)
+    rows, picked = linear_sum_assignment(-score)
+    return [
+        Link(
+            chapters[i].section_id,
+            nodes[cols[j]].outline_id,
+            float(score[i, j]),
+            _method(parts, i, j),
+        )
+        for i, j in zip(rows, picked, strict=True)
+        if score[i, j] >= LINK
+    ]
+
+
+def match_sections(
+    sections: list[PlanNode], outlines: tuple[str, ...], chapter_of: dict[str, str]
+) -> list[Link]:
+    """Links of the plan's sections; ``chapter_of`` maps a plan chapter's section_id to the
+    outline chapter id it was matched to."""
+    nodes = outline_model().nodes
+    cols = [k for k, n in enumerate(nodes) if n.outline in outlines and n.section is not None]
+    if not sections or not cols:
+        return []
+    siblings: dict[str | None, list[int]] = {}
+    for i, s in enumerate(sections):
+        siblings.setdefault(s.parent_id, []).append(i)
+    per_chapter = {}
+    for k in cols:
+        key = f"{nodes[k].outline}.{nodes[k].chapter}"
+        per_chapter[key] = per_chapter.get(key, 0) + 1
+    position = np.zeros((len(sections), len(cols)))
+    for parent, members in siblings.items():
+        chapter = chapter_of.get(parent) if parent else None
+        for rank, i in zip(_order(len(members)), members, strict=True):
+            for c, k in enumerate(cols):
+                key = f"{nodes[k].outline}.{nodes[k].chapter}"
+                if key == chapter:
+                    j_rank = _order(per_chapter[key])[nodes[k].section - 1]
+                    position[i, c] = 0.5 + 0.5 * (1 - abs(rank - j_rank))
+    score, parts, heading, body = _scores(sections, cols, position)
+    links = []
+    for i, section in enumerate(sections):
+        best = int(np.argmax(score[i]))
+        if score[i, best] < LINK:
+            continue
+        chosen = [best]
+        for j in np.argsort(-score[i])[1:3]:
+            if score[i, j] < LINK:
+                break
+            both_titles = min(heading[i, best], heading[i, j]) >= MERGE_HEADING
+            new_heading = heading[i, best] < HEADING_SAME and heading[i, j] < HEADING_SAME
+            shared_body = body[i, j] >= MERGE_BODY * body[i, best]
+            if both_titles or (new_heading and shared_body):
+                chosen.append(int(j))
+        links += [
+            Link(
+                section.section_id,
+                nodes[cols[j]].outline_id,
+                float(score[i, j]),
+                _method(parts, i, j),
+            )
+            for j in chosen
+        ]
+    return links
+
+
+def match_plan(nodes: list[PlanNode], outline: str | None) -> list[Link]:
+    """Links of every chapter and section of a plan to ``outline`` (both outlines when
+    None: a plan that implements neither or parts of both)."""
+    outlines = (outline,) if outline else OUTLINES
+    chapters = match_chapters([n for n in nodes if n.level == 1], outlines)
+    chapter_of = {link.section_id: link.outline_id for link in chapters}
+    sections = match_sections([n for n in nodes if n.level == 2], outlines, chapter_of)
+    return chapters + sections
