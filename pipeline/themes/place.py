@@ -62,7 +62,7 @@ def plan_outline(plan_type: str | None, text: str, nodes: list[PlanNode]) -> str
         lk for lk in match_plan(chapters, None) if lk.section_id in {c.section_id for c in chapters}
     ]
     found = {lk.outline_id.split(".")[0] for lk in links}
-    if len(found) == 1 and len(links) >= CHAPTERS_FOR_OUTLINE * len(chapters):
+    if len(found) == 1 and len(links) >= max(2, CHAPTERS_FOR_OUTLINE * len(chapters)):
         return found.pop()
     return None
 

@@ -89,7 +89,7 @@ def test_global_key_checks_see_across_batches(tmp_path):
     from pipeline.release.schema import plan_tables
     from pipeline.release.staging import StagedTables, read_key_hashes
     from pipeline.runtime.assemble import combine_batches, staged_tables
-    from pipeline.runtime.batch import run_batch
+    from pipeline.runtime.batch import outline_frame, run_batch
 
     items, _ = find_inputs(SEEDS)
     clean = [
@@ -104,7 +104,8 @@ def test_global_key_checks_see_across_batches(tmp_path):
         run_batch(1, items[2:], tmp_path / "b", None),
     ]
     assert all(b.checks and all(c.passed for c in b.checks) for b in twice)
-    staged = StagedTables(tmp_path / "b", list(plan_tables()))
+    outlines = {"outline_sections": outline_frame()}  # what measures and themes point to
+    staged = StagedTables(tmp_path / "b", list(plan_tables()), extra=outlines)
     failed = {(r.table, r.check): r for r in global_key_checks(staged) if not r.passed}
     doc = failed[("documents", "primary key unique")]
     assert doc.n_failed == 2 and doc.failed_rows[0].startswith("d")
