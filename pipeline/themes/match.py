@@ -13,8 +13,10 @@ node) gets a score from three signals:
 Chapters are assigned one-to-one (Hungarian assignment, scipy) with a position prior on
 their order; sections take their best outline section when the score reaches LINK, plus a
 second one when the plan visibly merged two (both titles in the heading, or a new heading
-whose body serves two outline sections almost equally). Nodes below LINK are local
-additions and get no link.
+whose body serves two outline sections almost equally). A section below LINK that stands,
+in order, exactly where its chapter leaves an outline section unclaimed (between the
+sections linked to its neighbours) takes that one if its score reaches GAP_MIN; the
+other sections below LINK are local additions and get no link.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ LINK = 0.35  # least score for a link
 HEADING_SAME = 0.7  # heading cosine above which the plan kept the outline's title
 MERGE_HEADING = 0.6  # both titles this present in one heading: a merged section
 MERGE_BODY = 0.75  # second body cosine at least this share of the first: a merged section
+MERGE_BODY_MIN = 0.25  # and at least this high: the second outline section is plainly there
+GAP_MIN = 0.2  # least score of a section placed by order into a gap the plan leaves
 
 
 @dataclass(frozen=True)
@@ -116,44 +120,75 @@ def match_sections(
     siblings: dict[str | None, list[int]] = {}
     for i, s in enumerate(sections):
         siblings.setdefault(s.parent_id, []).append(i)
-    per_chapter = {}
-    for k in cols:
-        key = f"{nodes[k].outline}.{nodes[k].chapter}"
-        per_chapter[key] = per_chapter.get(key, 0) + 1
+    key = [f"{nodes[k].outline}.{nodes[k].chapter}" for k in cols]
+    per_chapter = {c: key.count(c) for c in key}
     position = np.zeros((len(sections), len(cols)))
     for parent, members in siblings.items():
         chapter = chapter_of.get(parent) if parent else None
         for rank, i in zip(_order(len(members)), members, strict=True):
             for c, k in enumerate(cols):
-                key = f"{nodes[k].outline}.{nodes[k].chapter}"
-                if key == chapter:
-                    j_rank = _order(per_chapter[key])[nodes[k].section - 1]
+                if key[c] == chapter:
+                    j_rank = _order(per_chapter[chapter])[nodes[k].section - 1]
                     position[i, c] = 0.5 + 0.5 * (1 - abs(rank - j_rank))
     score, parts, heading, body = _scores(sections, cols, position)
-    links = []
-    for i, section in enumerate(sections):
+    chosen: dict[int, list[int]] = {}
+    for i in range(len(sections)):
         best = int(np.argmax(score[i]))
         if score[i, best] < LINK:
             continue
-        chosen = [best]
+        chosen[i] = [best]
         for j in np.argsort(-score[i])[1:3]:
             if score[i, j] < LINK:
                 break
             both_titles = min(heading[i, best], heading[i, j]) >= MERGE_HEADING
             new_heading = heading[i, best] < HEADING_SAME and heading[i, j] < HEADING_SAME
-            shared_body = body[i, j] >= MERGE_BODY * body[i, best]
+            shared_body = body[i, j] >= max(MERGE_BODY * body[i, best], MERGE_BODY_MIN)
             if both_titles or (new_heading and shared_body):
-                chosen.append(int(j))
-        links += [
-            Link(
-                section.section_id,
-                nodes[cols[j]].outline_id,
-                float(score[i, j]),
-                _method(parts, i, j),
-            )
-            for j in chosen
-        ]
-    return links
+                chosen[i].append(int(j))
+    methods = {(i, j): _method(parts, i, j) for i, js in chosen.items() for j in js}
+    for parent, members in siblings.items():
+        chapter = chapter_of.get(parent) if parent else None
+        if chapter:
+            gaps = _gaps(members, chosen, [c for c in range(len(cols)) if key[c] == chapter])
+            for i, j in gaps:
+                if score[i, j] >= GAP_MIN:
+                    chosen[i], methods[(i, j)] = [j], "position"
+    return [
+        Link(sections[i].section_id, nodes[cols[j]].outline_id, float(score[i, j]), methods[(i, j)])
+        for i in sorted(chosen)
+        for j in chosen[i]
+    ]
+
+
+def _gaps(
+    members: list[int], chosen: dict[int, list[int]], chapter_cols: list[int]
+) -> list[tuple[int, int]]:
+    """Unlinked sections that stand, in order, exactly where the plan leaves outline
+    sections of its chapter unclaimed: between the sections linked to outline sections
+    a and b of that chapter (or the chapter's start or end), k unlinked sections and k
+    unclaimed outline sections between a and b. Returns (section, outline column) pairs."""
+    claimed = {j for js in chosen.values() for j in js}
+    slot = {c: n for n, c in enumerate(chapter_cols, 1)}  # column -> number in the chapter
+    anchor = [
+        slot.get(chosen[i][0]) if i in chosen else None for i in members
+    ]  # outline number of each sibling's first link (None: unlinked or another chapter)
+    out = []
+    k = 0
+    while k < len(members):
+        if members[k] in chosen:
+            k += 1
+            continue
+        run_end = k
+        while run_end < len(members) and members[run_end] not in chosen:
+            run_end += 1
+        left = 0 if k == 0 else anchor[k - 1]
+        right = len(chapter_cols) + 1 if run_end == len(members) else anchor[run_end]
+        if left is not None and right is not None and right - left - 1 == run_end - k:
+            free = chapter_cols[left : right - 1]
+            if not claimed & set(free):
+                out += list(zip(members[k:run_end], free, strict=True))
+        k = run_end
+    return out
 
 
 def match_plan(nodes: list[PlanNode], outline: str | None) -> list[Link]:
