@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from scipy.sparse import csr_matrix, vstack
 
 from pipeline.themes.outlines import OUTLINES, outline_model
 
@@ -47,6 +48,7 @@ class PlanNode:
     heading: str
     text: str  # heading, body and every item below it
     parent_id: str | None
+    counts: csr_matrix | None = None  # outline n-gram counts of ``text``, when known
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ def _scores(
     the raw heading and body cosines."""
     model = outline_model()
     heading = model.heading_similarity([n.heading for n in nodes])[:, cols]
-    body = model.body_similarity([n.text for n in nodes])[:, cols]
+    counts = [model.body_counts([n.text]) if n.counts is None else n.counts for n in nodes]
+    body = model.body_similarity_of(vstack(counts))[:, cols]
     parts = np.stack(
         [W_HEADING * heading, W_BODY * np.minimum(body / BODY_STRONG, 1.0), W_POSITION * position]
     )
@@ -140,6 +143,8 @@ def match_sections(
         for j in np.argsort(-score[i])[1:3]:
             if score[i, j] < LINK:
                 break
+            if nodes[cols[j]].title_zh == nodes[cols[best]].title_zh:
+                continue  # the same title in both outlines (指导思想): a tie, not a merge
             both_titles = min(heading[i, best], heading[i, j]) >= MERGE_HEADING
             new_heading = heading[i, best] < HEADING_SAME and heading[i, j] < HEADING_SAME
             shared_body = body[i, j] >= max(MERGE_BODY * body[i, best], MERGE_BODY_MIN)

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import opencc
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from pipeline.vocab import load_csv, load_yaml
 
@@ -73,9 +74,21 @@ def _generic() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, phrases)))
 
 
+@functools.cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified characters, for comparing only (pages in traditional ones are
+    common; OpenCC converts a plan in about a millisecond; quotes keep their characters)."""
+    return _converter().convert(text)
+
+
 def clean(text: str) -> str:
-    """``text`` without the phrases that every plan repeats everywhere (see the vocab)."""
-    return _generic().sub(" ", text)
+    """``text`` as it is compared: simplified, without the phrases every plan repeats
+    everywhere (see the vocab)."""
+    return _generic().sub(" ", simplified(text))
 
 
 def _node_text(node: OutlineNode) -> str:
@@ -95,15 +108,24 @@ class OutlineModel:
     and ``heading`` (char 1-2-grams of titles only), rows in ``outline_nodes()`` order."""
 
     nodes: tuple[OutlineNode, ...]
-    body_vectorizer: TfidfVectorizer
+    body_counter: CountVectorizer  # counts and weights apart, so that counts can be summed
+    body_weights: TfidfTransformer
     body: csr_matrix
     heading_vectorizer: TfidfVectorizer
     heading: csr_matrix
 
+    def body_counts(self, texts: list[str]) -> csr_matrix:
+        """Counts of the outline side's n-grams in each text (a plan's text is read once:
+        a section's counts are the sum of its measures' and headings')."""
+        return self.body_counter.transform([clean(t) for t in texts])
+
+    def body_similarity_of(self, counts: csr_matrix) -> np.ndarray:
+        """Cosine of each row of counts against every outline node, (rows, nodes)."""
+        return (self.body_weights.transform(counts) @ self.body.T).toarray()
+
     def body_similarity(self, texts: list[str]) -> np.ndarray:
         """Cosine of each text against every outline node, shape (len(texts), nodes)."""
-        vectors = self.body_vectorizer.transform([clean(t) for t in texts])
-        return (vectors @ self.body.T).toarray()
+        return self.body_similarity_of(self.body_counts(texts))
 
     def heading_similarity(self, headings: list[str]) -> np.ndarray:
         vectors = self.heading_vectorizer.transform([clean(h) for h in headings])
@@ -114,8 +136,16 @@ class OutlineModel:
 def outline_model() -> OutlineModel:
     """The fitted model (once per process)."""
     nodes = outline_nodes()
-    body_vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True)
-    body = body_vectorizer.fit_transform([_node_text(n) for n in nodes])
+    body_counter = CountVectorizer(analyzer="char_wb", ngram_range=(2, 3))
+    counts = body_counter.fit_transform([_node_text(n) for n in nodes])
+    body_weights = TfidfTransformer(sublinear_tf=True).fit(counts)
     heading_vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2))
     heading = heading_vectorizer.fit_transform([clean(n.title_zh) for n in nodes])
-    return OutlineModel(nodes, body_vectorizer, body, heading_vectorizer, heading)
+    return OutlineModel(
+        nodes,
+        body_counter,
+        body_weights,
+        body_weights.transform(counts),
+        heading_vectorizer,
+        heading,
+    )

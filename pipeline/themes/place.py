@@ -13,10 +13,11 @@ import functools
 from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from pipeline.extract.plan import PlanRows
-from pipeline.themes.match import Link, PlanNode, match_plan
-from pipeline.themes.outlines import OUTLINES, outline_model, outline_nodes
+from pipeline.themes.match import Link, PlanNode, match_chapters, match_plan
+from pipeline.themes.outlines import OUTLINES, outline_model, outline_nodes, simplified
 from pipeline.vocab import load_csv, load_yaml
 
 Row = dict[str, Any]
@@ -24,12 +25,29 @@ MEASURE_LINK = 0.3  # least cosine of a measure's own text for it to get an outl
 CHAPTERS_FOR_OUTLINE = 0.5  # share of a plan's chapters that must match one outline alone
 
 
-def plan_nodes(text: str, sections: list[Row]) -> list[PlanNode]:
-    """The plan's chapters and sections, each with the text of its whole subtree."""
+def plan_nodes(
+    text: str, sections: list[Row], measures: list[Row], measure_counts: csr_matrix
+) -> list[PlanNode]:
+    """The plan's chapters and sections, each with the text of its whole subtree and its
+    n-gram counts: those of the headings and measures in it (``measure_counts``, one row
+    per measure), so that the plan's text is read once, not once per level."""
     end = {s["section_id"]: s["char_end"] for s in sections}
     for s in reversed(sections):  # children follow their parent
         if s["parent_id"]:
             end[s["parent_id"]] = max(end[s["parent_id"]], end[s["section_id"]])
+    row = {s["section_id"]: k for k, s in enumerate(sections)}
+    ancestors = {}
+    for s in sections:  # parents come first
+        parent = s["parent_id"]
+        ancestors[s["section_id"]] = [row[s["section_id"]], *(ancestors[parent] if parent else [])]
+    heading_counts = outline_model().body_counts([s["heading"] or "" for s in sections])
+    up_headings = np.zeros((len(sections), len(sections)))
+    for s in sections:
+        up_headings[ancestors[s["section_id"]], row[s["section_id"]]] = 1
+    up_measures = np.zeros((len(sections), len(measures)))
+    for k, m in enumerate(measures):
+        up_measures[ancestors[m["section_id"]], k] = 1
+    counts = csr_matrix(up_headings) @ heading_counts + csr_matrix(up_measures) @ measure_counts
     return [
         PlanNode(
             s["section_id"],
@@ -37,6 +55,7 @@ def plan_nodes(text: str, sections: list[Row]) -> list[PlanNode]:
             s["heading"] or "",
             text[s["char_start"] : end[s["section_id"]]],
             s["parent_id"],
+            counts[row[s["section_id"]]],
         )
         for s in sections
         if s["level"] <= 2
@@ -46,6 +65,7 @@ def plan_nodes(text: str, sections: list[Row]) -> list[PlanNode]:
 def cited_outlines(text: str) -> set[str]:
     """The national outlines the plan names (by their titles, as listed in the vocab)."""
     titles = load_yaml("theme_matching.yaml")["citations"]
+    text = simplified(text)
     return {o for o in OUTLINES if any(t in text for t in titles[o])}
 
 
@@ -58,9 +78,7 @@ def plan_outline(plan_type: str | None, text: str, nodes: list[PlanNode]) -> str
     if len(cited) == 1:
         return cited.pop()
     chapters = [n for n in nodes if n.level == 1]
-    links = [
-        lk for lk in match_plan(chapters, None) if lk.section_id in {c.section_id for c in chapters}
-    ]
+    links = match_chapters(chapters, OUTLINES)
     found = {lk.outline_id.split(".")[0] for lk in links}
     if len(found) == 1 and len(links) >= max(2, CHAPTERS_FOR_OUTLINE * len(chapters)):
         return found.pop()
@@ -91,7 +109,9 @@ def place_plan(rows: PlanRows) -> PlanRows:
     """Add the outline columns and tables to one plan's rows (in place; returned)."""
     doc = rows.tables["documents"][0]
     sections = rows.tables["sections"]
-    nodes = plan_nodes(rows.text, sections)
+    measures = rows.tables["measures"]
+    measure_counts = outline_model().body_counts([m["text"] for m in measures])
+    nodes = plan_nodes(rows.text, sections, measures, measure_counts)
     outline = plan_outline(doc.get("plan_type"), rows.text, nodes)
     links = apply_overrides(rows.doc_id, sections, match_plan(nodes, outline))
     order = {s["section_id"]: k for k, s in enumerate(sections)}
@@ -107,12 +127,14 @@ def place_plan(rows: PlanRows) -> PlanRows:
         }
         for lk in links
     ]
-    _place_measures(rows, links, (outline,) if outline else OUTLINES)
+    _place_measures(rows, links, (outline,) if outline else OUTLINES, measure_counts)
     rows.tables["theme_coverage"] = _coverage(rows, outline)
     return rows
 
 
-def _place_measures(rows: PlanRows, links: list[Link], outlines: tuple[str, ...]) -> None:
+def _place_measures(
+    rows: PlanRows, links: list[Link], outlines: tuple[str, ...], counts: csr_matrix
+) -> None:
     """Each measure's outline section: its chapter or section's single link; the best of
     several by the measure's own text; with none, the best outline section by its text."""
     parent = {s["section_id"]: s["parent_id"] for s in rows.tables["sections"]}
@@ -126,7 +148,7 @@ def _place_measures(rows: PlanRows, links: list[Link], outlines: tuple[str, ...]
     sections_of = [
         k for k, n in enumerate(model.nodes) if n.outline in outlines and n.section is not None
     ]
-    similarity = model.body_similarity([m["text"] for m in measures]) if measures else None
+    similarity = model.body_similarity_of(counts) if measures else None
     for i, m in enumerate(measures):
         node = m["section_id"]
         while node and level[node] > 2:  # items take their section's
