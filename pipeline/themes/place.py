@@ -163,8 +163,8 @@ def _place_measures(
         if own or similarity[i, best] >= MEASURE_LINK:
             m["outline_id"] = model.nodes[best].outline_id
             m["outline_score"] = round(float(similarity[i, best]), 3)
-        else:
-            m["no_outline_reason"] = "local_addition"
+        else:  # a local addition, or an item that stands in no chapter or section
+            m["no_outline_reason"] = "local_addition" if node else "no_match"
 
 
 def _coverage(rows: PlanRows, outline: str | None) -> list[Row]:

@@ -174,3 +174,11 @@ def test_order_fills_only_gaps_the_plan_leaves_exactly():
     assert _gaps([0, 1, 2], {0: [10], 2: [11]}, chapter) == []  # a local addition between
     assert _gaps([0, 1], {1: [11]}, chapter) == [(0, 10)]  # at the chapter's start
     assert _gaps([0, 1, 2], {0: [10], 2: [13], 5: [11]}, chapter) == []  # 11 claimed
+
+
+def test_items_outside_any_section_take_the_outline_section_their_text_resembles():
+    text = "某县工作要点\n1.开展宪法宣传周活动,每年1次。\n2.编制滨海景区游览指南。\n"
+    rows = place_plan(_plan(text, "items.txt"))
+    assert rows.tables["documents"][0]["outline"] is None and not rows.tables["section_themes"]
+    placed = [(m["outline_id"], m["no_outline_reason"]) for m in rows.tables["measures"]]
+    assert placed == [("society.2.1", None), (None, "no_match")]
