@@ -2,10 +2,11 @@
 
 Why: the flow's wall time mixes extraction with Prefect start-up and orchestration,
 Great Expectations and Frictionless validation, and writing the release. Timing the same
-functions the flow calls per plan (``read_source`` + ``decode`` + ``process_plan``) in a plain
-Python loop, with no Prefect, no validation and no publishing, gives the part of the flow's
-time that only faster extraction (or more cores, or a cache) can remove; the rest, flow wall
-minus this floor, is the cost of orchestration, validation and publishing.
+functions the flow calls per plan (``read_source`` + ``decode`` + ``process_plan`` +
+``place_plan``) in a plain Python loop, with no Prefect, no validation and no publishing,
+gives the part of the flow's time that only faster extraction (or more cores, or a cache)
+can remove; the rest, flow wall minus this floor, is the cost of orchestration, validation
+and publishing.
 
 Run by ``benchmarks.run`` in its own subprocess (so its peak RSS is its own, and nothing the
 flow imported is already warm): ``python -m benchmarks.floor --seeds DIR`` prints one JSON
@@ -24,6 +25,7 @@ _T0 = time.perf_counter()
 
 from pipeline.extract.plan import process_plan  # noqa: E402
 from pipeline.read.ingest import Rejection, decode, discover, read_source  # noqa: E402
+from pipeline.themes.place import place_plan  # noqa: E402
 
 _IMPORT_S = time.perf_counter() - _T0
 
@@ -38,6 +40,7 @@ def extraction_loop(seeds: Path) -> dict[str, int]:
         if isinstance(result, Rejection):
             counts["rejected"] += 1
         else:
+            result = place_plan(result)
             counts["plans"] += 1
             counts["rows"] += sum(len(rows) for rows in result.tables.values())
     return counts

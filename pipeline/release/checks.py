@@ -187,6 +187,36 @@ def stable_ids(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
     return out
 
 
+def coverage_sums(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
+    """Per plan, theme_coverage's n_measures and n_targets sum to its measures that have an
+    outline_id and to their targets."""
+    measures, coverage = tables["measures"], tables["theme_coverage"]
+    placed = measures[measures["outline_id"].notna()]
+    targets = tables["targets"]
+    want = pd.DataFrame(
+        {
+            "n_measures": placed.groupby("doc_id").size(),
+            "n_targets": targets[_within(targets["measure_id"], placed["measure_id"])]
+            .groupby("doc_id")
+            .size(),
+        }
+    )
+    got = coverage.groupby("doc_id")[["n_measures", "n_targets"]].sum()
+    docs = tables["documents"]
+    want = want.reindex(docs["doc_id"]).fillna(0).astype(int)
+    got = got.reindex(docs["doc_id"]).fillna(0).astype(int)
+    bad = pd.Series((want.to_numpy() != got.to_numpy()).any(axis=1), index=docs.index)
+    return [
+        _result(
+            "theme_coverage sums to measures and targets",
+            "documents",
+            docs,
+            bad,
+            lambda f: f["doc_id"],
+        )
+    ]
+
+
 def _hashes(values: pd.Series) -> np.ndarray:
     """64-bit hashes of a column's values as strings (nulls hash like the empty string)."""
     return pd.util.hash_array(values.astype("string").fillna("").to_numpy(dtype=object))
@@ -273,6 +303,7 @@ CHECKS = (
     quotes_match_text,
     target_values,
     stable_ids,
+    coverage_sums,
 )
 
 

@@ -21,15 +21,20 @@ SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 # Table order of a release: parents before children, so foreign keys read top-down.
 TABLES = (
     "documents",
+    "outline_sections",
     "sections",
     "measures",
     "targets",
     "agencies",
     "measure_agencies",
     "instruments",
+    "section_themes",
+    "theme_coverage",
     "normalization_edits",
     "rejected",
 )
+# Tables built once per run, not per plan: never staged by a batch, validated whole.
+PER_RELEASE = ("outline_sections", "rejected")
 
 _ARROW = {
     "string": pa.string(),
@@ -56,6 +61,11 @@ def table_schema(table: str) -> dict[str, Any]:
 def available_tables() -> tuple[str, ...]:
     """Tables of TABLES that have a schema file (a release publishes exactly these)."""
     return tuple(t for t in TABLES if (SCHEMA_DIR / f"{t}.schema.json").exists())
+
+
+def plan_tables() -> tuple[str, ...]:
+    """The available tables whose rows come from the plans (staged batch by batch)."""
+    return tuple(t for t in available_tables() if t not in PER_RELEASE)
 
 
 def columns(table: str) -> list[str]:

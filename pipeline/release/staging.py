@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.release.schema import CSV_ENCODING, arrow_schema, columns, conform
+from pipeline.release.schema import CSV_ENCODING, TABLES, arrow_schema, columns, conform
 
 
 class Tables(Protocol):
@@ -150,7 +150,9 @@ class StagedTables:
         return StagedTables(self.staging, self.tables, self.excluded, batches=batches)
 
     def names(self) -> list[str]:
-        return self.tables + [t for t in self.extra if t not in self.tables]
+        """Staged and extra tables, in the release's order (parents before children)."""
+        names = self.tables + [t for t in self.extra if t not in self.tables]
+        return sorted(names, key=lambda t: TABLES.index(t) if t in TABLES else len(TABLES))
 
     def _parts(self, table: str, suffix: str = ".parquet") -> list[Path]:
         parts = sorted((self.staging / table).glob(f"part-*{suffix}"))

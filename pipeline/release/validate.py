@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from pipeline.release.checks import HELD_BACK, SAMPLE, CheckResult, merge_checks, run_checks
-from pipeline.release.schema import columns, resource_descriptor, table_schema
+from pipeline.release.schema import PER_RELEASE, columns, resource_descriptor, table_schema
 from pipeline.release.staging import InMemoryTables, Tables, part_path, release_memory
 
 if TYPE_CHECKING:  # imported where used: ~2.5 s that a run with nothing new never pays
@@ -237,7 +237,8 @@ def _without_keys(schema: dict) -> dict:
 def validate_release_files(folder: Path, row_counts: dict[str, int]) -> list[CheckResult]:
     """The written release, before it is renamed into place: its datapackage.json is a valid
     Frictionless descriptor, each CSV file starts with its schema's header and holds the
-    rows that were validated ("rejected" is built here, so Frictionless validates it whole).
+    rows that were validated (the PER_RELEASE tables are built here, so Frictionless
+    validates them whole).
     """
     from frictionless import Package
 
@@ -278,15 +279,17 @@ def validate_release_files(folder: Path, row_counts: dict[str, int]) -> list[Che
                 source="release files",
             )
         )
-    if "rejected" in {r["name"] for r in package["resources"]}:
+    only = [r for r in package["resources"] if r["name"] in PER_RELEASE]
+    if only:
         subset = folder.parent / f".validate-{folder.name}"
         shutil.rmtree(subset, ignore_errors=True)
         subset.mkdir(parents=True)
         try:
-            only = [r for r in package["resources"] if r["name"] == "rejected"]
-            shutil.copyfile(folder / only[0]["path"], subset / only[0]["path"])
+            for resource in only:
+                (subset / resource["path"]).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(folder / resource["path"], subset / resource["path"])
             (subset / "datapackage.json").write_text(
-                json.dumps({"name": "rejected", "resources": only}, ensure_ascii=False),
+                json.dumps({"name": "per-release", "resources": only}, ensure_ascii=False),
                 encoding="utf-8",
             )
             results += [

@@ -14,9 +14,9 @@ import pandas as pd
 
 from pipeline.read.ingest import Rejection
 from pipeline.release.checks import HELD_BACK, CheckResult, merge_checks
-from pipeline.release.schema import available_tables, columns
+from pipeline.release.schema import columns, plan_tables
 from pipeline.release.staging import StagedTables
-from pipeline.runtime.batch import BatchResult
+from pipeline.runtime.batch import BatchResult, outline_frame
 
 
 @dataclass
@@ -79,8 +79,7 @@ def rejected_frame(rejected: list[Rejection]) -> pd.DataFrame:
 
 
 def staged_tables(staging: Path, assembly: Assembly) -> StagedTables:
-    """The candidate release's tables: staged rows of published plans plus rejections."""
-    tables = [t for t in available_tables() if t != "rejected"]
-    return StagedTables(
-        staging, tables, assembly.excluded, extra={"rejected": rejected_frame(assembly.rejected)}
-    )
+    """The candidate release's tables: staged rows of published plans, the outlines they
+    point to, and rejections."""
+    extra = {"outline_sections": outline_frame(), "rejected": rejected_frame(assembly.rejected)}
+    return StagedTables(staging, list(plan_tables()), assembly.excluded, extra=extra)

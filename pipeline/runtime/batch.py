@@ -28,10 +28,12 @@ import pandas as pd
 from pipeline.extract.plan import PlanRows, process_plan
 from pipeline.read.ingest import InputFile, Rejection, decode, read_source
 from pipeline.release.checks import CheckResult, key_hashes, run_checks
-from pipeline.release.schema import available_tables, columns, conform
+from pipeline.release.schema import columns, conform, plan_tables
 from pipeline.release.staging import InMemoryTables, release_memory, write_key_hashes, write_part
 from pipeline.release.validate import validate_batch_rows
 from pipeline.runtime.cache import ExtractionCache
+from pipeline.themes.outlines import outline_rows
+from pipeline.themes.place import place_plan
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ def extract_plan(
     source = read_source(Path(item.path))
     decoded = decode(source)
     result = decoded if isinstance(decoded, Rejection) else process_plan(decoded)
+    if isinstance(result, PlanRows):
+        result = place_plan(result)
     if cache:
         cache.put(source.sha256, result)
     return result, False
@@ -104,6 +108,13 @@ def plan_batches(items: list[InputFile], size: int) -> list[list[InputFile]]:
         if digest % max(size, 1) == 0 or len(batches[-1]) >= 2 * size:
             batches.append([])
     return [b for b in batches if b]
+
+
+def outline_frame() -> pd.DataFrame:
+    """The release table ``outline_sections`` (from the reviewed taxonomy, not the plans)."""
+    return conform(
+        "outline_sections", pd.DataFrame(outline_rows(), columns=columns("outline_sections"))
+    )
 
 
 def batch_key(items: list[InputFile]) -> str:
@@ -157,15 +168,15 @@ def _stage_and_check(
     """Stage the rows of ``plans`` as batch ``number``; the cross-table checks and the
     Frictionless validation of those rows (none when there is no plan)."""
     frames = {}
-    for table in available_tables():
-        if table == "rejected":
-            continue
+    for table in plan_tables():
         rows = [row for plan in plans for row in plan.tables.get(table, [])]
         frames[table] = conform(table, pd.DataFrame(rows, columns=columns(table)))
         write_part(staging, number, table, frames[table])
     if not plans:
         return frames, []
-    return frames, run_checks(frames) + validate_batch_rows(staging, number, list(frames))
+    reference = {"outline_sections": outline_frame()}  # what the plans' rows point to
+    checks = run_checks(frames | reference) + validate_batch_rows(staging, number, list(frames))
+    return frames, checks
 
 
 def _held_back(plans: list[PlanRows]) -> dict[str, str]:

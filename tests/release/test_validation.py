@@ -86,10 +86,10 @@ def test_corrupted_row_in_a_real_run_publishes_nothing_and_report_names_it(tmp_p
 def test_global_key_checks_see_across_batches(tmp_path):
     from pipeline.read.ingest import find_inputs
     from pipeline.release.checks import global_key_checks
-    from pipeline.release.schema import available_tables
+    from pipeline.release.schema import plan_tables
     from pipeline.release.staging import StagedTables, read_key_hashes
     from pipeline.runtime.assemble import combine_batches, staged_tables
-    from pipeline.runtime.batch import run_batch
+    from pipeline.runtime.batch import outline_frame, run_batch
 
     items, _ = find_inputs(SEEDS)
     clean = [
@@ -104,7 +104,8 @@ def test_global_key_checks_see_across_batches(tmp_path):
         run_batch(1, items[2:], tmp_path / "b", None),
     ]
     assert all(b.checks and all(c.passed for c in b.checks) for b in twice)
-    staged = StagedTables(tmp_path / "b", [t for t in available_tables() if t != "rejected"])
+    outlines = {"outline_sections": outline_frame()}  # what measures and themes point to
+    staged = StagedTables(tmp_path / "b", list(plan_tables()), extra=outlines)
     failed = {(r.table, r.check): r for r in global_key_checks(staged) if not r.passed}
     doc = failed[("documents", "primary key unique")]
     assert doc.n_failed == 2 and doc.failed_rows[0].startswith("d")
@@ -125,7 +126,7 @@ def test_global_key_checks_see_across_batches(tmp_path):
 
 def test_frictionless_validates_each_batch_csv_part_as_it_will_be_published(tmp_path):
     from pipeline.read.ingest import find_inputs
-    from pipeline.release.schema import available_tables
+    from pipeline.release.schema import plan_tables
     from pipeline.release.validate import validate_batch_rows
     from pipeline.runtime.batch import run_batch
 
@@ -140,7 +141,7 @@ def test_frictionless_validates_each_batch_csv_part_as_it_will_be_published(tmp_
     rows[1][rows[0].index("deadline_year")] = "soon"  # not an integer
     with part.open("w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
-    tables = [t for t in available_tables() if t != "rejected"]
+    tables = list(plan_tables())
     failed = [c for c in validate_batch_rows(tmp_path, 0, tables) if not c.passed]
     assert [c.table for c in failed] == ["targets"]
     assert any(s.startswith("row 2:") and "soon" in s for s in failed[0].samples)

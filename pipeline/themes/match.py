@@ -1,0 +1,206 @@
+"""Which outline chapter or section each chapter and section of a plan implements.
+
+Local plans rename headings (培育全民法治意识 for 增强全民法治观念), merge two sections into
+one, move or add sections, so the heading alone is not enough. Each pair (plan node, outline
+node) gets a score from three signals:
+
+- heading: TF-IDF cosine of the plan heading and the outline title (char 1-2-grams);
+- body: TF-IDF cosine of the node's whole text (heading, body and items) and the outline
+  node's title and reviewed keywords (char 2-3-grams), scaled so that BODY_STRONG counts 1;
+- position: for a section, whether the outline section lies in the outline chapter that the
+  plan's chapter was matched to, and how well its place in that chapter agrees.
+
+Chapters are assigned one-to-one (Hungarian assignment, scipy) with a position prior on
+their order; sections take their best outline section when the score reaches LINK, plus a
+second one when the plan visibly merged two (both titles in the heading, or a new heading
+whose body serves two outline sections almost equally). A section below LINK that stands,
+in order, exactly where its chapter leaves an outline section unclaimed (between the
+sections linked to its neighbours) takes that one if its score reaches GAP_MIN; the
+other sections below LINK are local additions and get no link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import csr_matrix, vstack
+
+from pipeline.themes.outlines import OUTLINES, outline_model
+
+W_HEADING, W_BODY, W_POSITION = 0.35, 0.52, 0.13  # weights of the signals (sum 1)
+BODY_STRONG = 0.5  # a body cosine this high is as sure as an identical heading
+LINK = 0.35  # least score for a link
+HEADING_SAME = 0.7  # heading cosine above which the plan kept the outline's title
+MERGE_HEADING = 0.6  # both titles this present in one heading: a merged section
+MERGE_BODY = 0.75  # second body cosine at least this share of the first: a merged section
+MERGE_BODY_MIN = 0.25  # and at least this high: the second outline section is plainly there
+GAP_MIN = 0.2  # least score of a section placed by order into a gap the plan leaves
+
+
+@dataclass(frozen=True)
+class PlanNode:
+    """A chapter (level 1) or section (level 2) of a plan, with its whole text."""
+
+    section_id: str
+    level: int
+    heading: str
+    text: str  # heading, body and every item below it
+    parent_id: str | None
+    counts: csr_matrix | None = None  # outline n-gram counts of ``text``, when known
+
+
+@dataclass(frozen=True)
+class Link:
+    """A plan node implements an outline node."""
+
+    section_id: str
+    outline_id: str
+    score: float
+    method: str  # heading, body or position: the signal that contributed most
+
+
+def _order(n: int) -> np.ndarray:
+    return np.arange(n) / (n - 1) if n > 1 else np.zeros(n)
+
+
+def _scores(
+    nodes: list[PlanNode], cols: list[int], position: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Scores (0-1) of ``nodes`` x outline rows ``cols``, their three weighted parts, and
+    the raw heading and body cosines."""
+    model = outline_model()
+    heading = model.heading_similarity([n.heading for n in nodes])[:, cols]
+    counts = [model.body_counts([n.text]) if n.counts is None else n.counts for n in nodes]
+    body = model.body_similarity_of(vstack(counts))[:, cols]
+    parts = np.stack(
+        [W_HEADING * heading, W_BODY * np.minimum(body / BODY_STRONG, 1.0), W_POSITION * position]
+    )
+    return parts.sum(axis=0), parts, heading, body
+
+
+def _method(parts: np.ndarray, i: int, j: int) -> str:
+    """``heading`` when the plan kept the outline's title; else the larger of the other two
+    signals (``body`` or ``position``)."""
+    if parts[0, i, j] >= W_HEADING * HEADING_SAME:
+        return "heading"
+    return "body" if parts[1, i, j] >= parts[2, i, j] else "position"
+
+
+def match_chapters(chapters: list[PlanNode], outlines: tuple[str, ...]) -> list[Link]:
+    """One-to-one links of the plan's chapters to outline chapters."""
+    nodes = outline_model().nodes
+    cols = [k for k, n in enumerate(nodes) if n.outline in outlines and n.section is None]
+    if not chapters or not cols:
+        return []
+    rank = {n.outline: _order(sum(1 for k in cols if nodes[k].outline == n.outline)) for n in nodes}
+    outline_rank = np.array([rank[nodes[k].outline][nodes[k].chapter - 1] for k in cols])
+    position = 1 - np.abs(_order(len(chapters))[:, None] - outline_rank[None, :])
+    score, parts, _, _ = _scores(chapters, cols, position)
+    rows, picked = linear_sum_assignment(-score)
+    return [
+        Link(
+            chapters[i].section_id,
+            nodes[cols[j]].outline_id,
+            float(score[i, j]),
+            _method(parts, i, j),
+        )
+        for i, j in zip(rows, picked, strict=True)
+        if score[i, j] >= LINK
+    ]
+
+
+def match_sections(
+    sections: list[PlanNode], outlines: tuple[str, ...], chapter_of: dict[str, str]
+) -> list[Link]:
+    """Links of the plan's sections; ``chapter_of`` maps a plan chapter's section_id to the
+    outline chapter id it was matched to."""
+    nodes = outline_model().nodes
+    cols = [k for k, n in enumerate(nodes) if n.outline in outlines and n.section is not None]
+    if not sections or not cols:
+        return []
+    siblings: dict[str | None, list[int]] = {}
+    for i, s in enumerate(sections):
+        siblings.setdefault(s.parent_id, []).append(i)
+    key = [f"{nodes[k].outline}.{nodes[k].chapter}" for k in cols]
+    per_chapter = {c: key.count(c) for c in key}
+    position = np.zeros((len(sections), len(cols)))
+    for parent, members in siblings.items():
+        chapter = chapter_of.get(parent) if parent else None
+        for rank, i in zip(_order(len(members)), members, strict=True):
+            for c, k in enumerate(cols):
+                if key[c] == chapter:
+                    j_rank = _order(per_chapter[chapter])[nodes[k].section - 1]
+                    position[i, c] = 0.5 + 0.5 * (1 - abs(rank - j_rank))
+    score, parts, heading, body = _scores(sections, cols, position)
+    chosen: dict[int, list[int]] = {}
+    for i in range(len(sections)):
+        best = int(np.argmax(score[i]))
+        if score[i, best] < LINK:
+            continue
+        chosen[i] = [best]
+        for j in np.argsort(-score[i])[1:3]:
+            if score[i, j] < LINK:
+                break
+            if nodes[cols[j]].title_zh == nodes[cols[best]].title_zh:
+                continue  # the same title in both outlines (指导思想): a tie, not a merge
+            both_titles = min(heading[i, best], heading[i, j]) >= MERGE_HEADING
+            new_heading = heading[i, best] < HEADING_SAME and heading[i, j] < HEADING_SAME
+            shared_body = body[i, j] >= max(MERGE_BODY * body[i, best], MERGE_BODY_MIN)
+            if both_titles or (new_heading and shared_body):
+                chosen[i].append(int(j))
+    methods = {(i, j): _method(parts, i, j) for i, js in chosen.items() for j in js}
+    for parent, members in siblings.items():
+        chapter = chapter_of.get(parent) if parent else None
+        if chapter:
+            gaps = _gaps(members, chosen, [c for c in range(len(cols)) if key[c] == chapter])
+            for i, j in gaps:
+                if score[i, j] >= GAP_MIN:
+                    chosen[i], methods[(i, j)] = [j], "position"
+    return [
+        Link(sections[i].section_id, nodes[cols[j]].outline_id, float(score[i, j]), methods[(i, j)])
+        for i in sorted(chosen)
+        for j in chosen[i]
+    ]
+
+
+def _gaps(
+    members: list[int], chosen: dict[int, list[int]], chapter_cols: list[int]
+) -> list[tuple[int, int]]:
+    """Unlinked sections that stand, in order, exactly where the plan leaves outline
+    sections of its chapter unclaimed: between the sections linked to outline sections
+    a and b of that chapter (or the chapter's start or end), k unlinked sections and k
+    unclaimed outline sections between a and b. Returns (section, outline column) pairs."""
+    claimed = {j for js in chosen.values() for j in js}
+    slot = {c: n for n, c in enumerate(chapter_cols, 1)}  # column -> number in the chapter
+    anchor = [
+        slot.get(chosen[i][0]) if i in chosen else None for i in members
+    ]  # outline number of each sibling's first link (None: unlinked or another chapter)
+    out = []
+    k = 0
+    while k < len(members):
+        if members[k] in chosen:
+            k += 1
+            continue
+        run_end = k
+        while run_end < len(members) and members[run_end] not in chosen:
+            run_end += 1
+        left = 0 if k == 0 else anchor[k - 1]
+        right = len(chapter_cols) + 1 if run_end == len(members) else anchor[run_end]
+        if left is not None and right is not None and right - left - 1 == run_end - k:
+            free = chapter_cols[left : right - 1]
+            if not claimed & set(free):
+                out += list(zip(members[k:run_end], free, strict=True))
+        k = run_end
+    return out
+
+
+def match_plan(nodes: list[PlanNode], outline: str | None) -> list[Link]:
+    """Links of every chapter and section of a plan to ``outline`` (both outlines when
+    None: a plan that implements neither or parts of both)."""
+    outlines = (outline,) if outline else OUTLINES
+    chapters = match_chapters([n for n in nodes if n.level == 1], outlines)
+    chapter_of = {link.section_id: link.outline_id for link in chapters}
+    sections = match_sections([n for n in nodes if n.level == 2], outlines, chapter_of)
+    return chapters + sections

@@ -1,0 +1,199 @@
+"""Place one plan on its national outline: the per-plan step after extraction.
+
+Adds to a plan's rows ``documents.outline``, the measures' ``outline_id``, ``outline_score``
+and ``no_outline_reason``, and the tables ``section_themes`` and ``theme_coverage``. It runs
+on each plan right after ``process_plan``, so its rows are cached with the plan's and a new
+plan costs one plan's matching. A reviewed override (``vocab/theme_overrides.csv``) replaces
+the method's links of one chapter or section of one plan.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from pipeline.extract.plan import PlanRows
+from pipeline.themes.match import Link, PlanNode, match_chapters, match_plan
+from pipeline.themes.outlines import OUTLINES, outline_model, outline_nodes, simplified
+from pipeline.vocab import load_csv, load_yaml
+
+Row = dict[str, Any]
+MEASURE_LINK = 0.3  # least cosine of a measure's own text for it to get an outline section
+CHAPTERS_FOR_OUTLINE = 0.5  # share of a plan's chapters that must match one outline alone
+
+
+def plan_nodes(
+    text: str, sections: list[Row], measures: list[Row], measure_counts: csr_matrix
+) -> list[PlanNode]:
+    """The plan's chapters and sections, each with the text of its whole subtree and its
+    n-gram counts: those of the headings and measures in it (``measure_counts``, one row
+    per measure), so that the plan's text is read once, not once per level."""
+    end = {s["section_id"]: s["char_end"] for s in sections}
+    for s in reversed(sections):  # children follow their parent
+        if s["parent_id"]:
+            end[s["parent_id"]] = max(end[s["parent_id"]], end[s["section_id"]])
+    row = {s["section_id"]: k for k, s in enumerate(sections)}
+    ancestors = {}
+    for s in sections:  # parents come first
+        parent = s["parent_id"]
+        ancestors[s["section_id"]] = [row[s["section_id"]], *(ancestors[parent] if parent else [])]
+    heading_counts = outline_model().body_counts([s["heading"] or "" for s in sections])
+    up_headings = np.zeros((len(sections), len(sections)))
+    for s in sections:
+        up_headings[ancestors[s["section_id"]], row[s["section_id"]]] = 1
+    up_measures = np.zeros((len(sections), len(measures)))
+    for k, m in enumerate(measures):
+        up_measures[ancestors[m["section_id"]], k] = 1
+    counts = csr_matrix(up_headings) @ heading_counts + csr_matrix(up_measures) @ measure_counts
+    return [
+        PlanNode(
+            s["section_id"],
+            s["level"],
+            s["heading"] or "",
+            text[s["char_start"] : end[s["section_id"]]],
+            s["parent_id"],
+            counts[row[s["section_id"]]],
+        )
+        for s in sections
+        if s["level"] <= 2
+    ]
+
+
+def cited_outlines(text: str) -> set[str]:
+    """The national outlines the plan names (by their titles, as listed in the vocab)."""
+    titles = load_yaml("theme_matching.yaml")["citations"]
+    text = simplified(text)
+    return {o for o in OUTLINES if any(t in text for t in titles[o])}
+
+
+def plan_outline(plan_type: str | None, text: str, nodes: list[PlanNode]) -> str | None:
+    """The outline a plan implements: its type when that is society or government; else
+    the one outline it cites; else the one outline most of its chapters match, alone."""
+    if plan_type in OUTLINES:
+        return plan_type
+    cited = cited_outlines(text)
+    if len(cited) == 1:
+        return cited.pop()
+    chapters = [n for n in nodes if n.level == 1]
+    links = match_chapters(chapters, OUTLINES)
+    found = {lk.outline_id.split(".")[0] for lk in links}
+    if len(found) == 1 and len(links) >= max(2, CHAPTERS_FOR_OUTLINE * len(chapters)):
+        return found.pop()
+    return None
+
+
+@functools.cache
+def _overrides() -> dict[tuple[str, int, int], list[str]]:
+    """(doc_id, level, number) -> the reviewed outline ids (empty: a local addition)."""
+    return {
+        (r["doc_id"], int(r["level"]), int(r["number"])): r["outline_ids"].split()
+        for r in load_csv("theme_overrides.csv")
+    }
+
+
+def apply_overrides(doc_id: str, sections: list[Row], links: list[Link]) -> list[Link]:
+    """``links`` with every overridden chapter or section's links replaced."""
+    reviewed = {}
+    for s in sections:
+        key = (doc_id, s["level"], s["number"])
+        if key in _overrides():
+            reviewed[s["section_id"]] = _overrides()[key]
+    kept = [lk for lk in links if lk.section_id not in reviewed]
+    return kept + [Link(sid, oid, 1.0, "override") for sid, ids in reviewed.items() for oid in ids]
+
+
+def place_plan(rows: PlanRows) -> PlanRows:
+    """Add the outline columns and tables to one plan's rows (in place; returned)."""
+    doc = rows.tables["documents"][0]
+    sections = rows.tables["sections"]
+    measures = rows.tables["measures"]
+    measure_counts = outline_model().body_counts([m["text"] for m in measures])
+    nodes = plan_nodes(rows.text, sections, measures, measure_counts)
+    outline = plan_outline(doc.get("plan_type"), rows.text, nodes)
+    links = apply_overrides(rows.doc_id, sections, match_plan(nodes, outline))
+    order = {s["section_id"]: k for k, s in enumerate(sections)}
+    links.sort(key=lambda lk: (order[lk.section_id], -lk.score, lk.outline_id))
+    doc["outline"] = outline
+    rows.tables["section_themes"] = [
+        {
+            "section_id": lk.section_id,
+            "outline_id": lk.outline_id,
+            "doc_id": rows.doc_id,
+            "score": round(lk.score, 3),
+            "method": lk.method,
+        }
+        for lk in links
+    ]
+    _place_measures(rows, links, (outline,) if outline else OUTLINES, measure_counts)
+    rows.tables["theme_coverage"] = _coverage(rows, outline)
+    return rows
+
+
+def _place_measures(
+    rows: PlanRows, links: list[Link], outlines: tuple[str, ...], counts: csr_matrix
+) -> None:
+    """Each measure's outline section: its chapter or section's single link; the best of
+    several by the measure's own text; with none, the best outline section by its text."""
+    parent = {s["section_id"]: s["parent_id"] for s in rows.tables["sections"]}
+    level = {s["section_id"]: s["level"] for s in rows.tables["sections"]}
+    links_of: dict[str, list[Link]] = {}
+    for lk in links:
+        links_of.setdefault(lk.section_id, []).append(lk)
+    measures = rows.tables["measures"]
+    model = outline_model()
+    column = {n.outline_id: k for k, n in enumerate(model.nodes)}
+    sections_of = [
+        k for k, n in enumerate(model.nodes) if n.outline in outlines and n.section is not None
+    ]
+    similarity = model.body_similarity_of(counts) if measures else None
+    for i, m in enumerate(measures):
+        node = m["section_id"]
+        while node and level[node] > 2:  # items take their section's
+            node = parent[node]
+        own = links_of.get(node, []) if node else []
+        m["outline_id"], m["outline_score"], m["no_outline_reason"] = None, None, None
+        if len(own) == 1:
+            m["outline_id"], m["outline_score"] = own[0].outline_id, round(own[0].score, 3)
+            continue
+        cols = [column[lk.outline_id] for lk in own] if own else sections_of
+        best = cols[int(np.argmax(similarity[i, cols]))]
+        if own or similarity[i, best] >= MEASURE_LINK:
+            m["outline_id"] = model.nodes[best].outline_id
+            m["outline_score"] = round(float(similarity[i, best]), 3)
+        else:  # a local addition, or an item that stands in no chapter or section
+            m["no_outline_reason"] = "local_addition" if node else "no_match"
+
+
+def _coverage(rows: PlanRows, outline: str | None) -> list[Row]:
+    """Per outline chapter and section: how many of the plan's chapters and sections,
+    measures and targets serve it (exactly that id; chapters do not sum their sections)."""
+    n_sections: dict[str, int] = {}
+    for t in rows.tables["section_themes"]:
+        n_sections[t["outline_id"]] = n_sections.get(t["outline_id"], 0) + 1
+    of_measure = {m["measure_id"]: m["outline_id"] for m in rows.tables["measures"]}
+    n_measures: dict[str, int] = {}
+    for oid in of_measure.values():
+        if oid:
+            n_measures[oid] = n_measures.get(oid, 0) + 1
+    n_targets: dict[str, int] = {}
+    for t in rows.tables["targets"]:
+        oid = of_measure.get(t["measure_id"])
+        if oid:
+            n_targets[oid] = n_targets.get(oid, 0) + 1
+    used = {oid.split(".")[0] for oid in [*n_sections, *n_measures]}
+    outlines = [o for o in OUTLINES if o == outline or (outline is None and o in used)]
+    return [
+        {
+            "doc_id": rows.doc_id,
+            "outline_id": n.outline_id,
+            "n_sections": n_sections.get(n.outline_id, 0),
+            "n_measures": n_measures.get(n.outline_id, 0),
+            "n_targets": n_targets.get(n.outline_id, 0),
+            "covered": bool(n_sections.get(n.outline_id) or n_measures.get(n.outline_id)),
+        }
+        for n in outline_nodes()
+        if n.outline in outlines
+    ]
