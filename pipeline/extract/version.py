@@ -15,7 +15,7 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # pipeline/
 VOCAB_DIR = PACKAGE_DIR.parent / "vocab"
 EXTRACTION_STAGES = ("read", "text", "parse", "extract")
-LIBRARIES = ("cn2an",)
+LIBRARIES = ("cn2an", "opencc", "lxml", "pdfplumber", "pdfminer.six", "python-docx")
 
 
 @functools.cache

@@ -10,8 +10,8 @@ inserted, so any quote can be traced back to the bytes that arrived.
 Rules, in the order they run:
 1. newline      CRLF / CR -> LF
 2. invisible    zero-width characters and stray BOMs are removed
-   mojibake     runs of wrongly decoded characters are dropped (vocab/mirror.yaml)
    pinyin       pinyin inserted after characters by mirror sites is dropped (設(shè) -> 設)
+   mojibake     runs of wrongly decoded characters are dropped (vocab/mirror.yaml)
    t2s          traditional script becomes simplified (OpenCC), when the text is traditional
 3. junk         scraper boilerplate from ``vocab/junk.yaml`` is removed
 4. width        full-width ASCII forms (U+FF01-FF5E) are folded to ASCII (，-> , （-> ( ),
@@ -210,8 +210,8 @@ def normalize(raw: str) -> Normalized:
     t = _Tracker(raw)
     t.apply(_regex_spans("newline", re.compile(r"\r\n?"), t.text, "\n"))
     t.apply(_regex_spans("invisible", INVISIBLE, t.text))
-    t.apply(_pattern_spans("mojibake", load_yaml("mirror.yaml")["mojibake"], t.text))
     t.apply(pinyin_spans(t.text))
+    t.apply(_pattern_spans("mojibake", load_yaml("mirror.yaml")["mojibake"], t.text))
     t.apply(t2s_spans(t.text))
     t.apply(_pattern_spans("junk", load_yaml("junk.yaml"), t.text))
     t.apply(_width_spans(t.text))

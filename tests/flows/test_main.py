@@ -219,5 +219,5 @@ def test_a_folder_without_plans_publishes_nothing(tmp_path):
     proc = run_flow(seeds, tmp_path / "out")
     assert proc.returncode == 1
     assert f"error: no plan to publish in {seeds}: all 2 input files rejected" in proc.stderr
-    assert "Rejected scan.pdf: not a .txt file" in proc.stdout + proc.stderr
+    assert "Rejected scan.pdf: broken PDF" in proc.stdout + proc.stderr
     assert not (tmp_path / "out" / "releases").exists()
