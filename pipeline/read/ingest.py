@@ -11,6 +11,7 @@ not inputs: they give their plan its source URL.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -201,16 +202,12 @@ def sniff(data: bytes, name: str) -> str:
 
 
 def _reader(kind: str) -> Callable[[bytes], Reading]:
-    """The reader of ``kind`` (imported when first needed: a run of .txt plans never loads
-    pdfplumber or python-docx)."""
-    if kind == "pdf":
-        from pipeline.read.pdf import read_pdf
+    """The reader of ``kind``: PDF and Word in a child process with memory and time caps
+    (``isolate``), web pages and text here (imported when first needed)."""
+    if kind in ("pdf", "docx"):
+        from pipeline.read.isolate import run_isolated
 
-        return read_pdf
-    if kind == "docx":
-        from pipeline.read.docx import read_docx
-
-        return read_docx
+        return functools.partial(run_isolated, kind)
     if kind == "html":
         from pipeline.read.html import read_html
 

@@ -125,3 +125,14 @@ def test_sidecar_gives_provenance_and_is_not_an_input(tmp_path):
         "gone.pdf.meta.json": "sidecar of gone.pdf, which is not in the seeds folder",
         "other.txt.meta.json": "sidecar source_url must start with http:// or https:// ('ftp://x')",
     }
+
+
+def test_pdf_and_word_readers_are_stopped_at_their_time_and_memory_limits(monkeypatch):
+    from pipeline.read import isolate
+
+    pdf = forms.as_pdf(seed_text("003"))
+    monkeypatch.setattr(isolate, "TIME_LIMIT", 0.01)
+    assert "took longer than 0.01 s; stopped" in reason("slow.pdf", pdf)
+    monkeypatch.setattr(isolate, "TIME_LIMIT", 60.0)
+    monkeypatch.setattr(isolate, "MEMORY_LIMIT", 32 << 20)  # too little to load pdfplumber
+    assert "within its limit of 32 MB of memory" in reason("big.pdf", pdf)
