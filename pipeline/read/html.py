@@ -207,15 +207,15 @@ def read_html(data: bytes) -> Reading:
         if rel in ("canonical", "og:url") and href.startswith(("http://", "https://")):
             container.setdefault("source_url", href.strip())
     for el in list(root.iter(*rules["drop_tags"])):
-        _drop(el)
+        if el.find(".//h1") is None:  # <header> of an <article> holds its title
+            _drop(el)
     for el in list(root.iter()):
         if (
-            (
-                isinstance(el.tag, str)
-                and el.tag not in ("html", "body")
-                and el.getparent() is not None
-            )
+            isinstance(el.tag, str)
+            and el.tag not in ("html", "body")
+            and el.getparent() is not None
             and _is_chrome(el, rules["chrome_words"])
+            and el.find(".//h1") is None
             and _cjk(el.text_content()) < 2000
         ):
             _drop(el)

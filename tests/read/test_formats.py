@@ -123,3 +123,24 @@ def test_mirror_copy_edits_are_logged_and_the_raw_text_kept():
     assert kinds["junk"] >= 5  # banner, breadcrumb, font-size bar, teaser, page tools
     assert rows.text == plan_of_seed("003").text
     assert decoded.text == raw.decode("utf-8")  # the raw text is what arrived
+
+
+def test_html5_article_and_old_layout_table_pages():
+    body = "".join(f"<p>{line}</p>" for line in forms.lines_of(seed_text("003"))[1:])
+    title = forms.lines_of(seed_text("003"))[0]
+    html5 = (
+        "<html><body><header class='site-header'><h1>示例区人民政府</h1><nav>首页 新闻</nav>"
+        f"</header><main><article><header class='article-header'><h1>{title}</h1>"
+        "<div class='share'>分享到：微信</div></header>"
+        f"{body}</article></main><footer>版权所有 示例区人民政府</footer></body></html>"
+    )
+    layout = (
+        "<html><body><table><tr><td class='menu'><a href='/'>首页</a><a>政务公开</a></td></tr>"
+        f"<tr><td><table><tr><td class='title'>{title}</td></tr><tr><td>{body}</td></tr>"
+        "</table></td></tr><tr><td>版权所有 示例区人民政府 技术支持：示例公司</td></tr></table>"
+        "</body></html>"
+    )
+    for page in (html5, layout):
+        rows = process_plan(read("page.html", page.encode("utf-8")))
+        assert summary(rows) == summary(plan_of_seed("003"))
+        assert "版权所有" not in rows.text and "分享到" not in rows.text
