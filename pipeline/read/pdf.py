@@ -28,6 +28,7 @@ from pipeline.vocab import load_yaml
 SCANNED = "scanned PDF: no text layer (OCR it first)"
 DIGITS = re.compile(r"\d+")
 SPACE = re.compile(r"\s+")
+CID = re.compile(r"\(cid:\d+\)")
 PDF_DATE = re.compile(r"(?:D:)?(\d{4})(\d{2})(\d{2})")
 
 
@@ -172,5 +173,11 @@ def read_pdf(data: bytes) -> Reading:
     chars = sum(len(SPACE.sub("", ln.text)) for lines in pages for ln in lines)
     if chars < _rules()["min_text_chars"]:
         raise Unreadable(SCANNED)
+    unmapped = sum(len(CID.findall(ln.text)) for lines in pages for ln in lines)
+    if unmapped * 14 > chars:  # over 1 glyph in 5 unmapped ("(cid:1234)": 10 chars, 1 glyph)
+        raise Unreadable(
+            f"PDF text layer without Unicode mapping ({unmapped} glyphs as (cid:N)): "
+            "OCR it, or export the PDF again with its fonts embedded"
+        )
     text, starts = _join(_furniture(pages))
     return Reading(text=check_text_size(text), container=container, page_starts=starts)
