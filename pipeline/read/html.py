@@ -32,6 +32,7 @@ BLOCK = {
 }  # fmt: skip
 WS = re.compile(r"[ \t\r\n\f\v\u3000\xa0]+")
 DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+COMPACT = 80  # a disclosure table has at most this many characters per label
 CHARSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "utf-8": "utf-8"}
 
 
@@ -97,11 +98,14 @@ def _disclosure(root: lxml.html.HtmlElement) -> dict[str, str]:
     block, n, cur, climbed = first, count(first), first, 0
     while climbed < 3:  # climb while a parent adds labels (allowing two levels without)
         parent = cur.getparent()
-        if parent is None or parent.tag in ("html", "body") or _cjk(parent.text_content()) > 1500:
+        if parent is None or parent.tag in ("html", "body"):
             break
         cur, climbed = parent, climbed + 1
-        if count(parent) > n:
-            block, n, climbed = parent, count(parent), 0
+        found = count(parent)
+        if len(WS.sub("", _text(parent))) > COMPACT * max(found, 1):
+            break  # the article around the table, not the table
+        if found > n:
+            block, n, climbed = parent, found, 0
     if n < 2:
         return {}
     flat = _text(block)
@@ -227,7 +231,7 @@ def read_html(data: bytes) -> Reading:
     article = _article(body)
     lines = _lines(_text(article))
     heading = _heading_before(article, root)
-    if heading and not any(heading in line for line in lines[:5]):
+    if heading and heading not in lines[:3]:
         lines.insert(0, heading)
     deadline.check()
     n_cjk = sum(_cjk(line) for line in lines)

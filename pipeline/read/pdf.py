@@ -28,6 +28,7 @@ from pipeline.vocab import load_yaml
 SCANNED = "scanned PDF: no text layer (OCR it first)"
 DIGITS = re.compile(r"\d+")
 SPACE = re.compile(r"\s+")
+FIRST_WORD = re.compile(r"[^\u3400-\u9fff\s]*[\u3400-\u9fff]?")  # "(2021—2025年", "一"
 CID = re.compile(r"\(cid:\d+\)")
 PDF_DATE = re.compile(r"(?:D:)?(\d{4})(\d{2})(\d{2})")
 
@@ -111,10 +112,11 @@ def _join(pages: list[list[Line]]) -> tuple[str, tuple[int, ...]]:
     body = [ln for lines in pages for ln in lines]
     widths = sorted((ln.x1 - ln.x0) / len(ln.text) for ln in body if len(ln.text) >= 4)
     char = widths[len(widths) // 2] if widths else 10.0
-    # the right margin: where most lines end (the body is mostly full lines; a few run
-    # past it, by a hanging punctuation mark or a wider Latin glyph)
-    ends = sorted(ln.x1 for ln in body)
-    right = ends[int(len(ends) * 0.75)] if ends else 0.0
+    # the right margin: where the longest lines end (the median of those within 3
+    # characters of the longest, as a few run past it by a hanging punctuation mark)
+    longest = max((ln.x1 for ln in body), default=0.0)
+    ends = sorted(ln.x1 for ln in body if ln.x1 >= longest - 3 * char)
+    right = ends[len(ends) // 2] if ends else 0.0
     parts: list[str] = []
     starts: list[int] = []
     length = 0
@@ -126,7 +128,10 @@ def _join(pages: list[list[Line]]) -> tuple[str, tuple[int, ...]]:
         left = min(ln.x0 for ln in lines)
         for ln in lines:
             if prev is not None:
-                full = prev.x1 >= right - 2 * char
+                # the previous line was broken by the width when this line's first word
+                # would not have fitted after it
+                word = len(FIRST_WORD.match(ln.text).group()) * (ln.x1 - ln.x0) / len(ln.text)
+                full = prev.x1 + max(word, char) > right - 0.5 * char
                 indented = ln.x0 > left + 0.8 * char
                 sep = "" if full and not indented else "\n"
                 parts.append(sep)
