@@ -144,3 +144,14 @@ def test_html5_article_and_old_layout_table_pages():
         rows = process_plan(read("page.html", page.encode("utf-8")))
         assert summary(rows) == summary(plan_of_seed("003"))
         assert "版权所有" not in rows.text and "分享到" not in rows.text
+
+
+def test_article_that_names_disclosure_labels_is_kept_whole():
+    lines = forms.lines_of(seed_text("004"))
+    body = "".join(f"<p>{line}</p>" for line in lines[1:])
+    page = (
+        f"<html><body><h1>{lines[0]}</h1><div id='zoom'><p>索引号：001/2021-1</p>"
+        f"<p>发布机构：示例市司法局</p>{body}</div></body></html>"
+    )
+    rows = process_plan(read("page.html", page.encode("utf-8")))
+    assert summary(rows) == summary(plan_of_seed("004"))
