@@ -80,7 +80,10 @@ def _disclosure(root: lxml.html.HtmlElement) -> dict[str, str]:
     )
 
     def count(el: lxml.html.HtmlElement) -> int:
-        return len({WS.sub("", m.group(1)) for m in any_label.finditer(WS.sub("", _text(el)))})
+        """Labels in ``el``; 0 when it holds more than a table would (the article)."""
+        flat = WS.sub("", _text(el))
+        found = len({WS.sub("", m.group(1)) for m in any_label.finditer(flat)})
+        return found if len(flat) <= COMPACT * max(found, 1) and "。" not in flat else 0
 
     first = next(
         (
@@ -88,8 +91,8 @@ def _disclosure(root: lxml.html.HtmlElement) -> dict[str, str]:
             for el in root.iter()
             if isinstance(el.tag, str)
             and el.tag not in ("html", "body")
-            and len(_own_text(el)) < 200
             and any_label.match(_own_text(el))
+            and count(el)
         ),
         None,
     )
@@ -102,8 +105,8 @@ def _disclosure(root: lxml.html.HtmlElement) -> dict[str, str]:
             break
         cur, climbed = parent, climbed + 1
         found = count(parent)
-        if len(WS.sub("", _text(parent))) > COMPACT * max(found, 1):
-            break  # the article around the table, not the table
+        if not found:
+            break  # the article around the table (its fields hold no sentences)
         if found > n:
             block, n, climbed = parent, found, 0
     if n < 2:
