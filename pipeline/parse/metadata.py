@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from pipeline.parse.divisions import is_masked
 from pipeline.parse.jurisdiction import OPENING, Place, find_place
-from pipeline.parse.notice import read_notice
+from pipeline.parse.notice import Notice, read_notice
 from pipeline.parse.titles import DRAFT, find_title
 from pipeline.vocab import load_yaml
 
@@ -136,12 +137,20 @@ def _period(title: str | None, preamble: str) -> tuple[int | None, int | None]:
     return (int(m["start"]), int(m["end"])) if m else (None, None)
 
 
-def extract_metadata(text: str, body_start: int) -> DocumentMetadata:
-    """Metadata of a plan from its normalized text; ``body_start`` is its first heading."""
+def extract_metadata(
+    text: str, body_start: int, container: Mapping[str, str] | None = None
+) -> DocumentMetadata:
+    """Metadata of a plan from its normalized text; ``body_start`` is its first heading.
+
+    ``container`` is what the file says about itself (a web page's <title> and disclosure
+    table, a PDF's or Word file's properties: pipeline.read.base.Reading): the plan's own
+    words come first, the container fills what they leave unsaid (a page whose title and
+    cover notice stand only in its disclosure table)."""
+    container = container or {}
     preamble = text[:body_start]
-    title = find_title(preamble)
+    title = find_title(preamble) or find_title(container.get("title", ""))
     tail = "\n".join(text[body_start:].split("\n")[-6:])
-    notice = read_notice(preamble, tail)
+    notice = _with_container(read_notice(preamble, tail), container)
     place = find_place(title, notice.issuer, preamble, text)
     province, evidence = _province(place, preamble)
     opening = text[: max(body_start, OPENING)]
@@ -169,4 +178,15 @@ def extract_metadata(text: str, body_start: int) -> DocumentMetadata:
         latitude=d.latitude if d else None,
         longitude=d.longitude if d else None,
         division_match=place.resolution.match,
+    )
+
+
+def _with_container(notice: Notice, container: Mapping[str, str]) -> Notice:
+    """The notice read from the text, its gaps filled from the container's disclosure
+    table (发布机构, 成文日期, 发文字号)."""
+    return replace(
+        notice,
+        issuer=notice.issuer or container.get("issuer"),
+        issue_date=notice.issue_date or container.get("issue_date"),
+        document_number=notice.document_number or container.get("document_number"),
     )

@@ -1,20 +1,40 @@
 """Find the input plans, read their bytes, hash them and decode them, or say why not.
 
 Raw inputs are never modified. Each file either becomes a decoded plan or a rejection that
-names the file and the reason, so a release accounts for every input it was given. Only
-UTF-8 (with or without BOM) and GB18030 are accepted; anything else is rejected rather than
-guessed, because a wrong guess would publish mojibake as if it were the plan's words.
+names the file and the reason, so a release accounts for every input it was given. The
+reader is chosen by the file's content (magic bytes), not by its name: ``txt`` (UTF-8,
+GB18030, UTF-16 with BOM), ``html``, ``pdf`` and ``docx`` each have a module in this
+package; legacy binary formats (.doc, .wps, .xls), RTF, other zip archives and images are
+rejected with how to convert them. Sidecars (``<file>.meta.json``, see ``provenance``) are
+not inputs: they give their plan its source URL.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-ACCEPTED_SUFFIX = ".txt"
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+from pipeline.read.base import MAX_INPUT_BYTES, Reading, Unreadable
+from pipeline.read.provenance import is_sidecar, plan_of, read_sidecar
+from pipeline.vocab import load_yaml
+
+HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b",
+    re.I | re.S,
+)
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+IMAGES = {
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+    b"BM": "BMP",
+}
 
 
 @dataclass(frozen=True)
@@ -35,15 +55,23 @@ class InputFile:
     name: str
     sha256: str
     size: int
+    provenance: tuple[tuple[str, str], ...] = ()  # from its sidecar (provenance.FIELDS)
 
 
 @dataclass(frozen=True)
 class Decoded:
-    """An input file decoded to text."""
+    """An input file decoded to text, with what its container says about itself.
+
+    ``container``: see ``base.Reading`` (title, source_url, issuer, issue_date,
+    document_number, index_number, subject, author, created); ``page_starts``: for a PDF,
+    the offset in ``text`` where each page begins."""
 
     source: Source
     text: str
-    encoding: str  # utf-8, utf-8-sig or gb18030
+    encoding: str | None  # utf-8, utf-8-sig, gb18030, utf-16-le/-be; None for PDF and Word
+    source_format: str = "txt"  # txt, html, pdf or docx
+    container: dict[str, str] = field(default_factory=dict)
+    page_starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,8 +111,14 @@ def find_inputs(
     inputs: list[InputFile] = []
     rejected: list[Rejection] = []
     first: dict[str, str] = {}
-    for path in discover(seeds_dir):
+    files = discover(seeds_dir)
+    provenance, rejected = sidecars(files)
+    for path in files:
+        if is_sidecar(path):
+            continue
         item = hash_file(path)
+        if path.name in provenance:
+            item = InputFile(item.path, item.name, item.sha256, item.size, provenance[path.name])
         if item.sha256 in first:
             reason = f"duplicate of {first[item.sha256]} (identical bytes)"
             rejected.append(Rejection(item.name, item.sha256, reason))
@@ -92,6 +126,25 @@ def find_inputs(
         first[item.sha256] = item.name
         inputs.append(item)
     return inputs, rejected + in_subfolders(seeds_dir, output)
+
+
+def sidecars(files: list[Path]) -> tuple[dict[str, tuple[tuple[str, str], ...]], list[Rejection]]:
+    """Provenance by plan file name, from the sidecars among ``files``; a sidecar that
+    cannot be read or has no plan beside it is listed as rejected, with the reason."""
+    names = {p.name for p in files}
+    found: dict[str, tuple[tuple[str, str], ...]] = {}
+    rejected: list[Rejection] = []
+    for path in files:
+        if not is_sidecar(path):
+            continue
+        plan = plan_of(path).name
+        try:
+            if plan not in names:
+                raise ValueError(f"sidecar of {plan}, which is not in the seeds folder")
+            found[plan] = read_sidecar(path)
+        except (ValueError, OSError) as error:
+            rejected.append(Rejection(path.name, hash_file(path).sha256, str(error)))
+    return found, rejected
 
 
 def in_subfolders(seeds_dir: Path, output: Path | None = None) -> list[Rejection]:
@@ -114,44 +167,83 @@ def in_subfolders(seeds_dir: Path, output: Path | None = None) -> list[Rejection
 
 
 def read_source(path: Path) -> Source:
-    """Bytes and sha256 of one input file."""
+    """Bytes and sha256 of one input file (a file over the size limit is hashed in blocks
+    and its bytes are not kept: ``decode`` rejects it)."""
+    size = path.stat().st_size
+    if size > MAX_INPUT_BYTES:
+        item = hash_file(path)
+        return Source(name=path.name, sha256=item.sha256, size=item.size, data=b"")
     data = path.read_bytes()
     return Source(
         name=path.name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data
     )
 
 
+def sniff(data: bytes, name: str) -> str:
+    """The format of an input by its first bytes: pdf, docx (any zip), ole, rtf, image:KIND,
+    html or txt (the name only tells a page from text when the bytes allow both)."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if data.startswith(b"{\\rtf"):
+        return "rtf"
+    for magic, kind in IMAGES.items():
+        if data.startswith(magic):
+            return f"image:{kind}"
+    if HTML_START.match(head) or (
+        name.lower().endswith(HTML_SUFFIXES) and re.search(rb"<(?:p|div|body|table)\b", data, re.I)
+    ):
+        return "html"
+    return "txt"
+
+
+def _reader(kind: str) -> Callable[[bytes], Reading]:
+    """The reader of ``kind``: PDF and Word in a child process with memory and time caps
+    (``isolate``), web pages and text here (imported when first needed)."""
+    if kind in ("pdf", "docx"):
+        from pipeline.read.isolate import run_isolated
+
+        return functools.partial(run_isolated, kind)
+    if kind == "html":
+        from pipeline.read.html import read_html
+
+        return read_html
+    from pipeline.read.txt import read_txt
+
+    return read_txt
+
+
 def decode(source: Source) -> Decoded | Rejection:
-    """Decode as UTF-8 (BOM allowed) or GB18030; reject anything else with the reason."""
+    """Read ``source`` with the reader its content calls for; reject what cannot be read."""
 
     def reject(reason: str) -> Rejection:
         return Rejection(source_file=source.name, sha256=source.sha256, reason=reason)
 
-    suffix = Path(source.name).suffix
-    if suffix.lower() != ACCEPTED_SUFFIX:
-        return reject(f"not a .txt file (suffix {suffix or 'none'!r}); plans must be plain text")
     if source.size == 0:
         return reject("empty file (0 bytes)")
-    if source.data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return reject("UTF-16 text (byte-order mark); only UTF-8 and GB18030 are accepted")
-    if b"\x00" in source.data:
-        return reject("binary content (NUL bytes); UTF-16 and binary files are not accepted")
+    if source.size > MAX_INPUT_BYTES:
+        return reject(f"file of {source.size:,} bytes exceeds the limit of {MAX_INPUT_BYTES:,}")
+    kind = sniff(source.data, source.name)
+    legacy = load_yaml("readers.yaml")["legacy"]
+    if kind in ("ole", "rtf"):
+        return reject(legacy[kind])
+    if kind.startswith("image:"):
+        return reject(legacy["image"].format(what=kind[6:]))
     try:
-        if source.data.startswith(b"\xef\xbb\xbf"):
-            text, encoding = source.data.decode("utf-8-sig"), "utf-8-sig"
-        else:
-            text, encoding = source.data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as utf8_error:
-        try:
-            text, encoding = source.data.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError as gb_error:
-            return reject(
-                "not valid UTF-8 or GB18030 text (UTF-8 fails at byte "
-                f"{utf8_error.start}, GB18030 at byte {gb_error.start})"
-            )
-    controls = len(CONTROL.findall(text))
-    if controls > max(2, len(text) // 1000):
-        return reject(f"binary content ({controls} control characters after decoding)")
-    if not text.strip():
-        return reject("no text (only whitespace)")
-    return Decoded(source=source, text=text, encoding=encoding)
+        reading = _reader(kind)(source.data)
+    except Unreadable as error:
+        return reject(str(error))
+    except (MemoryError, RecursionError) as error:  # a hostile file: reject it, go on
+        return reject(f"{kind} file too complex to read ({type(error).__name__})")
+    return Decoded(
+        source=source,
+        text=reading.text,
+        encoding=reading.encoding if kind in ("txt", "html") else None,
+        source_format=kind,
+        container=dict(reading.container),
+        page_starts=reading.page_starts,
+    )

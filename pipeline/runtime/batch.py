@@ -68,7 +68,7 @@ def extract_plan(
     """Rows of one input (from the cache when its bytes and the code are unchanged)."""
     cached = cache.get(item.sha256, item.name) if cache else None
     if cached is not None:
-        return cached, True
+        return with_provenance(cached, item), True
     source = read_source(Path(item.path))
     decoded = decode(source)
     result = decoded if isinstance(decoded, Rejection) else process_plan(decoded)
@@ -76,7 +76,17 @@ def extract_plan(
         result = place_plan(result)
     if cache:
         cache.put(source.sha256, result)
-    return result, False
+    return with_provenance(result, item), False
+
+
+def with_provenance(result: PlanRows | Rejection, item: InputFile) -> PlanRows | Rejection:
+    """The plan's rows with what its sidecar says (applied after the cache, which is keyed
+    by the plan's bytes only; the batch key covers the sidecar)."""
+    if isinstance(result, PlanRows) and item.provenance:
+        result.tables["documents"] = [
+            {**row, **dict(item.provenance)} for row in result.tables["documents"]
+        ]
+    return result
 
 
 def run_batch(
@@ -121,7 +131,7 @@ def batch_key(items: list[InputFile]) -> str:
     """Identity of a batch's inputs: their names and bytes, in order."""
     digest = hashlib.sha256()
     for item in items:
-        digest.update(f"{item.name}\0{item.sha256}\n".encode())
+        digest.update(f"{item.name}\0{item.sha256}\0{item.provenance}\n".encode())
     return digest.hexdigest()
 
 

@@ -10,6 +10,9 @@ inserted, so any quote can be traced back to the bytes that arrived.
 Rules, in the order they run:
 1. newline      CRLF / CR -> LF
 2. invisible    zero-width characters and stray BOMs are removed
+   pinyin       pinyin inserted after characters by mirror sites is dropped (設(shè) -> 設)
+   mojibake     runs of wrongly decoded characters are dropped (vocab/mirror.yaml)
+   t2s          traditional script becomes simplified (OpenCC), when the text is traditional
 3. junk         scraper boilerplate from ``vocab/junk.yaml`` is removed
 4. width        full-width ASCII forms (U+FF01-FF5E) are folded to ASCII (，-> , （-> ( ),
                 CJK punctuation without an ASCII twin (。、《》“”) is kept
@@ -30,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.text.headings import LABEL_LINE, match_marker
+from pipeline.text.mirror import pinyin_spans, t2s_spans
 from pipeline.vocab import load_yaml
 
 # A line ending in one of these ends its sentence (or introduces a list): never joined.
@@ -116,18 +120,19 @@ def _regex_spans(kind: str, pattern: re.Pattern[str], text: str, repl: str = "")
     return [(m.start(), m.end(), repl, kind) for m in pattern.finditer(text)]
 
 
-def _junk_spans(text: str) -> list[Span]:
+def _pattern_spans(kind: str, entries: list[dict], text: str) -> list[Span]:
+    """Removals of whatever the reviewed patterns ``entries`` match (their union)."""
     spans: list[Span] = []
-    for entry in load_yaml("junk.yaml"):
+    for entry in entries:
         pattern = re.compile(entry["pattern"], re.MULTILINE)
         spans.extend(
-            (m.start(), m.end(), "", "junk") for m in pattern.finditer(text) if m.end() > m.start()
+            (m.start(), m.end(), "", kind) for m in pattern.finditer(text) if m.end() > m.start()
         )
     spans.sort()
     merged: list[Span] = []
     for span in spans:  # overlapping patterns: keep the union
         if merged and span[0] < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], span[1]), "", "junk")
+            merged[-1] = (merged[-1][0], max(merged[-1][1], span[1]), "", kind)
         else:
             merged.append(span)
     return merged
@@ -219,12 +224,25 @@ def _space_spans(text: str) -> list[Span]:
     return spans
 
 
+def raw_offset(edits: Iterable[Edit], norm_pos: int) -> int:
+    """Offset in the raw text of the character at ``norm_pos`` of the normalized text."""
+    shift = 0
+    for edit in edits:  # sorted by raw offset, so also by normalized offset
+        if edit.norm_start + len(edit.inserted) > norm_pos:
+            break
+        shift += (edit.raw_end - edit.raw_start) - len(edit.inserted)
+    return norm_pos + shift
+
+
 def normalize(raw: str) -> Normalized:
     """Canonical text of a decoded plan plus the log of every edit (see module docstring)."""
     t = _Tracker(raw)
     t.apply(_regex_spans("newline", re.compile(r"\r\n?"), t.text, "\n"))
     t.apply(_regex_spans("invisible", INVISIBLE, t.text))
-    t.apply(_junk_spans(t.text))
+    t.apply(pinyin_spans(t.text))
+    t.apply(_pattern_spans("mojibake", load_yaml("mirror.yaml")["mojibake"], t.text))
+    t.apply(t2s_spans(t.text))
+    t.apply(_pattern_spans("junk", load_yaml("junk.yaml"), t.text))
     t.apply(_width_spans(t.text))
     t.apply(_heading_break_spans(t.text))
     t.apply(_regex_spans("list_marker", LIST_MARKER, t.text))

@@ -47,15 +47,17 @@ def test_undecodable_file_is_rejected_with_reason(tmp_path):
     assert "not valid UTF-8 or GB18030" in result.reason
 
 
-def test_empty_binary_and_non_txt_files_are_rejected(tmp_path):
+def test_empty_binary_and_unreadable_files_are_rejected(tmp_path):
     empty = decode(read_source(_write(tmp_path, "empty.txt", b"")))
-    binary = decode(read_source(_write(tmp_path, "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00")))
-    utf16 = decode(read_source(_write(tmp_path, "u16.txt", "法治".encode("utf-16"))))
+    image = decode(read_source(_write(tmp_path, "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00")))
+    binary = decode(read_source(_write(tmp_path, "data.txt", b"ab\x00\x01\x02cd")))
+    utf16 = decode(read_source(_write(tmp_path, "u16.txt", "法治2025年".encode("utf-16-le"))))
     pdf = decode(read_source(_write(tmp_path, "plan.pdf", b"%PDF-1.4")))
     assert isinstance(empty, Rejection) and empty.reason == "empty file (0 bytes)"
+    assert isinstance(image, Rejection) and image.reason.startswith("an image (PNG)")
     assert isinstance(binary, Rejection) and "NUL bytes" in binary.reason
-    assert isinstance(utf16, Rejection) and utf16.reason.startswith("UTF-16 text")
-    assert isinstance(pdf, Rejection) and "not a .txt file" in pdf.reason
+    assert isinstance(utf16, Rejection) and "byte-order mark" in utf16.reason  # no BOM
+    assert isinstance(pdf, Rejection) and pdf.reason.startswith("broken PDF")
 
 
 def test_discover_lists_files_sorted(tmp_path):

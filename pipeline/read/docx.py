@@ -1,0 +1,108 @@
+"""Word (.docx) plans: paragraphs and tables in document order, task tables as role lines.
+
+A .docx is a zip, so before python-docx inflates anything the archive is checked against
+the limits: the members' declared sizes, their compression ratio and their number, and then
+the members are inflated in a stream that stops at the limit (declared sizes can lie). Only
+then does python-docx read the paragraphs and tables, in the order the document has them
+(``Document.iter_inner_content``). Tables go through ``tables.table_lines``: a task-division
+table becomes items with their role lines. Core properties (title, author, created) are
+container metadata.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+from docx.table import Table
+
+from pipeline.read.base import (
+    MAX_INFLATED_BYTES,
+    MAX_ZIP_MEMBERS,
+    MAX_ZIP_RATIO,
+    Deadline,
+    Reading,
+    Unreadable,
+    check_text_size,
+)
+from pipeline.read.tables import table_lines
+from pipeline.vocab import load_yaml
+
+CHUNK = 1 << 16
+
+
+def check_zip(data: bytes) -> zipfile.ZipFile:
+    """The archive, once its members are known to inflate within the limits."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise Unreadable(f"broken .docx (not a readable zip archive: {error})") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise Unreadable(f"zip bomb? {len(members)} members in the .docx (limit {MAX_ZIP_MEMBERS})")
+    declared = sum(m.file_size for m in members)
+    if declared > MAX_INFLATED_BYTES:
+        raise Unreadable(
+            f"zip bomb? the .docx would inflate to {declared:,} bytes "
+            f"(limit {MAX_INFLATED_BYTES:,}); not inflated"
+        )
+    for m in members:
+        if m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1) and m.file_size > 1 << 20:
+            raise Unreadable(
+                f"zip bomb? {m.filename} inflates {m.file_size // max(m.compress_size, 1)}-fold "
+                f"(limit {MAX_ZIP_RATIO}); not inflated"
+            )
+    names = {m.filename for m in members}
+    if "word/document.xml" not in names:
+        what = (
+            "an Excel .xlsx workbook" if any(n.startswith("xl/") for n in names)
+            else "a PowerPoint .pptx" if any(n.startswith("ppt/") for n in names)
+            else "an OpenDocument file" if "mimetype" in names
+            else "no word/document.xml"
+        )  # fmt: skip
+        raise Unreadable(load_yaml("readers.yaml")["legacy"]["zip"].format(what=what))
+    inflated = 0
+    try:
+        for m in members:  # stream: a member that lies about its size stops at the limit
+            with archive.open(m) as fh:
+                while block := fh.read(CHUNK):
+                    inflated += len(block)
+                    if inflated > MAX_INFLATED_BYTES:
+                        raise Unreadable(
+                            f"zip bomb? the .docx inflates beyond {MAX_INFLATED_BYTES:,} bytes "
+                            "(its declared sizes are wrong); not read"
+                        )
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        raise Unreadable(f"broken .docx ({error})") from None
+    return archive
+
+
+def _container(document: docx.document.Document) -> dict[str, str]:
+    props = document.core_properties
+    out = {"title": (props.title or "").strip(), "author": (props.author or "").strip()}
+    if props.created:
+        out["created"] = props.created.date().isoformat()
+    return {k: v for k, v in out.items() if v}
+
+
+def read_docx(data: bytes) -> Reading:
+    """Paragraphs and tables of a .docx in order, or ``Unreadable`` (bomb, broken, too big)."""
+    deadline = Deadline("reading the Word file")
+    check_zip(data)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises KeyError, ValueError, lxml errors...
+        raise Unreadable(f"broken .docx ({type(error).__name__}: {error})"[:300]) from None
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            rows = [[cell.text for cell in row.cells] for row in block.rows]
+            lines.extend(table_lines(rows))
+        else:
+            lines.extend(block.text.split("\n"))
+        deadline.check()
+    text = "\n".join(line.strip() for line in lines if line.strip())
+    if not text:
+        raise Unreadable("Word file without text")
+    return Reading(text=check_text_size(text + "\n"), container=_container(document))

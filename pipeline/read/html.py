@@ -1,0 +1,251 @@
+"""Saved web pages: the article body as text; the page's own metadata kept apart from it.
+
+lxml parses the page (it copes with the broken markup of real sites). Our own rules, not a
+general-purpose extractor, pick the body: general extractors drop short lines such as
+``一、总体要求`` or ``(征求意见稿)`` and move the title out of the text, and both carry a plan's
+structure and metadata. The rules (reviewed data in ``vocab/readers.yaml``): drop scripts,
+styles and the page's chrome (menus, breadcrumbs, share bars, footers, by tag and by
+class/id words), read the government disclosure table (索引号, 发布机构, 成文日期, 发文字号,
+主题分类) into metadata and remove it, then walk down from <body> into the child holding most
+of the non-link text; the article heading above that element is put back in front.
+<title> and the canonical URL are metadata too. An error page (404) or a page without an
+article body is ``Unreadable``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+from pipeline.read.base import Deadline, Reading, Unreadable, check_text_size
+from pipeline.read.tables import table_lines
+from pipeline.read.txt import decode_text
+from pipeline.vocab import load_yaml
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+BLOCK = {
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table", "tr",
+    "section", "article", "blockquote", "pre", "dl", "dt", "dd", "center", "main", "hr",
+}  # fmt: skip
+WS = re.compile(r"[ \t\r\n\f\v\u3000\xa0]+")
+DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+COMPACT = 80  # a disclosure table has at most this many characters per label
+CHARSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "utf-8": "utf-8"}
+
+
+def _rules() -> dict:
+    return load_yaml("readers.yaml")["html"]
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    m = META_CHARSET.search(data[:4096])
+    declared = CHARSETS.get(m.group(1).decode().lower()) if m else None
+    if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode(declared), declared
+        except UnicodeDecodeError:
+            pass  # the declaration is wrong: fall back to what the bytes are
+    return decode_text(data)
+
+
+def _cjk(text: str) -> int:
+    return len(CJK.findall(text))
+
+
+def _own_text(el: lxml.html.HtmlElement) -> str:
+    return WS.sub("", el.text_content())
+
+
+def _is_chrome(el: lxml.html.HtmlElement, words: list[str]) -> bool:
+    names = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    return bool(names.strip()) and any(
+        re.search(rf"(?:^|[\s_-]){re.escape(w)}(?:$|[\s_\d-])", names) for w in words
+    )
+
+
+def _drop(el: lxml.html.HtmlElement) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+def _disclosure(root: lxml.html.HtmlElement) -> dict[str, str]:
+    """Fields of the disclosure table, which is then removed from the page."""
+    labels: dict[str, str] = _rules()["disclosure_labels"]
+    spaced = {k: r"\s*".join(map(re.escape, k)) for k in labels}
+    any_label = re.compile(
+        "(" + "|".join(spaced[k] for k in sorted(labels, key=len, reverse=True)) + r")\s*[:：]?"
+    )
+
+    def count(el: lxml.html.HtmlElement) -> int:
+        """Labels in ``el``; 0 when it holds more than a table would (the article)."""
+        flat = WS.sub("", _text(el))
+        found = len({WS.sub("", m.group(1)) for m in any_label.finditer(flat)})
+        return found if len(flat) <= COMPACT * max(found, 1) and "。" not in flat else 0
+
+    first = next(
+        (
+            el
+            for el in root.iter()
+            if isinstance(el.tag, str)
+            and el.tag not in ("html", "body")
+            and any_label.match(_own_text(el))
+            and count(el)
+        ),
+        None,
+    )
+    if first is None:
+        return {}
+    block, n, cur, climbed = first, count(first), first, 0
+    while climbed < 3:  # climb while a parent adds labels (allowing two levels without)
+        parent = cur.getparent()
+        if parent is None or parent.tag in ("html", "body"):
+            break
+        cur, climbed = parent, climbed + 1
+        found = count(parent)
+        if not found:
+            break  # the article around the table (its fields hold no sentences)
+        if found > n:
+            block, n, climbed = parent, found, 0
+    if n < 2:
+        return {}
+    flat = _text(block)
+    fields: dict[str, str] = {}
+    matches = list(any_label.finditer(flat))
+    for m, nxt in zip(matches, [*matches[1:], None], strict=False):
+        value = flat[m.end() : nxt.start() if nxt else len(flat)]
+        value = WS.sub(" ", value).strip(" :：|")
+        key = labels[WS.sub("", m.group(1))]
+        if value and key not in fields:
+            fields[key] = value
+    _drop(block)
+    for key in ("issue_date", "published_date"):
+        d = DATE.search(fields.get(key, ""))
+        if d:
+            fields[key] = f"{int(d[1]):04d}-{int(d[2]):02d}-{int(d[3]):02d}"
+    return fields
+
+
+def _text(el: lxml.html.HtmlElement) -> str:
+    """Text of ``el`` with a line break at every block element, tables as lines."""
+    parts: list[str] = []
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        if not isinstance(node.tag, str):  # comments, processing instructions
+            parts.append(node.tail or "")
+            return
+        if node.tag == "table":
+            rows = [
+                ["\n".join(_lines(_text(c))) for c in tr if c.tag in ("td", "th")]
+                for tr in node.iter("tr")
+            ]
+            parts.append("\n" + "\n".join(table_lines(rows)) + "\n")
+            parts.append(node.tail or "")
+            return
+        block = node.tag in BLOCK
+        parts.append("\n" if block else "")
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+        parts.append("\n" if block else "")
+        if node is not el:
+            parts.append(node.tail or "")
+
+    walk(el)
+    return "".join(parts)
+
+
+def _lines(text: str) -> list[str]:
+    return [WS.sub(" ", line).strip() for line in text.split("\n") if WS.sub("", line)]
+
+
+def _body_text_weight(el: lxml.html.HtmlElement) -> int:
+    links = sum(_cjk(a.text_content()) for a in el.iter("a"))
+    return _cjk(el.text_content()) - links
+
+
+def _article(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """Walk down into the child holding most (>= 80 %) of the non-link text."""
+    node = body
+    while True:
+        total = _body_text_weight(node)
+        children = [c for c in node if isinstance(c.tag, str)]
+        best = max(children, key=_body_text_weight, default=None)
+        if best is None or total <= 0 or _body_text_weight(best) < 0.8 * total:
+            return node
+        node = best
+
+
+def _heading_before(article: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> str | None:
+    """The article's heading (h1/h2, or a *title* element) printed above ``article``."""
+    last = None
+    for el in root.iter():
+        if el is article:
+            break
+        if not isinstance(el.tag, str):
+            continue
+        names = f"{el.get('class', '')} {el.get('id', '')}".lower()
+        if el.tag in ("h1", "h2") or (el.tag != "title" and "title" in names):
+            text = WS.sub(" ", el.text_content()).strip()
+            if text and _cjk(text) >= 4 and len(text) <= 120:
+                last = text
+    return last
+
+
+def read_html(data: bytes) -> Reading:
+    """The article body of a saved page, with <title>, canonical URL and disclosure fields."""
+    deadline = Deadline("reading the web page")
+    text, encoding = _decode(data)
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as error:
+        raise Unreadable(f"not a readable HTML page ({error})") from None
+    rules = _rules()
+    container: dict[str, str] = {}
+    title = root.findtext(".//title")
+    if title and WS.sub(" ", title).strip():
+        container["title"] = WS.sub(" ", title).strip()
+    for link in root.iter("link", "meta"):
+        rel = (link.get("rel") or link.get("property") or "").lower()
+        href = link.get("href") or link.get("content") or ""
+        if rel in ("canonical", "og:url") and href.startswith(("http://", "https://")):
+            container.setdefault("source_url", href.strip())
+    for el in list(root.iter(*rules["drop_tags"])):
+        if el.find(".//h1") is None:  # <header> of an <article> holds its title
+            _drop(el)
+    for el in list(root.iter()):
+        if (
+            isinstance(el.tag, str)
+            and el.tag not in ("html", "body")
+            and el.getparent() is not None
+            and _is_chrome(el, rules["chrome_words"])
+            and el.find(".//h1") is None
+            and _cjk(el.text_content()) < 2000
+        ):
+            _drop(el)
+    deadline.check()
+    container.update(_disclosure(root))
+    body = root.find("body")
+    if body is None:
+        body = root
+    article = _article(body)
+    lines = _lines(_text(article))
+    heading = _heading_before(article, root)
+    if heading and heading not in lines[:3]:
+        lines.insert(0, heading)
+    deadline.check()
+    n_cjk = sum(_cjk(line) for line in lines)
+    page_title = container.get("title", "") + " " + (heading or "")
+    if n_cjk <= rules["error_max_chars"] and re.search(rules["error_title"], page_title, re.I):
+        raise Unreadable(
+            f"an error page, not a plan (title {container.get('title', heading)!r}, "
+            f"{n_cjk} Chinese characters): save the page again from its live address"
+        )
+    if n_cjk < rules["min_body_chars"]:
+        raise Unreadable(f"web page without an article body ({n_cjk} Chinese characters of text)")
+    return Reading(
+        text=check_text_size("\n".join(lines) + "\n"), encoding=encoding, container=container
+    )

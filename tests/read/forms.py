@@ -1,0 +1,156 @@
+"""Re-publish a plan's text in the forms plans are found in: a government web page, a
+gazette PDF with running headers and page numbers, a Word file (optionally with a task
+table), UTF-16 text and a traditional-script mirror copy with pinyin and site junk.
+
+Everything here is written for the tests (no text of real pages): the page chrome, the
+disclosure table, the header line and the pinyin table are our own inventions, shaped like
+what such files carry.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import opencc
+
+ITEM = re.compile(r"^(\d{1,3})[.、](.*)$")
+ROLE = re.compile(r"^(牵头单位|责任单位|参加单位)[:：](.*)$")
+PINYIN = {"设": "shè", "实": "shí", "发": "fā", "规": "guī", "开": "kāi", "务": "wù"}
+
+
+def lines_of(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def as_html(text: str, canonical: str = "https://www.example.gov.cn/zwgk/2022/plan.html") -> bytes:
+    """A government page: menu, breadcrumbs, disclosure table, share bar, footer, script."""
+    lines = lines_of(text)
+    title = lines[0] if len(lines[0]) <= 60 else None
+    body = lines[1:] if title else lines
+    paras = "\n".join(f"<p style='text-indent:2em'>{html.escape(x)}</p>" for x in body)
+    heading = f"<div class='article-title'><h1>{html.escape(title)}</h1></div>" if title else ""
+    page = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{html.escape(title or "政策文件")}_示例市人民政府门户网站</title>
+<link rel="canonical" href="{canonical}">
+<style>.nav {{ color: red }}</style><script>var _hmt = _hmt || []; document.write("统计");</script>
+</head><body>
+<div class="header"><img src="logo.png"><ul class="nav"><li><a href="/">首页</a></li>
+<li><a href="/zwgk">政务公开</a></li><li><a href="/hdjl">互动交流</a></li><li><a href="/bsfw">办事服务</a></li></ul></div>
+<div class="breadcrumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a> &gt; 规划计划</div>
+<div class="main"><table class="xxgk">
+<tr><td>索 引 号：</td><td>11460100MB0000000X/2022-01234</td><td>主题分类：</td><td>综合政务</td></tr>
+<tr><td>发布机构：</td><td>示例市人民政府办公室</td><td>成文日期：</td><td>2022年3月8日</td></tr>
+<tr><td>发文字号：</td><td>示府办〔2022〕12号</td><td>发布日期：</td><td>2022-03-10</td></tr>
+</table>
+{heading}
+<div class="fontsize">字号：<a>大</a> <a>中</a> <a>小</a></div>
+<div id="zoom" class="TRS_Editor">
+{paras}
+</div>
+<div class="bdshare">分享到：<a>微信</a><a>微博</a></div>
+<div class="related"><h3>相关文件</h3><ul><li><a href="/a">关于做好春季防火工作的通知</a></li>
+<li><a href="/b">示例市2021年政府工作报告</a></li></ul></div></div>
+<div class="footer"><p>主办：示例市人民政府办公室 版权所有</p><p>网站标识码：4601000001 琼ICP备05000001号</p></div>
+<script>console.log("页脚脚本")</script>
+</body></html>"""  # noqa: E501 (markup lines, as sites write them)
+    return page.encode("utf-8")
+
+
+def as_pdf(text: str, header: str = "示例市人民政府公报 2022年第3期") -> bytes:
+    """A gazette PDF: STSong-Light text, running header, '— n —' page numbers."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle(
+        "body", fontName="STSong-Light", fontSize=11, leading=18, firstLineIndent=22,
+        wordWrap="CJK",
+    )  # fmt: skip
+
+    def furniture(canvas, doc) -> None:
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawCentredString(A4[0] / 2, A4[1] - 40, header)
+        canvas.drawCentredString(A4[0] / 2, 30, f"— {doc.page} —")
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, topMargin=70, bottomMargin=60, title="示例公报")
+    story = [Paragraph(html.escape(line), style) for line in lines_of(text)]
+    doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
+    return out.getvalue()
+
+
+def scanned_pdf() -> bytes:
+    """A PDF whose pages are only drawn shapes (as a scan is only an image): no text layer."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out)
+    for _ in range(2):
+        c.rect(50, 50, 400, 600, fill=1)
+        c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def as_docx(text: str, task_table: bool = False) -> bytes:
+    """A Word file: heading style for chapters; with ``task_table``, every run of numbered
+    items with role lines becomes one task-division table."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = lines_of(text)[0][:60]
+    lines = lines_of(text)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if task_table and ITEM.match(line) and i + 1 < len(lines) and ROLE.match(lines[i + 1]):
+            rows: list[list[str]] = []
+            while i < len(lines) and ITEM.match(lines[i]):
+                number, task = ITEM.match(lines[i]).groups()
+                roles = {"牵头单位": "", "责任单位": "", "参加单位": ""}
+                i += 1
+                while i < len(lines) and ROLE.match(lines[i]):
+                    label, names = ROLE.match(lines[i]).groups()
+                    roles[label] = "\n".join(names.split("、"))  # one agency per line
+                    i += 1
+                rows.append([number, task, *roles.values(), ""])
+            header = ["序号", "工作任务", "牵头单位", "责任单位", "参加单位", "完成时限"]
+            table = document.add_table(rows=1, cols=len(header))
+            for cell, name in zip(table.rows[0].cells, header, strict=True):
+                cell.text = name
+            for row in rows:
+                for cell, value in zip(table.add_row().cells, row, strict=True):
+                    cell.text = value
+            continue
+        style = "Heading 1" if re.match(r"^[一二三四五六七八九十]+、", line) else None
+        document.add_paragraph(line, style=style)
+        i += 1
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def as_utf16(text: str, big_endian: bool = False) -> bytes:
+    """UTF-16 with a byte-order mark and CRLF line ends, as Windows tools save text."""
+    text = text.replace("\n", "\r\n")
+    return (b"\xfe\xff" + text.encode("utf-16-be")) if big_endian else text.encode("utf-16")
+
+
+def as_mirror(text: str) -> bytes:
+    """A mirror-site copy: traditional script, pinyin after some characters, site chrome,
+    a doc-sharing banner and teaser, and a mojibake run."""
+    trad = opencc.OpenCC("s2t").convert(text)
+    simplified_of = {opencc.OpenCC("s2t").convert(k): (k, v) for k, v in PINYIN.items()}
+    marked = "".join(f"{ch}({simplified_of[ch][1]})" if ch in simplified_of else ch for ch in trad)
+    lines = marked.split("\n")
+    middle = len(lines) // 2
+    lines.insert(middle, "已閱讀3頁，還剩9頁未讀，繼續閱讀")
+    lines[middle + 1] = lines[middle + 1] + "?。ぢ耕_嗰)"
+    junk = ["設為首頁 | 收藏本站", "當前位置：首頁 > 文檔 > 政府規劃", "字號：大 中 小",
+            "示例方案.doc 由會員分享，可在線閱讀，更多相關文檔請搜索"]  # fmt: skip
+    return ("\n".join(junk + lines + ["打印本頁 關閉窗口"]) + "\n").encode("utf-8")

@@ -1,0 +1,164 @@
+"""Each seed re-published as a web page, a gazette PDF, a Word file, UTF-16 text and a
+traditional-script mirror copy gives the same metadata, section counts and targets as the
+seed's own .txt; a seed's items as a Word task table give the same agencies and roles."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections import Counter
+
+import pytest
+
+from pipeline.extract.plan import PlanRows, process_plan
+from pipeline.read.ingest import Decoded, Source, decode
+from tests.helpers import seed_text
+from tests.read import forms
+
+META = ("title", "jurisdiction", "admin_level", "province", "plan_type", "period_start",
+        "period_end", "status", "has_masked_names")  # fmt: skip
+FORMATS = {
+    "html": (forms.as_html, "plan.html", "html"),
+    "pdf": (forms.as_pdf, "plan.pdf", "pdf"),
+    "docx": (forms.as_docx, "plan.docx", "docx"),
+    "utf16": (forms.as_utf16, "plan.txt", "txt"),
+    "utf16be": (functools.partial(forms.as_utf16, big_endian=True), "plan.txt", "txt"),
+    "mirror": (forms.as_mirror, "mirror.txt", "txt"),
+}
+
+
+def read(name: str, data: bytes) -> Decoded:
+    decoded = decode(Source(name, hashlib.sha256(data).hexdigest(), len(data), data))
+    assert isinstance(decoded, Decoded), decoded
+    return decoded
+
+
+@functools.cache
+def plan_of_seed(prefix: str) -> PlanRows:
+    rows = process_plan(read("seed.txt", seed_text(prefix).encode("utf-8")))
+    assert isinstance(rows, PlanRows)
+    return rows
+
+
+def summary(rows: PlanRows) -> tuple:
+    doc = rows.tables["documents"][0]
+    targets = sorted(
+        (
+            (t["kind"], t["value"], t["unit"], t["comparator"], t["deadline_year"], t["frequency"])
+            for t in rows.tables["targets"]
+        ),
+        key=repr,
+    )
+    levels = Counter(s["level"] for s in rows.tables["sections"])
+    return {k: doc[k] for k in META}, dict(levels), targets
+
+
+@pytest.mark.parametrize("prefix", ["002", "004"])
+@pytest.mark.parametrize("form", sorted(FORMATS))
+def test_republished_seed_reads_as_its_txt(form, prefix):
+    make, name, source_format = FORMATS[form]
+    decoded = read(name, make(seed_text(prefix)))
+    rows = process_plan(decoded)
+    assert isinstance(rows, PlanRows), rows
+    assert summary(rows) == summary(plan_of_seed(prefix))
+    assert rows.tables["documents"][0]["source_format"] == source_format
+    pages = [s["page"] for s in rows.tables["sections"]]
+    if form == "pdf":
+        assert pages[0] == 1 and len(decoded.page_starts) - 1 <= pages[-1] <= len(
+            decoded.page_starts
+        )
+        assert len(decoded.page_starts) > 3
+        assert pages == sorted(pages)
+        assert "公报" not in rows.text and "— 2 —" not in rows.text  # header, page numbers
+    else:
+        assert set(pages) == {None}
+
+
+def test_web_page_keeps_only_the_article_and_its_metadata_apart():
+    decoded = read("plan.html", forms.as_html(seed_text("004")))
+    for chrome in ("当前位置", "互动交流", "规划计划", "分享到", "版权所有", "ICP备", "网站标识码",
+                   "_hmt", "字号", "相关文件", "索引号", "示府办", "春季防火"):  # fmt: skip
+        assert chrome not in decoded.text, chrome
+    assert decoded.text.startswith("海口市法治政府建设实施方案")
+    assert decoded.encoding == "utf-8"
+    assert decoded.container == {
+        "title": "海口市法治政府建设实施方案 (2021—2025年)_示例市人民政府门户网站",
+        "source_url": "https://www.example.gov.cn/zwgk/2022/plan.html",
+        "index_number": "11460100MB0000000X/2022-01234",
+        "subject": "综合政务",
+        "issuer": "示例市人民政府办公室",
+        "issue_date": "2022-03-08",
+        "document_number": "示府办〔2022〕12号",
+        "published_date": "2022-03-10",
+    }
+    rows = process_plan(decoded)
+    assert rows.tables["documents"][0]["source_url"] == decoded.container["source_url"]
+
+
+def test_word_task_table_gives_the_same_agencies_and_roles():
+    def links(rows: PlanRows) -> set[tuple[str, str, str]]:
+        name = {a["agency_id"]: a["name"] for a in rows.tables["agencies"]}
+        text = {m["measure_id"]: m["text"] for m in rows.tables["measures"]}
+        return {
+            (text[x["measure_id"]], name[x["agency_id"]], x["role"])
+            for x in rows.tables["measure_agencies"]
+        }
+
+    data = forms.as_docx(seed_text("002"), task_table=True)
+    decoded = read("tasks.docx", data)
+    assert "| 牵头单位 |" not in decoded.text  # rendered as role lines, not as cells
+    rows = process_plan(decoded)
+    expected = links(plan_of_seed("002"))
+    assert len(expected) > 200
+    assert links(rows) == expected
+    assert {r for _, _, r in expected} >= {"lead", "responsible", "participating"}
+
+
+def test_mirror_copy_edits_are_logged_and_the_raw_text_kept():
+    raw = forms.as_mirror(seed_text("003"))
+    decoded = read("mirror.txt", raw)
+    rows = process_plan(decoded)
+    kinds = Counter(e["kind"] for e in rows.tables["normalization_edits"])
+    assert kinds["t2s"] > 100 and kinds["pinyin"] > 10 and kinds["mojibake"] == 1
+    assert kinds["junk"] >= 5  # banner, breadcrumb, font-size bar, teaser, page tools
+    assert rows.text == plan_of_seed("003").text
+    assert decoded.text == raw.decode("utf-8")  # the raw text is what arrived
+
+
+def test_html5_article_and_old_layout_table_pages():
+    body = "".join(f"<p>{line}</p>" for line in forms.lines_of(seed_text("003"))[1:])
+    title = forms.lines_of(seed_text("003"))[0]
+    html5 = (
+        "<html><body><header class='site-header'><h1>示例区人民政府</h1><nav>首页 新闻</nav>"
+        f"</header><main><article><header class='article-header'><h1>{title}</h1>"
+        "<div class='share'>分享到：微信</div></header>"
+        f"{body}</article></main><footer>版权所有 示例区人民政府</footer></body></html>"
+    )
+    layout = (
+        "<html><body><table><tr><td class='menu'><a href='/'>首页</a><a>政务公开</a></td></tr>"
+        f"<tr><td><table><tr><td class='title'>{title}</td></tr><tr><td>{body}</td></tr>"
+        "</table></td></tr><tr><td>版权所有 示例区人民政府 技术支持：示例公司</td></tr></table>"
+        "</body></html>"
+    )
+    for page in (html5, layout):
+        rows = process_plan(read("page.html", page.encode("utf-8")))
+        assert summary(rows) == summary(plan_of_seed("003"))
+        assert "版权所有" not in rows.text and "分享到" not in rows.text
+
+
+def test_article_that_names_disclosure_labels_is_kept_whole():
+    plan = (
+        "示例县法治社会建设实施方案(2021—2025年)\n为推进法治社会建设，制定本方案。\n"
+        "一、总体要求\n(一)指导思想。坚持依法治县。\n二、主要任务\n"
+        "(一)加强普法。到2025年，群众法治素养明显提高，每年开展宪法宣传活动不少于2次。\n"
+    )
+    lines = forms.lines_of(plan)
+    body = "".join(f"<p>{line}</p>" for line in lines[1:])
+    page = (
+        f"<html><body><h1>{lines[0]}</h1><div id='zoom'><p>索引号：001/2021-1</p>"
+        f"<p>发布机构：示例县司法局</p>{body}</div></body></html>"
+    )
+    rows = process_plan(read("page.html", page.encode("utf-8")))
+    expected = process_plan(read("plan.txt", plan.encode("utf-8")))
+    assert summary(rows) == summary(expected)
+    assert len(rows.tables["targets"]) == 2

@@ -1,0 +1,57 @@
+"""Mirror-site noise is undone in normalization, each edit logged; plans without it are
+left alone."""
+
+from __future__ import annotations
+
+from pipeline.text.normalize import normalize, raw_offset
+from tests.helpers import seed_text
+
+
+def kinds(raw: str) -> list[tuple[str, str, str]]:
+    return [(e.kind, e.removed, e.inserted) for e in normalize(raw).edits]
+
+
+def test_pinyin_after_characters_is_dropped_and_traditional_becomes_simplified():
+    raw = "一、總體要求\n加強法治社會建設(shè)，推進實(shí)施方案落實，開(kāi)展普法。\n"
+    result = normalize(raw)
+    assert result.text == "一、总体要求\n加强法治社会建设,推进实施方案落实,开展普法。"
+    edits = kinds(raw)
+    assert ("pinyin", "(shè)", "") in edits and ("pinyin", "(kāi)", "") in edits
+    assert ("t2s", "總體", "总体") in edits
+
+
+def test_simplified_plan_is_not_converted_and_brackets_are_kept():
+    raw = "一、总体要求\n坚持依法行政（一）理念，著力推进“放管服”改革(a)。\n"
+    assert not [e for e in normalize(raw).edits if e.kind in ("t2s", "pinyin", "mojibake")]
+
+
+def test_mojibake_runs_are_flagged_and_dropped():
+    raw = "印发方案全文如下?。ぢ耕_嗰)\n一、总体要求锟斤拷\n加强建设\ufffd\ufffd。\n"
+    result = normalize(raw)
+    assert result.text == "印发方案全文如下\n一、总体要求\n加强建设。"
+    assert [e.removed for e in result.edits if e.kind == "mojibake"] == [
+        "?。ぢ耕_嗰)", "锟斤拷", "\ufffd\ufffd",
+    ]  # fmt: skip
+
+
+def test_site_chrome_and_doc_sharing_lines_are_junk():
+    raw = (
+        "当前位置：首页 > 政务公开 > 规划\n字号：大 中 小\n打印本页 关闭窗口\n"
+        "示例方案.doc 由会员分享，可在线阅读，更多相关文档\n一、总体要求\n"
+        "加强建设。已阅读3页，还剩9页未读，继续阅读\n"
+    )
+    result = normalize(raw)
+    assert result.text == "一、总体要求\n加强建设。"
+    assert len([e for e in result.edits if e.kind == "junk"]) == 5
+
+
+def test_raw_offset_maps_normalized_positions_back():
+    raw = seed_text("004")
+    result = normalize(raw)
+    pairs = {
+        "一、总体要求": "一、总体要求",
+        "(二十三)深化": "（二十三）深化",
+        "1个工作日": "1个工作日",
+    }
+    for normalized, printed in pairs.items():
+        assert raw_offset(result.edits, result.text.index(normalized)) == raw.index(printed)
