@@ -50,15 +50,15 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
     normalized = normalize(decoded.text)
     text = normalized.text
     sections = parse_sections(text)
-    if not sections:
-        title = find_title(text)  # a news report or notice about a plan: say which plan
-        about = f" (the page is about 《{title}》, but holds no plan text)" if title else ""
+    if not sections and not (find_title(text) or find_title(decoded.container.get("title", ""))):
         return Rejection(
             source_file=source.name,
             sha256=source.sha256,
-            reason="not a plan: no chapter (一、), section ((一)) or item (1.) headings found"
-            + about,
+            reason="not a plan: no chapter (一、), section ((一)) or item (1.) headings found, "
+            "and no plan title",
         )
+    # a page without headings that names its plan (a news report of it, a notice, the
+    # first page of a long copy) is published for what it says of the plan, and flagged
     doc_id = doc_id_for(source.sha256)
     # what the file says about itself (a page's <title> and disclosure table) fills gaps
     meta = extract_metadata(text, preamble_end(sections, text), decoded.container)
@@ -76,6 +76,7 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
             "retrieved_at": None,
             "publisher": None,
             "source_note": None,
+            "has_plan_text": bool(sections),
             "n_chars": len(text),
             "text": text,
         }

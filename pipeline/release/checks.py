@@ -18,6 +18,7 @@ from pipeline.release.staging import Tables
 MAX_DEADLINE_YEAR = 2035
 HELD_BACK = "held back"  # source of the result listing plans held back by row-level checks
 SAMPLE = 10
+PLAN_TEXT = "has_plan_text"  # documents column: False for a page that only names its plan
 
 
 @dataclass
@@ -91,8 +92,9 @@ def primary_keys(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
 
 
 def every_document_has(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
-    """Every published plan has sections and measures."""
+    """Every published plan with plan text (``has_plan_text``) has sections and measures."""
     docs = tables["documents"]
+    docs = docs[docs["has_plan_text"].astype(bool)]
     out = []
     for child in ("sections", "measures"):
         bad = ~_within(docs["doc_id"], tables[child]["doc_id"])
@@ -231,14 +233,21 @@ def key_hashes(tables: Tables, names: list[str] | None = None) -> dict[str, np.n
     for table in tables.names() if names is None else names:
         schema = table_schema(table)
         fk_cols = [fk["fields"][0] for fk in schema.get("foreignKeys", [])]
+        with_text = table == "documents"  # the plans that must have sections and measures
         cols = list(dict.fromkeys([*schema["primaryKey"], *fk_cols]))
+        cols += [PLAN_TEXT] if with_text else []
         pk_parts: list[np.ndarray] = []
+        text_parts: list[np.ndarray] = []
         fk_parts: dict[str, list[np.ndarray]] = {c: [] for c in fk_cols}
         for chunk in tables.chunks(table, cols):
             pk_parts.append(_hashes(row_keys(table, chunk)))
+            if with_text:
+                text_parts.append(pk_parts[-1][chunk[PLAN_TEXT].astype(bool).to_numpy()])
             for col in fk_cols:
                 fk_parts[col].append(np.where(chunk[col].isna().to_numpy(), 0, _hashes(chunk[col])))
         out[table] = np.concatenate(pk_parts or [np.zeros(0, "uint64")])
+        if with_text:
+            out[f"{table}@{PLAN_TEXT}"] = np.concatenate(text_parts or [np.zeros(0, "uint64")])
         for col in fk_cols:
             out[f"{table}:{col}"] = np.concatenate(fk_parts[col] or [np.zeros(0, "uint64")])
     return out
@@ -262,6 +271,7 @@ def global_key_checks(
         hashes |= key_hashes(tables, [t for t in tables.names() if t not in hashes])
     keys = {t: hashes[t] for t in tables.names()}
     refs = {tuple(k.split(":")): v for k, v in hashes.items() if ":" in k}
+    with_text = hashes.get(f"documents@{PLAN_TEXT}", keys["documents"])
     out: list[CheckResult] = []
     for table in tables.names():
         unique, counts = np.unique(keys[table], return_counts=True)
@@ -273,7 +283,7 @@ def global_key_checks(
             label = f"foreign key {col} -> {ref['resource']}.{ref['fields'][0]}"
             out.append(_bad_keys(tables, table, label, missing, col))
     for child in ("sections", "measures"):
-        missing = np.setdiff1d(keys["documents"], refs.get((child, "doc_id"), np.zeros(0)))
+        missing = np.setdiff1d(with_text, refs.get((child, "doc_id"), np.zeros(0)))
         out.append(_bad_keys(tables, "documents", f"every document has {child}", missing))
     return out
 

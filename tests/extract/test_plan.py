@@ -1,0 +1,56 @@
+"""process_plan on inputs that are not a whole plan: a page that only reports a plan is
+published for what it says of the plan; a page about nothing is rejected."""
+
+from __future__ import annotations
+
+import hashlib
+
+from pipeline.extract.plan import PlanRows, process_plan
+from pipeline.read.ingest import Decoded, Rejection, Source
+
+NEWS = (
+    "首页 > 新闻中心 > 本地要闻\n"
+    "近日，中共示例省委、示例省人民政府印发了《示例省法治社会建设实施方案(2021—2025年)》，"
+    "并发出通知，要求各地区各部门结合实际认真贯彻落实。\n"
+    "方案提出，到2025年，全省法治观念明显增强，法治宣传教育覆盖率达到95%以上。\n"
+)
+
+
+def _process(text: str, container: dict[str, str] | None = None) -> PlanRows | Rejection:
+    data = text.encode()
+    source = Source(
+        name="page.txt", sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data
+    )
+    return process_plan(
+        Decoded(source=source, text=text, encoding="utf-8", container=container or {})
+    )
+
+
+def test_a_news_report_of_a_plan_is_published_as_metadata_without_plan_rows():
+    rows = _process(NEWS)
+    assert isinstance(rows, PlanRows)
+    doc = rows.tables["documents"][0]
+    assert doc["has_plan_text"] is False
+    assert doc["title"] == "示例省法治社会建设实施方案(2021—2025年)"
+    assert (doc["plan_type"], doc["period_start"], doc["period_end"]) == ("society", 2021, 2025)
+    assert rows.tables["sections"] == []
+    assert rows.tables["measures"] == [] and rows.tables["targets"] == []
+
+
+def test_a_page_naming_no_plan_and_holding_no_headings_is_rejected():
+    result = _process(
+        "首页 > 通知公告\n关于调整办公时间的通知\n自下周一起，办公时间调整为上午九时。\n"
+    )
+    assert isinstance(result, Rejection)
+    assert "no plan title" in result.reason
+
+
+def test_the_container_title_names_the_plan_when_the_text_does_not():
+    body = (
+        "为深入推进依法行政，加快建设法治政府，制定本方案。\n"
+        "一、总体要求\n(一)指导思想。坚持依法行政。\n"
+    )
+    rows = _process(body, {"title": "示例市法治政府建设实施方案(2021—2025年)_示例市人民政府网"})
+    assert isinstance(rows, PlanRows)
+    assert rows.tables["documents"][0]["title"] == "示例市法治政府建设实施方案(2021—2025年)"
+    assert rows.tables["documents"][0]["has_plan_text"] is True
