@@ -36,6 +36,7 @@ from pipeline.release.schema import (
     resource_descriptor,
     table_schema,
 )
+from pipeline.release.sqlite import write_database
 from pipeline.release.staging import (
     InMemoryTables,
     StagedTables,
@@ -44,6 +45,7 @@ from pipeline.release.staging import (
     write_csv_rows,
 )
 from pipeline.release.validate import frictionless_checks, validate_release_files, write_report
+from pipeline.release.workbook import write_workbook
 
 DATASET_NAME = "rule-of-law-plans"
 ROW_GROUP = 50_000  # rows per Parquet row group, fixed so bytes do not depend on batching
@@ -268,6 +270,12 @@ def write_release_folder(
         (folder / "datapackage.json").write_text(
             json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
+        # the workbook in a second thread while the database is built: both spend most of
+        # their time in C (SQLite, Arrow, zlib) without the GIL
+        with ThreadPoolExecutor(max_workers=1) as side:
+            workbook = side.submit(write_workbook, folder, package)
+            database = write_database(folder, package)
+            written(database, workbook.result())
         (folder / "README.md").write_text(data_dictionary(version, counts), encoding="utf-8")
         (folder / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
         written(folder / "datapackage.json", folder / "README.md", folder / "CHANGELOG.md")
