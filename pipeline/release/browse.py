@@ -91,7 +91,7 @@ def metadata(release: Path) -> dict[str, Any]:
     columns = database_columns(release / "data" / DATABASE)
     settings = views()
     facets = columns_in("facets", columns)
-    labels = columns_in("label_column", {t: c for t, c in columns.items()})
+    labels = {t: c for t, c in settings["label_column"].items() if t in columns and c in columns[t]}
     tables = {}
     for resource in package["resources"]:
         name, schema = resource["name"], resource["schema"]
@@ -118,7 +118,7 @@ def metadata(release: Path) -> dict[str, Any]:
             ),
         }
         if name in labels:
-            table["label_column"] = labels[name][0]
+            table["label_column"] = labels[name]
         if f"{name}_fts" in columns:
             table |= {"fts_table": f"{name}_fts", "fts_pk": "rowid"}
         tables[name] = table

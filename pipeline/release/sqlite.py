@@ -31,7 +31,6 @@ from pipeline.release.search import FTS_TOKENIZE, index_texts
 
 DATABASE = "rule-of-law-plans.sqlite"
 CHUNK = 20_000  # rows per insert batch
-CACHE_KB = 256_000  # page cache while building: the full-text indexes are built in memory
 _SQL_TYPES = {
     "string": "TEXT",
     "integer": "INTEGER",
@@ -127,7 +126,6 @@ def write_database(folder: Path, package: dict[str, Any]) -> Path:
     try:
         conn.execute("PRAGMA journal_mode = MEMORY")
         conn.execute("PRAGMA synchronous = OFF")
-        conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
         conn.execute("BEGIN")
         for resource in resources:
             _load_table(conn, folder, resource, set(schemas))

@@ -201,7 +201,8 @@ def _open_sheet(book, table: str, index: int, header: list[str], sample, bold) -
     sheet.freeze_panes(1, 0)
     first = sample.slice(0, 200).to_pylist() if sample is not None else []
     for i, title in enumerate(header):
-        width = max([display_width(title) + 3] + [display_width(r[title]) for r in first])
+        values = (str(r[title])[:MAX_WIDTH] for r in first if r[title] is not None)
+        width = max([display_width(title) + 3, *map(display_width, values)])
         sheet.set_column(i, i, min(MAX_WIDTH, width))
         sheet.write_string(0, i, title, bold)
     return sheet

@@ -46,7 +46,7 @@ def test_index_tables_facets_search_and_labels(release):
         f"/{NAME}/targets.json",
         f"/{NAME}/measures.json?_search=宪法&_shape=array&_size=max",
         f"/{NAME}/measures.json?_search=公共法律服务&_shape=array&_size=max",
-        f"/{NAME}/measures.json?_labels=on&_size=1",
+        f"/{NAME}/targets.json?_labels=on&_size=1",
     )
     assert index.status_code == 200 and "地方法治建设实施方案数据集" in index.text
     assert targets.status_code == 200
@@ -55,9 +55,11 @@ def test_index_tables_facets_search_and_labels(release):
         assert response.status_code == 200
         found = {row["measure_id"] for row in response.json()}
         assert found == containing(release, "measures", word) and found
-    (row,) = labels.json()["rows"]
+    (row,) = labels.json()["rows"]  # foreign keys shown with their row's name
     titles = set(pd.read_parquet(release / "data/documents.parquet")["title"])
     assert row["doc_id"]["label"] in titles
+    measures = pd.read_parquet(release / "data/measures.parquet").set_index("measure_id")
+    assert row["measure_id"]["label"] == measures.loc[row["measure_id"]["value"], "text"]
 
 
 def test_every_canned_query_whose_columns_exist_runs(release):

@@ -14,16 +14,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.release.explore import columns_in
 from pipeline.release.search import match_query
 from pipeline.release.sqlite import DATABASE, write_database
 from tests.helpers import digest
-
-SEARCHED = {
-    "measures": ["text"],
-    "targets": ["text"],
-    "sections": ["heading", "text"],
-    "instruments": ["name"],
-}
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +35,21 @@ def release_frame(folder, resource) -> pd.DataFrame:
     return pd.read_csv(folder / resource["path"], encoding="utf-8-sig", dtype=str)
 
 
+def searched(package) -> dict[str, list[str]]:
+    """The columns the database indexes for search (explore/views.yaml), in this release."""
+    return columns_in("search", {r["name"]: columns(r) for r in package["resources"]})
+
+
+def columns(resource) -> list[str]:
+    return [f["name"] for f in resource["schema"]["fields"]]
+
+
 def test_tables_and_row_counts_equal_the_release_files(release):
     folder, package, conn = release
     tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     data = {r["name"] for r in package["resources"]}
-    fts = {f"{t}_fts" for t in SEARCHED}
+    fts = {f"{t}_fts" for t in searched(package)}
+    assert {"measures_fts", "targets_fts", "sections_fts", "instruments_fts"} <= fts
     shadow = {t for t in tables if any(t.startswith(f + "_") for f in fts)}
     assert tables - shadow - {"sqlite_stat1"} == data | fts | {"release_tables", "codebook"}
     for resource in package["resources"]:
@@ -141,8 +145,8 @@ def words_in(texts: list[str]) -> set[str]:
 
 
 def test_search_finds_exactly_the_rows_containing_a_word(release):
-    _, _, conn = release
-    for table, cols in SEARCHED.items():
+    _, package, conn = release
+    for table, cols in searched(package).items():
         rows = conn.execute(f'SELECT rowid, {", ".join(cols)} FROM "{table}"').fetchall()
         words = {"宪法", "调解", "公共法律服务", "人民调解", "普法"} | words_in(
             [" ".join(v or "" for v in r[1:]) for r in rows]
