@@ -50,7 +50,7 @@ client (DB Browser for SQLite, `sqlite3`, DuckDB, R's RSQLite):
 SELECT d.jurisdiction, m.text FROM measures m JOIN documents d USING (doc_id)
 WHERE m.text LIKE '%宪法%';
 ```
-`measures`, `targets`, `sections` (heading and text) and `instruments` (name) have a Chinese
+`measures`, `targets`, `sections` (heading) and `instruments` (name) have a Chinese
 full-text index, `<table>_fts`, which holds overlapping character pairs: 宪法 is the phrase
 `"宪法"`, 公共法律服务 the phrase `"公共 共法 法律 律服 服务"`:
 ```sql
