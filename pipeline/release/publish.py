@@ -36,7 +36,7 @@ from pipeline.release.schema import (
     resource_descriptor,
     table_schema,
 )
-from pipeline.release.sqlite import write_database
+from pipeline.release.sqlite import database_checks, write_database
 from pipeline.release.staging import (
     InMemoryTables,
     StagedTables,
@@ -338,7 +338,7 @@ def publish(
     if incoming.exists():
         shutil.rmtree(incoming)  # left by a crashed run; never visible as a release
     counts = write_release_folder(incoming, version, tables, changelog)
-    checks += validate_release_files(incoming, counts)
+    checks += validate_release_files(incoming, counts) + database_checks(incoming, counts)
     if not isinstance(tables, StagedTables):
         checks += frictionless_checks(incoming / "datapackage.json")
     report = write_report(checks, output / "reports")

@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.release.checks import CheckResult
 from pipeline.release.docs import CODEBOOK_COLUMNS, codebook
 from pipeline.release.explore import columns_in
 from pipeline.release.schema import CSV_ENCODING, conform
@@ -218,3 +219,30 @@ def _describe(conn: sqlite3.Connection, resources: list[dict[str, Any]]) -> None
         f"INSERT INTO codebook VALUES ({', '.join('?' * len(CODEBOOK_COLUMNS))})",
         [tuple(row[c] for c in CODEBOOK_COLUMNS) for row in rows],
     )
+
+
+def database_checks(folder: Path, row_counts: dict[str, int]) -> list[CheckResult]:
+    """The written database, before the release is renamed into place: every table with the
+    rows its files hold, and no row whose foreign key points nowhere."""
+    path = folder / "data" / DATABASE
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        problems = [
+            f"{table}: {found} rows in the database, {rows} in its files"
+            for table, rows in row_counts.items()
+            if (found := conn.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()[0]) != rows
+        ]
+        orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+    conn.close()
+    problems += [
+        f"{table} row {rowid}: no {parent} row for it" for table, rowid, parent, _ in orphans
+    ]
+    return [
+        CheckResult(
+            check="database rows and foreign keys",
+            table="*",
+            passed=not problems,
+            samples=problems[:5],
+            n_failed=len(problems),
+            source="release files",
+        )
+    ]

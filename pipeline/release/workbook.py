@@ -11,9 +11,10 @@ longer table continues on ``<table> (2)``, ``<table> (3)``, …; a cell holds 32
 characters, so a longer value is cut and ends with a note pointing to the Parquet file.
 Strings are always written as text (never read as formulas, numbers or links).
 
-Written with xlsxwriter in constant-memory mode (row by row, a few rows in memory), from the
-release's own files, with fixed document properties: xlsxwriter dates the parts of the file
-1 January 1980, so the same release gives the same bytes.
+Written with xlsxwriter in constant-memory mode (rows go to disk a chunk of 20,000 at a time,
+rendered by Arrow, see ``_Sheet``), from the release's own files, with fixed document
+properties: xlsxwriter dates the parts of the file 1 January 1980, so the same release gives
+the same bytes.
 """
 
 from __future__ import annotations

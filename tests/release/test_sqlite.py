@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.release.explore import columns_in
 from pipeline.release.search import match_query
-from pipeline.release.sqlite import DATABASE, write_database
+from pipeline.release.sqlite import DATABASE, database_checks, write_database
 from tests.helpers import digest
 
 
@@ -184,3 +184,23 @@ def test_the_same_release_gives_the_same_database_bytes(release, tmp_path):
     assert digest(copy)[f"data/{DATABASE}"] == digest(folder)[f"data/{DATABASE}"]
     with pytest.raises(FileExistsError, match="written once"):
         write_database(copy, package)
+
+
+def test_a_database_that_disagrees_with_the_files_fails_its_check(release, tmp_path):
+    folder, package, conn = release
+    counts = {
+        r["name"]: conn.execute(f'SELECT count(*) FROM "{r["name"]}"').fetchone()[0]
+        for r in package["resources"]
+    }
+    (check,) = database_checks(folder, counts)
+    assert check.passed
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    with sqlite3.connect(copy / "data" / DATABASE) as broken:
+        broken.execute("DELETE FROM targets WHERE rowid = 1")
+        broken.execute("UPDATE sections SET doc_id = 'nowhere' WHERE rowid = 1")
+    broken.close()
+    (check,) = database_checks(copy, counts)
+    assert not check.passed and check.n_failed == 2
+    assert any("targets:" in s for s in check.samples)
+    assert any("sections row 1: no documents row" in s for s in check.samples)
