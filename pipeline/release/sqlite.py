@@ -16,7 +16,7 @@ the file header records).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,24 +49,34 @@ def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
-def create_table_sql(table: str, schema: dict[str, Any], tables: set[str]) -> str:
-    """``CREATE TABLE`` for ``schema``, its descriptions as comments; foreign keys only to
-    tables in ``tables``."""
+def unique_keys(schemas: dict[str, dict[str, Any]]) -> dict[str, set[tuple[str, ...]]]:
+    """Per table, the column sets a foreign key may point to in SQLite: its primary key and
+    each unique column (Frictionless is laxer; SQLite reports any other as a mismatch)."""
+    return {
+        table: {tuple(schema["primaryKey"])}
+        | {(f["name"],) for f in schema["fields"] if f.get("constraints", {}).get("unique")}
+        for table, schema in schemas.items()
+    }
+
+
+def create_table_sql(table: str, schema: dict[str, Any], keys: dict[str, set[tuple]]) -> str:
+    """``CREATE TABLE`` for ``schema``, its descriptions as comments; the foreign keys that
+    point to one of ``keys`` (table -> its unique column sets, see ``unique_keys``)."""
     lines = []
     for f in schema["fields"]:
         not_null = " NOT NULL" if f.get("constraints", {}).get("required") else ""
         about = " / ".join(x for x in (f.get("description"), f.get("description_zh")) if x)
         lines.append((f"{quote(f['name'])} {_SQL_TYPES[f['type']]}{not_null}", about))
-    keys = [f"PRIMARY KEY ({', '.join(map(quote, schema['primaryKey']))})"]
+    constraints = [f"PRIMARY KEY ({', '.join(map(quote, schema['primaryKey']))})"]
     for fk in schema.get("foreignKeys", []):
         ref = fk["reference"]
-        if ref["resource"] in tables:
-            keys.append(
+        if tuple(ref["fields"]) in keys.get(ref["resource"], set()):
+            constraints.append(
                 f"FOREIGN KEY ({', '.join(map(quote, fk['fields']))}) REFERENCES "
                 f"{quote(ref['resource'])} ({', '.join(map(quote, ref['fields']))})"
             )
     body = [(definition + ",", about) for definition, about in lines]
-    body += [(k + ",", "") for k in keys]
+    body += [(c + ",", "") for c in constraints]
     body[-1] = (body[-1][0].rstrip(","), body[-1][1])
     title = _comment(f"{schema.get('title', table)}: {schema.get('description', '')}")
     out = [f"CREATE TABLE {quote(table)} ( -- {title}"]
@@ -74,7 +84,7 @@ def create_table_sql(table: str, schema: dict[str, Any], tables: set[str]) -> st
     return "\n".join(out) + "\n)"
 
 
-def join_indexes(table: str, schema: dict[str, Any], tables: set[str]) -> list[str]:
+def join_indexes(table: str, schema: dict[str, Any], tables: Iterable[str]) -> list[str]:
     """``CREATE INDEX`` on each foreign key's columns (the primary key has its own)."""
     out, seen = [], {tuple(schema["primaryKey"][:1])}
     for fk in schema.get("foreignKeys", []):
@@ -129,7 +139,7 @@ def write_database(folder: Path, package: dict[str, Any]) -> Path:
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("BEGIN")
         for resource in resources:
-            _load_table(conn, folder, resource, set(schemas))
+            _load_table(conn, folder, resource, unique_keys(schemas))
         search = columns_in(
             "search", {t: [f["name"] for f in s["fields"]] for t, s in schemas.items()}
         )
@@ -148,11 +158,11 @@ def write_database(folder: Path, package: dict[str, Any]) -> Path:
 
 
 def _load_table(
-    conn: sqlite3.Connection, folder: Path, resource: dict[str, Any], tables: set[str]
+    conn: sqlite3.Connection, folder: Path, resource: dict[str, Any], keys: dict[str, set[tuple]]
 ) -> None:
     table, schema = resource["name"], resource["schema"]
     described = schema | {k: resource[k] for k in ("title", "description") if k in resource}
-    conn.execute(create_table_sql(table, described, tables))
+    conn.execute(create_table_sql(table, described, keys))
     names = [f["name"] for f in schema["fields"]]
     insert = (
         f"INSERT INTO {quote(table)} ({', '.join(map(quote, names))}) "
@@ -160,7 +170,7 @@ def _load_table(
     )
     for batch in table_batches(folder, resource):
         conn.executemany(insert, _tuples(batch))
-    for sql in join_indexes(table, schema, tables):
+    for sql in join_indexes(table, schema, keys):
         conn.execute(sql)
 
 

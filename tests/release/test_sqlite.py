@@ -16,7 +16,14 @@ import pytest
 
 from pipeline.release.explore import columns_in
 from pipeline.release.search import match_query
-from pipeline.release.sqlite import DATABASE, database_checks, write_database
+from pipeline.release.sqlite import (
+    DATABASE,
+    create_table_sql,
+    database_checks,
+    join_indexes,
+    unique_keys,
+    write_database,
+)
 from tests.helpers import digest
 
 
@@ -204,3 +211,25 @@ def test_a_database_that_disagrees_with_the_files_fails_its_check(release, tmp_p
     assert not check.passed and check.n_failed == 2
     assert any("targets:" in s for s in check.samples)
     assert any("sections row 1: no documents row" in s for s in check.samples)
+
+
+def test_foreign_keys_sqlite_cannot_check_are_left_out_but_still_indexed():
+    parent = {
+        "primaryKey": ["doc_id", "seq"],
+        "fields": [{"name": "doc_id", "type": "string"}, {"name": "seq", "type": "integer"}],
+    }
+    child = {
+        "primaryKey": ["id"],
+        "fields": [{"name": "id", "type": "string"}, {"name": "doc_id", "type": "string"}],
+        "foreignKeys": [
+            {"fields": ["doc_id"], "reference": {"resource": "edits", "fields": ["doc_id"]}}
+        ],
+    }
+    keys = unique_keys({"edits": parent, "child": child})
+    assert "REFERENCES" not in create_table_sql("child", child, keys)
+    assert join_indexes("child", child, keys) == [
+        'CREATE INDEX "idx_child_doc_id" ON "child" ("doc_id")'
+    ]
+    child["foreignKeys"][0]["reference"]["fields"] = ["doc_id", "seq"]
+    child["foreignKeys"][0]["fields"] = ["id", "doc_id"]
+    assert 'REFERENCES "edits" ("doc_id", "seq")' in create_table_sql("child", child, keys)
