@@ -1,6 +1,8 @@
 # Build tooling for rule-of-law-plans. Everything runs from .venv, built from requirements.lock.
 #   make run     bootstrap .venv if needed, then run the release flow on $(SEEDS) -> $(OUTPUT)
 #   make test    bootstrap .venv if needed, then pytest
+#   make serve   bootstrap .venv if needed, then browse the latest release in $(OUTPUT) in
+#                Datasette on 127.0.0.1:$(PORT) (ARGS="--version 1.0.0", "--host 0.0.0.0")
 #   make lock    regenerate requirements.lock (pip-tools in a throwaway venv under /tmp)
 
 PYTHON    ?= python3.11
@@ -9,9 +11,10 @@ STAMP     := $(VENV)/.installed
 SEEDS     ?= seeds
 OUTPUT    ?= output
 ARGS      ?=
+PORT      ?= 8001
 LOCK_VENV ?= /tmp/rule-of-law-plans-lock-venv
 
-.PHONY: venv run test lint bench lock clean
+.PHONY: venv run test serve lint bench lock clean
 
 venv: $(STAMP)
 
@@ -26,6 +29,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+serve: $(STAMP)
+	$(VENV)/bin/python -m pipeline.release.browse --output $(OUTPUT) --port $(PORT) $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(wildcard flows pipeline tests benchmarks)

@@ -35,9 +35,37 @@ targets <- readr::read_csv("data/targets.csv")      # readr and data.table::frea
 targets <- read.csv("data/targets.csv", fileEncoding = "UTF-8-BOM")  # base R needs the hint
 ```
 
-**Excel**: open `data/<table>.csv` directly; the BOM makes Excel read it as UTF-8, so the
-Chinese text displays correctly. Long texts (`documents.text`) may exceed Excel's cell limit
-of 32,767 characters; use the Parquet file or pandas for those.
+**Excel**: open `data/rule-of-law-plans.xlsx`: a first sheet about the release, a
+`Codebook` sheet (every column: table, name, type, English and Chinese description, allowed
+values), then one sheet per table with a frozen header row and filters. The plans' normalized
+full text (`documents.text`) is left out (use the Parquet or CSV file); a table longer than
+Excel's 1,048,576 rows continues on a sheet `<table> (2)`, and a value longer than its
+32,767-character cell limit is cut, with a note. Any `data/<table>.csv` also opens directly
+(the BOM makes Excel read it as UTF-8, so the Chinese text displays correctly).
+
+**SQLite**: `data/rule-of-law-plans.sqlite` holds every table, with the schemas' types,
+primary and foreign keys and an index on every join column; `.schema` shows each column's
+description, and the tables `release_tables` and `codebook` list them. Open it in any SQLite
+client (DB Browser for SQLite, `sqlite3`, DuckDB, R's RSQLite):
+```sql
+SELECT d.jurisdiction, m.text FROM measures m JOIN documents d USING (doc_id)
+WHERE m.text LIKE '%宪法%';
+```
+`measures`, `targets`, `sections` (heading) and `instruments` (name) have a Chinese
+full-text index, `<table>_fts`, which holds overlapping character pairs: 宪法 is the phrase
+`"宪法"`, 公共法律服务 the phrase `"公共 共法 法律 律服 服务"`:
+```sql
+SELECT * FROM measures WHERE rowid IN
+  (SELECT rowid FROM measures_fts WHERE measures_fts MATCH '"公共 共法 法律 律服 服务"');
+```
+
+**Datasette** (browse, facet, search, map and chart in a web browser; export any view as CSV
+or JSON): from a clone of the pipeline's repository, `make serve` opens the latest release at
+http://127.0.0.1:8001 with the tables' descriptions, facets, search boxes that take Chinese
+words as typed, and canned queries (targets by plan, deadlines by year, agencies named most
+often as lead, …), plans on a map where their division has coordinates. Without the
+repository, `datasette data/rule-of-law-plans.sqlite` serves the same tables without those
+extras (search them with the SQL above).
 
 `datapackage.json` describes every table as a Frictionless Data Package
 (`frictionless validate datapackage.json`); `SHA256SUMS` lists a checksum for every file.
@@ -102,3 +130,37 @@ def data_dictionary(version: str, counts: dict[str, int]) -> str:
             )
         lines.append("")
     return "\n".join(lines)
+
+
+CODEBOOK_COLUMNS = (
+    "table",
+    "column",
+    "type",
+    "description",
+    "description_zh",
+    "allowed_values",
+    "constraints",
+)
+
+
+def codebook(schemas: dict[str, dict]) -> list[dict[str, str]]:
+    """One row per column of every table in ``schemas`` (table -> Table Schema), in order:
+    the codebook of the SQLite database and of the Excel workbook."""
+    rows = []
+    for table, schema in schemas.items():
+        for f in schema["fields"]:
+            checks = {k: v for k, v in f.get("constraints", {}).items() if k != "enum"}
+            rows.append(
+                {
+                    "table": table,
+                    "column": f["name"],
+                    "type": f["type"],
+                    "description": f.get("description", ""),
+                    "description_zh": f.get("description_zh", ""),
+                    "allowed_values": ", ".join(
+                        str(v) for v in f.get("constraints", {}).get("enum", [])
+                    ),
+                    "constraints": _constraints({"constraints": checks}),
+                }
+            )
+    return rows

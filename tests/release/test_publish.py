@@ -54,6 +54,8 @@ def test_same_tables_give_identical_bytes_in_two_output_folders(tmp_path, seed_t
         "rejected.csv",
         "data/documents.parquet",
         "data/documents.csv",
+        "data/rule-of-law-plans.sqlite",
+        "data/rule-of-law-plans.xlsx",
         "rule-of-law-plans-1.0.0.zip",
     } <= set(a)
 
