@@ -120,6 +120,8 @@ def parse_role_segments(line: str) -> list[tuple[str, list[str]]]:
     ``牵头单位:区司法局;配合单位:区直各部门`` or ``(责任单位:市司法局)``. Returns [] when the
     line does not start with a role label followed by a colon.
     """
+    if ":" not in line and "：" not in line:
+        return []  # every label ends in a colon
     s = _unwrap(line)
     matches = list(_LABEL_RE.finditer(s))
     if not matches or matches[0].start() != 0:

@@ -86,15 +86,19 @@ def _joiner_re() -> re.Pattern[str]:
 # --- finding the mentions -------------------------------------------------------------------
 
 
+_OPENER = re.compile("[《〈]")
+
+
 def _spans(sentence: str) -> list[tuple[int, int]]:
     """(start, end) of each outer name: just after 《 (or a free-standing 〈) to just before 》."""
     out: list[tuple[int, int]] = []
     i, n = 0, len(sentence)
     while i < n:
+        found = _OPENER.search(sentence, i)
+        if found is None:
+            break
+        i = found.start()
         opener = sentence[i]
-        if opener not in "《〈":
-            i += 1
-            continue
         closer = "》" if opener == "《" else "〉"
         depth, j, close = 0, i, -1
         while j < n:

@@ -20,6 +20,7 @@ from pipeline.vocab import load_yaml
 SENTENCE_END = "。！？!?"
 TASK_SEPARATOR = ";"
 OPENERS, CLOSERS = "《“(〈<「『[", "》”)〉>」』]"
+_MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPARATOR) + "]")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -38,8 +39,8 @@ def _line_statements(text: str, start: int, end: int) -> list[Statement]:
     pieces: list[tuple[int, int]] = []  # (start, end) of each statement
     sentences: list[tuple[int, int]] = []
     depth, piece_start, sentence_start = 0, start, start
-    for i in range(start, end):
-        ch = text[i]
+    for m in _MARKS.finditer(text, start, end):  # only these characters change anything
+        i, ch = m.start(), m.group()
         if ch in OPENERS:
             depth += 1
         elif ch in CLOSERS:
