@@ -209,6 +209,7 @@ def is_generic_name(name: str) -> bool:
 _TRAILING_PLATE = re.compile(r"^(.+?)\(([^()]+)\)$")
 
 
+@functools.lru_cache(maxsize=4096)  # each name recurs on many measures
 def canonical_agency(name_raw: str) -> Agency:
     """Resolve typos/aliases through vocab/agency_aliases.csv (区为政法委, 区政法委 → 区委政法委).
 
@@ -278,6 +279,8 @@ def _clause_actors(clause: str, offset: int, include_generic: bool) -> list[tupl
         lead = label.end()
     if clause.startswith("由", lead):
         lead += 1
+    if not _JURISDICTION_START.match(clause[lead:]):
+        return []  # every name found below starts at ``lead`` with a jurisdiction
     for cue in _cue_re().finditer(clause, lead):
         if cue.start() - lead > 40:
             break

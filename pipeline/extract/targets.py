@@ -46,6 +46,7 @@ _NUMBER = (
     r"|\d+(?:\.\d+)?(?:\s*[×xX*]\s*\d+(?:\.\d+)?)?"
     rf"|[{_CN}]+"
 )
+_CLAUSE_BREAK = re.compile("[" + re.escape(CLAUSE_BREAKS) + "]")
 _PERIODIC = ("annual", "semiannual", "quarterly", "monthly", "within_years")
 _LIST_JOINS = ("、", "和", "及")
 
@@ -114,9 +115,8 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     n = len(sentence)
-    for i, ch in enumerate(sentence):
-        if ch not in CLAUSE_BREAKS:
-            continue
+    for found in _CLAUSE_BREAK.finditer(sentence):
+        i, ch = found.start(), found.group()
         between_digits = 0 < i < n - 1 and sentence[i - 1].isdigit() and sentence[i + 1].isdigit()
         if ch in ".,:" and between_digits:
             continue
@@ -454,10 +454,13 @@ def _date_rows(
     """Clauses with a recurring period and a fixed date but no count: one frequency row each."""
     vocab = _vocab()
     out: list[tuple[int, TargetHit]] = []
+    periods = _periods(sentence)
+    # a row needs a period word before its date, or an annual word in its clause
+    if not periods and not any(w in sentence for w in vocab["annual_words"]):
+        return out
     if not _date_markers(sentence):
         return out
     in_title = _inside_pairs(sentence, vocab["title_pairs"])
-    periods = _periods(sentence)
     counted = {m.clause for m in mentions}
     for clause in spans:
         if clause in counted:
