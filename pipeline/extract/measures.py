@@ -57,11 +57,13 @@ def _line_statements(text: str, start: int, end: int) -> list[Statement]:
     if sentence_start < end:
         sentences.append((sentence_start, end))
     out = []
+    k = 0  # pieces and sentences are both in text order: walk them together
     for p_start, p_end in pieces:
-        if not MEANINGFUL.search(text[p_start:p_end]):
+        if not MEANINGFUL.search(text, p_start, p_end):
             continue
-        s_start, s_end = next((s, e) for s, e in sentences if s <= p_start < e)
-        out.append(Statement(p_start, p_end, s_start, s_end))
+        while not sentences[k][0] <= p_start < sentences[k][1]:
+            k += 1
+        out.append(Statement(p_start, p_end, *sentences[k]))
     return out
 
 
@@ -83,6 +85,11 @@ def split_statements(text: str, start: int, end: int) -> list[Statement]:
 def _alternation(key: str) -> re.Pattern[str]:
     words = load_yaml("actions.yaml")[key]
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@functools.cache
+def _time_prefix() -> re.Pattern[str]:
+    return re.compile(load_yaml("actions.yaml")["time_prefix"])
 
 
 @functools.cache
@@ -112,7 +119,7 @@ def _verb_at(statement: str, pos: int) -> str | None:
 def leading_action(statement: str) -> str | None:
     """The verb a statement starts with, past modifiers and an opening actor; None if none."""
     vocab = load_yaml("actions.yaml")
-    statement = re.sub(vocab["time_prefix"], "", statement)
+    statement = _time_prefix().sub("", statement)
     found = _verb_at(statement, 0)
     if found:
         return found

@@ -125,12 +125,11 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
     spans.append((start, n))
     out = []
     for a, b in spans:
-        while a < b and sentence[a].isspace():
-            a += 1
-        while b > a and sentence[b - 1].isspace():
-            b -= 1
-        if b > a:
-            out.append((a, b))
+        clause = sentence[a:b]
+        trimmed = clause.strip()  # str.strip drops exactly what str.isspace is true for
+        if trimmed:
+            a += len(clause) - len(clause.lstrip())
+            out.append((a, a + len(trimmed)))
     return out
 
 
