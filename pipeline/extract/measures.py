@@ -93,6 +93,11 @@ def _time_prefix() -> re.Pattern[str]:
 
 
 @functools.cache
+def _frames() -> tuple[str, ...]:
+    return tuple(load_yaml("actions.yaml")["frames"])
+
+
+@functools.cache
 def _modals() -> tuple[str, ...]:
     return tuple(sorted(load_yaml("actions.yaml")["modals"], key=len, reverse=True))
 
@@ -118,13 +123,12 @@ def _verb_at(statement: str, pos: int) -> str | None:
 
 def leading_action(statement: str) -> str | None:
     """The verb a statement starts with, past modifiers and an opening actor; None if none."""
-    vocab = load_yaml("actions.yaml")
     statement = _time_prefix().sub("", statement)
     found = _verb_at(statement, 0)
     if found:
         return found
     clauses = _CLAUSE_SPLIT.split(statement)
-    if clauses[0].startswith(tuple(vocab["frames"])):
+    if clauses[0].startswith(_frames()):
         for pos in range(1, len(clauses[0])):
             found = _verb_at(clauses[0], pos)
             if found:

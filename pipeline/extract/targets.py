@@ -234,16 +234,20 @@ def _date_markers(sentence: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(sorted(out))
 
 
+@functools.cache
+def _longest_first(comparators: str) -> tuple[str, ...]:
+    return tuple(sorted(_vocab()["comparators"][comparators], key=len, reverse=True))
+
+
 def _comparator(sentence: str, lo: int, start: int, after: int) -> tuple[str | None, int]:
     """Comparator from words before the number (sentence[lo:start]) or right after its unit.
 
     Returns (comparator or None, end offset including a suffix word).
     """
     comps = _vocab()["comparators"]
-    rest = sentence[after:]
-    for words, sign in ((comps["suffix_ge"], ">="), (comps["suffix_le"], "<=")):
-        for word in sorted(words, key=len, reverse=True):
-            if rest.startswith(word):
+    for words, sign in ((_longest_first("suffix_ge"), ">="), (_longest_first("suffix_le"), "<=")):
+        for word in words:
+            if sentence.startswith(word, after):
                 return sign, after + len(word)
     window = sentence[lo:start].rstrip()
     best: tuple[int, int, str] | None = None
@@ -408,7 +412,7 @@ def _chinese_counts(
 
 def _is_baseline(before: str) -> bool:
     """Whether the clause text before a number or year states a past fact or a baseline."""
-    return any(re.search(p, before) for p in _vocab()["baseline_before"])
+    return _union(_patterns("baseline_before")).search(before) is not None
 
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
@@ -433,12 +437,12 @@ def _years(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
         clause = _clause_of(spans, m.start())
         if _is_baseline(sentence[clause[0] : m.start()]):
             continue
-        past = vocab["baseline_past"]
-        if any(re.search(p, sentence[clause[0] : clause[1]]) for p in past):
+        past = _union(_patterns("baseline_past"))
+        if past.search(sentence[clause[0] : clause[1]]):
             continue
         as_of = sentence[max(0, m.start() - 3) : m.start()]
-        if any(as_of.endswith(w) for w in vocab["baseline_year_prefix"]) and any(
-            re.search(p, sentence[m.end() :]) for p in past
+        if any(as_of.endswith(w) for w in vocab["baseline_year_prefix"]) and past.search(
+            sentence[m.end() :]
         ):
             continue
         if any(sentence[m.end() - 1 :].startswith(w) for w in vocab["baseline_after"]):
