@@ -41,6 +41,11 @@ def series(runs: list[dict[str, Any]]) -> dict[str, list[tuple[int, float]]]:
     return {case: sorted(points) for case, points in out.items()}
 
 
+def chart_title(machine: dict[str, Any]) -> str:
+    """When and on which code the runs were measured."""
+    return f"{machine['date'][:10]}, code at {machine['git_commit']}"
+
+
 def write_chart(runs: list[dict[str, Any]], path: Path, title: str = "") -> Path | None:
     """Draw the runs' wall times into the PNG ``path``; None (and no file) without runs."""
     lines = series(runs)
@@ -50,6 +55,7 @@ def write_chart(runs: list[dict[str, Any]], path: Path, title: str = "") -> Path
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=100)
     for case in [c for c in LABELS if c in lines] + [c for c in lines if c not in LABELS]:
@@ -57,6 +63,17 @@ def write_chart(runs: list[dict[str, Any]], path: Path, title: str = "") -> Path
         ax.plot(xs, ys, marker="o", label=LABELS.get(case, case))
     ax.set_xscale("log")
     ax.set_yscale("log")
+    xs = [n for points in lines.values() for n, _ in points]
+    ys = [t for points in lines.values() for _, t in points]
+    for axis, values, limits, label in (
+        (ax.xaxis, xs, ax.set_xlim, "{:,.0f}"),
+        (ax.yaxis, ys, ax.set_ylim, "{:g}"),
+    ):
+        axis.set_major_locator(LogLocator(base=10))
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos, f=label: f.format(v)))
+        axis.set_minor_formatter(NullFormatter())
+        if max(values) < 10 * min(values):  # one size only: still show a decade around it
+            limits(min(values) / 3, max(values) * 3)
     ax.set_xlabel("plans")
     ax.set_ylabel("wall time, s")
     ax.set_title(title or "Time against plans")
@@ -75,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BENCH / CHART_NAME)
     args = parser.parse_args(argv)
     data = json.loads(args.results.read_text(encoding="utf-8"))
-    written = write_chart(data["runs"], args.out)
+    written = write_chart(data["runs"], args.out, chart_title(data["machine"]))
     if written is None:
         print(f"error: {args.results}: no successful runs to draw", file=sys.stderr)
         return 1

@@ -55,7 +55,7 @@ from typing import Any
 
 import psutil
 
-from benchmarks.chart import CHART_NAME, write_chart
+from benchmarks.chart import CHART_NAME, chart_title, write_chart
 from benchmarks.generate import DEFAULT_SEEDS, MANIFEST, ensure_corpus, extend_corpus
 
 REPO = Path(__file__).resolve().parent.parent
@@ -663,8 +663,7 @@ def main(argv: list[str] | None = None) -> int:
         bench.cleanup()
     chart = None
     if not args.no_readme:  # the chart goes beside the table, so only with the README
-        title = f"{m['date'][:10]}, code at {m['git_commit']}"
-        chart = write_chart(bench.runs, BENCH / CHART_NAME, title)
+        chart = write_chart(bench.runs, BENCH / CHART_NAME, chart_title(m))
     section = results_section(m, bench.runs, json_path.name, chart.name if chart else None)
     print()
     print(section)

@@ -184,7 +184,8 @@ def _patterns(key: str) -> tuple[re.Pattern[str], ...]:
 @functools.cache
 def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
     """One regex that matches somewhere exactly when one of ``patterns`` does: most sentences
-    hold none, and one search rules them all out."""
+    hold none, and one search rules them all out. (Vocabulary patterns therefore use no
+    numbered backreferences and no global inline flags: those do not survive being joined.)"""
     return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
