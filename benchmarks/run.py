@@ -55,6 +55,7 @@ from typing import Any
 
 import psutil
 
+from benchmarks.chart import CHART_NAME, chart_title, write_chart
 from benchmarks.generate import DEFAULT_SEEDS, MANIFEST, ensure_corpus, extend_corpus
 
 REPO = Path(__file__).resolve().parent.parent
@@ -566,8 +567,11 @@ def tables(runs: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
-def results_section(m: dict[str, Any], runs: list[dict[str, Any]], json_name: str) -> str:
+def results_section(
+    m: dict[str, Any], runs: list[dict[str, Any]], json_name: str, chart: str | None = None
+) -> str:
     dirty = " (with uncommitted code changes)" if m.get("code_uncommitted_changes") else ""
+    picture = [f"![Wall time against plans, log-log, one line per run kind]({chart})", ""]
     return "\n".join(
         [
             "## Results",
@@ -577,6 +581,7 @@ def results_section(m: dict[str, Any], runs: list[dict[str, Any]], json_name: st
             f"{m['platform']}; code at {m['git_commit']}{dirty}. Raw numbers: "
             f"`benchmarks/results/{json_name}` (not committed).",
             "",
+            *(picture if chart else []),
             tables(runs),
             "",
         ]
@@ -656,7 +661,10 @@ def main(argv: list[str] | None = None) -> int:
             encoding="utf-8",
         )
         bench.cleanup()
-    section = results_section(m, bench.runs, json_path.name)
+    chart = None
+    if not args.no_readme:  # the chart goes beside the table, so only with the README
+        chart = write_chart(bench.runs, BENCH / CHART_NAME, chart_title(m))
+    section = results_section(m, bench.runs, json_path.name, chart.name if chart else None)
     print()
     print(section)
     print(f"raw results: {json_path}")

@@ -29,6 +29,7 @@ import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.futures import as_completed  # noqa: E402
 from prefect.states import Failed, State  # noqa: E402
 
 from pipeline.read.ingest import InputFile, Rejection, find_inputs  # noqa: E402
@@ -45,6 +46,7 @@ from pipeline.runtime.assemble import Assembly, combine_batches, staged_tables  
 from pipeline.runtime.batch import BatchResult, batch_key, plan_batches, run_batch  # noqa: E402
 from pipeline.runtime.cache import ExtractionCache  # noqa: E402
 from pipeline.runtime.output_lock import OutputBusy, output_lock  # noqa: E402
+from pipeline.runtime.progress import Progress  # noqa: E402
 from pipeline.runtime.runners import local_workers, task_runner  # noqa: E402
 
 DEFAULT_BATCH = 50
@@ -178,7 +180,10 @@ def _build_release(
     fresh = sorted(
         (n for n in range(len(batches)) if n not in restored), key=lambda n: -len(batches[n])
     )
-    extracted = _run(extract_batch, [(n, batches[n], output_dir, use_cache) for n in fresh])
+    progress = Progress(sum(len(batches[n]) for n in fresh), log.info)
+    extracted = _run(
+        extract_batch, [(n, batches[n], output_dir, use_cache) for n in fresh], progress
+    )
     assembly = combine([*restored.values(), *extracted], rejected)
     log.info(
         "Extracted %d plans in %d batches (%d from the cache)",
@@ -254,12 +259,16 @@ def _build_release(
     }
 
 
-def _run(step, calls: list[tuple]) -> list:
-    """Run ``step`` for each call: on the task runner when there are several, in this
-    process when there is only one (starting worker processes for it costs more)."""
+def _run(step, calls: list[tuple], progress: Progress) -> list:
+    """Run ``step`` for each call (a batch: its plans are ``call[1]``): on the task runner
+    when there are several, in this process when there is only one (starting worker
+    processes for it costs more). ``progress`` hears of each batch as it completes."""
     if len(calls) == 1:
         return [step(*calls[0])]
     futures = [step.submit(*call) for call in calls]
+    plans = {id(f): len(call[1]) for f, call in zip(futures, calls, strict=True)}
+    for done in as_completed(futures):
+        progress.advance(plans[id(done)])
     return [f.result() for f in futures]
 
 

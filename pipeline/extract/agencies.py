@@ -120,17 +120,24 @@ def parse_role_segments(line: str) -> list[tuple[str, list[str]]]:
     ``牵头单位:区司法局;配合单位:区直各部门`` or ``(责任单位:市司法局)``. Returns [] when the
     line does not start with a role label followed by a colon.
     """
+    if ":" not in line and "：" not in line:
+        return []  # every label ends in a colon
+    return [(role, list(names)) for role, names in _role_segments(line)]
+
+
+@functools.lru_cache(maxsize=4096)  # a plan's role lines are read for measures and for roles
+def _role_segments(line: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     s = _unwrap(line)
     matches = list(_LABEL_RE.finditer(s))
     if not matches or matches[0].start() != 0:
-        return []
-    out: list[tuple[str, list[str]]] = []
+        return ()
+    out: list[tuple[str, tuple[str, ...]]] = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(s)
         other = _OTHER_LABEL_RE.search(s, m.end(), end)
         names = _split_names(s[m.end() : other.start() if other else end])
-        out.append((ROLE_BY_LABEL[m.group(1)], names))
-    return out
+        out.append((ROLE_BY_LABEL[m.group(1)], tuple(names)))
+    return tuple(out)
 
 
 def role_note_start(line: str) -> int | None:
@@ -207,6 +214,7 @@ def is_generic_name(name: str) -> bool:
 _TRAILING_PLATE = re.compile(r"^(.+?)\(([^()]+)\)$")
 
 
+@functools.lru_cache(maxsize=4096)  # each name recurs on many measures
 def canonical_agency(name_raw: str) -> Agency:
     """Resolve typos/aliases through vocab/agency_aliases.csv (区为政法委, 区政法委 → 区委政法委).
 
@@ -276,6 +284,8 @@ def _clause_actors(clause: str, offset: int, include_generic: bool) -> list[tupl
         lead = label.end()
     if clause.startswith("由", lead):
         lead += 1
+    if not _JURISDICTION_START.match(clause[lead:]):
+        return []  # every name found below starts at ``lead`` with a jurisdiction
     for cue in _cue_re().finditer(clause, lead):
         if cue.start() - lead > 40:
             break
@@ -313,6 +323,8 @@ def agencies_named_in_text(
     Groups such as 各级政府 are skipped unless include_generic is true.
     """
     out: list[tuple[str, int, int]] = []
+    if not _cue_re().search(sentence):
+        return out  # an actor is always followed by a cue
     start = 0
     for m in [*_CLAUSE_BREAK.finditer(sentence), None]:
         end = m.start() if m else len(sentence)

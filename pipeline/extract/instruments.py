@@ -61,13 +61,22 @@ def _verb_class() -> dict[str, str]:
 
 @functools.cache
 def _verb_re() -> re.Pattern[str]:
-    verbs = sorted(_verb_class(), key=len, reverse=True)
-    return re.compile("|".join(re.escape(v) for v in verbs))
+    return re.compile("|".join(re.escape(v) for v in _verbs_longest_first()))
 
 
 @functools.cache
 def _adverbs() -> tuple[str, ...]:
     return tuple(sorted(_vocab()["adverbs"], key=len, reverse=True))
+
+
+@functools.cache
+def _adverbs_and_joins() -> tuple[str, ...]:
+    return (*_adverbs(), "并", "和", "及", "、")
+
+
+@functools.cache
+def _verbs_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_verb_class(), key=len, reverse=True))
 
 
 @functools.cache
@@ -86,15 +95,19 @@ def _joiner_re() -> re.Pattern[str]:
 # --- finding the mentions -------------------------------------------------------------------
 
 
+_OPENER = re.compile("[《〈]")
+
+
 def _spans(sentence: str) -> list[tuple[int, int]]:
     """(start, end) of each outer name: just after 《 (or a free-standing 〈) to just before 》."""
     out: list[tuple[int, int]] = []
     i, n = 0, len(sentence)
     while i < n:
+        found = _OPENER.search(sentence, i)
+        if found is None:
+            break
+        i = found.start()
         opener = sentence[i]
-        if opener not in "《〈":
-            i += 1
-            continue
         closer = "》" if opener == "《" else "〉"
         depth, j, close = 0, i, -1
         while j < n:
@@ -143,7 +156,7 @@ def _strip_adverbs_back(text: str, end: int) -> int:
     moved = True
     while moved and end > 0:
         moved = False
-        for adv in (*_adverbs(), "并", "和", "及", "、"):
+        for adv in _adverbs_and_joins():
             if text.endswith(adv, 0, end):
                 end -= len(adv)
                 moved = True
@@ -153,7 +166,7 @@ def _strip_adverbs_back(text: str, end: int) -> int:
 
 def _verb_ending_at(text: str, end: int) -> tuple[int, str] | None:
     """The longest vocabulary verb that ends exactly at ``end``: (start, verb)."""
-    for verb in sorted(_verb_class(), key=len, reverse=True):
+    for verb in _verbs_longest_first():
         if text.endswith(verb, 0, end):
             return end - len(verb), verb
     return None

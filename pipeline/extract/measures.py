@@ -20,6 +20,7 @@ from pipeline.vocab import load_yaml
 SENTENCE_END = "。！？!?"
 TASK_SEPARATOR = ";"
 OPENERS, CLOSERS = "《“(〈<「『[", "》”)〉>」』]"
+_MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPARATOR) + "]")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -38,8 +39,8 @@ def _line_statements(text: str, start: int, end: int) -> list[Statement]:
     pieces: list[tuple[int, int]] = []  # (start, end) of each statement
     sentences: list[tuple[int, int]] = []
     depth, piece_start, sentence_start = 0, start, start
-    for i in range(start, end):
-        ch = text[i]
+    for m in _MARKS.finditer(text, start, end):  # only these characters change anything
+        i, ch = m.start(), m.group()
         if ch in OPENERS:
             depth += 1
         elif ch in CLOSERS:
@@ -56,11 +57,13 @@ def _line_statements(text: str, start: int, end: int) -> list[Statement]:
     if sentence_start < end:
         sentences.append((sentence_start, end))
     out = []
+    k = 0  # pieces and sentences are both in text order: walk them together
     for p_start, p_end in pieces:
-        if not MEANINGFUL.search(text[p_start:p_end]):
+        if not MEANINGFUL.search(text, p_start, p_end):
             continue
-        s_start, s_end = next((s, e) for s, e in sentences if s <= p_start < e)
-        out.append(Statement(p_start, p_end, s_start, s_end))
+        while not sentences[k][0] <= p_start < sentences[k][1]:
+            k += 1
+        out.append(Statement(p_start, p_end, *sentences[k]))
     return out
 
 
@@ -78,47 +81,65 @@ def split_statements(text: str, start: int, end: int) -> list[Statement]:
     return out
 
 
-@functools.lru_cache(maxsize=8)
-def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
+@functools.cache
+def _alternation(key: str) -> re.Pattern[str]:
+    words = load_yaml("actions.yaml")[key]
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-def _longest(words: list[str], text: str, pos: int) -> str | None:
-    """The longest of ``words`` that ``text`` has at ``pos``."""
-    m = _alternation(tuple(words)).match(text, pos)
+@functools.cache
+def _time_prefix() -> re.Pattern[str]:
+    return re.compile(load_yaml("actions.yaml")["time_prefix"])
+
+
+@functools.cache
+def _frames() -> tuple[str, ...]:
+    return tuple(load_yaml("actions.yaml")["frames"])
+
+
+@functools.cache
+def _modals() -> tuple[str, ...]:
+    return tuple(sorted(load_yaml("actions.yaml")["modals"], key=len, reverse=True))
+
+
+_CLAUSE_SPLIT = re.compile(r"[,;:。]")
+
+
+def _longest(key: str, text: str, pos: int) -> str | None:
+    """The longest word listed under ``key`` in actions.yaml that ``text`` has at ``pos``."""
+    m = _alternation(key).match(text, pos)
     return m.group() if m else None
 
 
-def _verb_at(statement: str, pos: int, vocab: dict) -> str | None:
+def _verb_at(statement: str, pos: int) -> str | None:
     """The verb at ``pos``, skipping modifiers when a verb follows them."""
-    modifier = _longest(vocab["modifiers"], statement, pos)
+    modifier = _longest("modifiers", statement, pos)
     if modifier:
-        after = _verb_at(statement, pos + len(modifier), vocab)
+        after = _verb_at(statement, pos + len(modifier))
         if after:
             return after
-    return _longest(vocab["verbs"], statement, pos)
+    return _longest("verbs", statement, pos)
 
 
 def leading_action(statement: str) -> str | None:
     """The verb a statement starts with, past modifiers and an opening actor; None if none."""
-    vocab = load_yaml("actions.yaml")
-    statement = re.sub(vocab["time_prefix"], "", statement)
-    found = _verb_at(statement, 0, vocab)
+    statement = _time_prefix().sub("", statement)
+    found = _verb_at(statement, 0)
     if found:
         return found
-    clauses = re.split(r"[,;:。]", statement)
-    if clauses[0].startswith(tuple(vocab["frames"])):
+    clauses = _CLAUSE_SPLIT.split(statement)
+    if clauses[0].startswith(_frames()):
         for pos in range(1, len(clauses[0])):
-            found = _verb_at(clauses[0], pos, vocab)
+            found = _verb_at(clauses[0], pos)
             if found:
                 return found
         for later in clauses[1:3]:
-            found = _verb_at(later, 0, vocab)
+            found = _verb_at(later, 0)
             if found:
                 return found
     clause = clauses[0]
-    for modal in sorted(vocab["modals"], key=len, reverse=True):
+    for modal in _modals():
         idx = clause.find(modal)
         if 0 < idx <= 20:
-            return _verb_at(statement, idx + len(modal), vocab)
+            return _verb_at(statement, idx + len(modal))
     return None

@@ -9,6 +9,7 @@ A fraction is a share of a whole, so it is returned as a percentage rounded to t
 
 from __future__ import annotations
 
+import functools
 import re
 
 import cn2an
@@ -39,6 +40,7 @@ def parse_plain(text: str) -> float | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)  # plans repeat a few hundred numerals; cn2an is slow
 def parse_numeral(text: str) -> tuple[float, bool] | None:
     """Read a numeral and tell whether it is a percentage.
 

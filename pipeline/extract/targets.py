@@ -46,6 +46,7 @@ _NUMBER = (
     r"|\d+(?:\.\d+)?(?:\s*[×xX*]\s*\d+(?:\.\d+)?)?"
     rf"|[{_CN}]+"
 )
+_CLAUSE_BREAK = re.compile("[" + re.escape(CLAUSE_BREAKS) + "]")
 _PERIODIC = ("annual", "semiannual", "quarterly", "monthly", "within_years")
 _LIST_JOINS = ("、", "和", "及")
 
@@ -114,9 +115,8 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     n = len(sentence)
-    for i, ch in enumerate(sentence):
-        if ch not in CLAUSE_BREAKS:
-            continue
+    for found in _CLAUSE_BREAK.finditer(sentence):
+        i, ch = found.start(), found.group()
         between_digits = 0 < i < n - 1 and sentence[i - 1].isdigit() and sentence[i + 1].isdigit()
         if ch in ".,:" and between_digits:
             continue
@@ -125,12 +125,11 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
     spans.append((start, n))
     out = []
     for a, b in spans:
-        while a < b and sentence[a].isspace():
-            a += 1
-        while b > a and sentence[b - 1].isspace():
-            b -= 1
-        if b > a:
-            out.append((a, b))
+        clause = sentence[a:b]
+        trimmed = clause.strip()  # str.strip drops exactly what str.isspace is true for
+        if trimmed:
+            a += len(clause) - len(clause.lstrip())
+            out.append((a, a + len(trimmed)))
     return out
 
 
@@ -145,11 +144,19 @@ def _inside_pairs(sentence: str, pairs: list[str]) -> tuple[bool, ...]:
     return _inside_pairs_cached(sentence, tuple(pairs))
 
 
+@functools.cache
+def _pair_marks(pairs: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("[" + re.escape("".join(pairs)) + "]")
+
+
 @functools.lru_cache(maxsize=256)
 def _inside_pairs_cached(sentence: str, pairs: tuple[str, ...]) -> tuple[bool, ...]:
+    # Depth changes only at bracket or quote characters: walk those, fill the runs between.
     inside = [False] * len(sentence)
+    marks = [m.start() for m in _pair_marks(pairs).finditer(sentence)]
     depth = 0
-    for i, ch in enumerate(sentence):
+    for k, i in enumerate(marks):
+        ch = sentence[i]
         for pair in pairs:
             opener, closer = pair[0], pair[1]
             if opener == closer and ch == opener:
@@ -161,28 +168,54 @@ def _inside_pairs_cached(sentence: str, pairs: tuple[str, ...]) -> tuple[bool, .
             if ch == closer and depth:
                 depth -= 1
                 break
-        inside[i] = depth > 0
+        if depth > 0:
+            end = marks[k + 1] if k + 1 < len(marks) else len(sentence)
+            inside[i:end] = [True] * (end - i)
     return tuple(inside)
+
+
+@functools.cache
+def _patterns(key: str) -> tuple[re.Pattern[str], ...]:
+    """The vocabulary's regexes under ``key`` (a list or a mapping of them), compiled once."""
+    found = _vocab()[key]
+    return tuple(re.compile(p) for p in (found.values() if isinstance(found, dict) else found))
+
+
+@functools.cache
+def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """One regex that matches somewhere exactly when one of ``patterns`` does: most sentences
+    hold none, and one search rules them all out. (Vocabulary patterns therefore use no
+    numbered backreferences and no global inline flags: those do not survive being joined.)"""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
 @functools.lru_cache(maxsize=64)
 def _blocked(sentence: str) -> tuple[bool, ...]:
     """Characters covered by an exclusion pattern or a document title 《…》."""
-    blocked = list(_inside_pairs(sentence, _vocab()["title_pairs"]))
-    for pattern in _vocab()["exclusions"].values():
-        for m in re.finditer(pattern, sentence):
-            for i in range(m.start(), m.end()):
-                blocked[i] = True
-    return tuple(blocked)
+    blocked = _inside_pairs(sentence, _vocab()["title_pairs"])
+    if not _union(_patterns("exclusions")).search(sentence):
+        return blocked
+    marked = list(blocked)
+    for pattern in _patterns("exclusions"):
+        for m in pattern.finditer(sentence):
+            marked[m.start() : m.end()] = [True] * (m.end() - m.start())
+    return tuple(marked)
+
+
+@functools.cache
+def _frequency_res() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(item["pattern"]) for item in _vocab()["frequencies"])
 
 
 @functools.lru_cache(maxsize=64)
 def _periods(sentence: str) -> tuple[tuple[int, int, str, str | None], ...]:
     """Recurring-period markers: (start, end, frequency, scope) sorted by position."""
+    if not _union(_frequency_res()).search(sentence):
+        return ()
     found: list[tuple[int, int, str, str | None]] = []
     taken = [False] * len(sentence)
-    for item in _vocab()["frequencies"]:
-        for m in re.finditer(item["pattern"], sentence):
+    for item, pattern in zip(_vocab()["frequencies"], _frequency_res(), strict=True):
+        for m in pattern.finditer(sentence):
             if any(taken[m.start() : m.end()]):
                 continue
             for i in range(m.start(), m.end()):
@@ -194,10 +227,17 @@ def _periods(sentence: str) -> tuple[tuple[int, int, str, str | None], ...]:
 @functools.lru_cache(maxsize=64)
 def _date_markers(sentence: str) -> tuple[tuple[int, int, str], ...]:
     out = []
-    for pattern in _vocab()["date_markers"]:
-        for m in re.finditer(pattern, sentence):
+    if not _union(_patterns("date_markers")).search(sentence):
+        return ()
+    for pattern in _patterns("date_markers"):
+        for m in pattern.finditer(sentence):
             out.append((m.start(), m.end(), m.group()))
     return tuple(sorted(out))
+
+
+@functools.cache
+def _longest_first(comparators: str) -> tuple[str, ...]:
+    return tuple(sorted(_vocab()["comparators"][comparators], key=len, reverse=True))
 
 
 def _comparator(sentence: str, lo: int, start: int, after: int) -> tuple[str | None, int]:
@@ -206,10 +246,9 @@ def _comparator(sentence: str, lo: int, start: int, after: int) -> tuple[str | N
     Returns (comparator or None, end offset including a suffix word).
     """
     comps = _vocab()["comparators"]
-    rest = sentence[after:]
-    for words, sign in ((comps["suffix_ge"], ">="), (comps["suffix_le"], "<=")):
-        for word in sorted(words, key=len, reverse=True):
-            if rest.startswith(word):
+    for words, sign in ((_longest_first("suffix_ge"), ">="), (_longest_first("suffix_le"), "<=")):
+        for word in words:
+            if sentence.startswith(word, after):
                 return sign, after + len(word)
     window = sentence[lo:start].rstrip()
     best: tuple[int, int, str] | None = None
@@ -260,27 +299,30 @@ def _scope(
     return None
 
 
+def _taken_spans(
+    sentence: str, periods: tuple[tuple[int, int, str, str | None], ...]
+) -> tuple[tuple[bool, ...], list[bool], list[bool], tuple[bool, ...]]:
+    """Per character: blocked, in a period word, in a date marker, inside quotes."""
+    period_taken = [False] * len(sentence)
+    for a, b, _, _ in periods:
+        period_taken[a:b] = [True] * (b - a)
+    date_taken = [False] * len(sentence)
+    for a, b, _ in _date_markers(sentence):
+        date_taken[a:b] = [True] * (b - a)
+    quoted = _inside_pairs(sentence, _vocab()["quote_pairs"])
+    return _blocked(sentence), period_taken, date_taken, quoted
+
+
 def _mentions(sentence: str, spans: list[tuple[int, int]]) -> list[_Mention]:
     """Numbers with a unit that state a quantity or a counted frequency."""
     vocab = _vocab()
-    blocked = _blocked(sentence)
-    quoted = _inside_pairs(sentence, vocab["quote_pairs"])
-    periods = _periods(sentence)
-    period_taken = [False] * len(sentence)
-    for a, b, _, _ in periods:
-        for i in range(a, b):
-            period_taken[i] = True
-    date_taken = [False] * len(sentence)
-    for a, b, _ in _date_markers(sentence):
-        for i in range(a, b):
-            date_taken[i] = True
     occurrence = set(vocab["occurrence_units"])
     per_person = vocab["per_person"]
     out: list[_Mention] = []
+    taken: tuple[tuple[bool, ...], list[bool], list[bool], tuple[bool, ...]] | None = None
+    periods = _periods(sentence)
     for m in _number_re().finditer(sentence):
         text, start, end = m.group(), m.start(), m.end()
-        if any(blocked[start:end]) or any(period_taken[start:end]) or any(date_taken[start:end]):
-            continue
         if start > 0 and sentence[start - 1] == "每":
             continue  # 每6个班级: a scope, not a target
         parsed = parse_numeral(text)
@@ -298,6 +340,11 @@ def _mentions(sentence: str, spans: list[tuple[int, int]]) -> list[_Mention]:
             after = um.end()
             if unit == "年" and not is_chinese(text) and len(text) == 4:
                 continue  # a calendar year, handled by _years
+        if taken is None:  # the spans numbers may not fall in, for the first candidate only
+            taken = _taken_spans(sentence, periods)
+        blocked, period_taken, date_taken, quoted = taken
+        if any(blocked[start:end]) or any(period_taken[start:end]) or any(date_taken[start:end]):
+            continue
         chinese = is_chinese(text) and not is_percent
         if chinese and quoted[start]:
             continue
@@ -366,7 +413,10 @@ def _chinese_counts(
 
 def _is_baseline(before: str) -> bool:
     """Whether the clause text before a number or year states a past fact or a baseline."""
-    return any(re.search(p, before) for p in _vocab()["baseline_before"])
+    return _union(_patterns("baseline_before")).search(before) is not None
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
 
 
 def _is_metadata_date(sentence: str, start: int, clause_start: int) -> bool:
@@ -386,24 +436,28 @@ def _is_metadata_date(sentence: str, start: int, clause_start: int) -> bool:
 def _years(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Valid deadline years as (position, year): not in 《》, ranges, vision or baseline text."""
     vocab = _vocab()
+    out: list[tuple[int, int]] = []
+    years = [m for m in _YEAR.finditer(sentence) if vocab["year_min"] <= int(m.group(1))]
+    years = [m for m in years if int(m.group(1)) <= vocab["year_max"]]
+    if not years:
+        return out
     blocked = _blocked(sentence)
     vision = [(m.start(), m.end()) for m in re.finditer(vocab["vision"], sentence)]
-    out = []
-    for m in re.finditer(r"(?<!\d)(\d{4})\s*年", sentence):
+    for m in years:
         year = int(m.group(1))
-        if not vocab["year_min"] <= year <= vocab["year_max"] or blocked[m.start()]:
+        if blocked[m.start()]:
             continue
         if any(a <= m.start() < b for a, b in vision):
             continue
         clause = _clause_of(spans, m.start())
         if _is_baseline(sentence[clause[0] : m.start()]):
             continue
-        past = vocab["baseline_past"]
-        if any(re.search(p, sentence[clause[0] : clause[1]]) for p in past):
+        past = _union(_patterns("baseline_past"))
+        if past.search(sentence[clause[0] : clause[1]]):
             continue
         as_of = sentence[max(0, m.start() - 3) : m.start()]
-        if any(as_of.endswith(w) for w in vocab["baseline_year_prefix"]) and any(
-            re.search(p, sentence[m.end() :]) for p in past
+        if any(as_of.endswith(w) for w in vocab["baseline_year_prefix"]) and past.search(
+            sentence[m.end() :]
         ):
             continue
         if any(sentence[m.end() - 1 :].startswith(w) for w in vocab["baseline_after"]):
@@ -419,9 +473,14 @@ def _date_rows(
 ) -> list[tuple[int, TargetHit]]:
     """Clauses with a recurring period and a fixed date but no count: one frequency row each."""
     vocab = _vocab()
-    in_title = _inside_pairs(sentence, vocab["title_pairs"])
+    out: list[tuple[int, TargetHit]] = []
     periods = _periods(sentence)
-    out = []
+    # a row needs a period word before its date, or an annual word in its clause
+    if not periods and not any(w in sentence for w in vocab["annual_words"]):
+        return out
+    if not _date_markers(sentence):
+        return out
+    in_title = _inside_pairs(sentence, vocab["title_pairs"])
     counted = {m.clause for m in mentions}
     for clause in spans:
         if clause in counted:

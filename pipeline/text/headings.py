@@ -12,6 +12,7 @@ Forms seen in real plans:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -42,6 +43,7 @@ class Marker:
     end: int  # offset just after the marker (and any spaces after it) within the line
 
 
+@functools.lru_cache(maxsize=1024)  # a few hundred markers recur; cn2an is slow
 def cn_number(text: str) -> int:
     """Chinese or Arabic numeral of a heading marker as an int (``二十四`` -> 24)."""
     if text.isdigit():

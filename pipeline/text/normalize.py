@@ -46,6 +46,7 @@ INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 SPACES = re.compile(r"[^\S\n]+")
 LIST_MARKER = re.compile(r"^[ \t]*[-•·*▪●][ \t]+", re.MULTILINE)
 LATIN = re.compile(r"[A-Za-z]")
+FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 
 
 @dataclass(frozen=True)
@@ -167,9 +168,8 @@ def _heading_break_spans(text: str) -> list[Span]:
 
 def _width_spans(text: str) -> list[Span]:
     return [
-        (i, i + 1, chr(ord(ch) - 0xFEE0), "width")
-        for i, ch in enumerate(text)
-        if 0xFF01 <= ord(ch) <= 0xFF5E
+        (m.start(), m.end(), chr(ord(m.group()) - 0xFEE0), "width")
+        for m in FULL_WIDTH.finditer(text)
     ]
 
 
