@@ -46,7 +46,6 @@ from pipeline.release.staging import (
     write_csv_rows,
 )
 from pipeline.release.validate import frictionless_checks, validate_release_files, write_report
-from pipeline.release.workbook import write_workbook
 
 DATASET_NAME = "rule-of-law-plans"
 ROW_GROUP = 50_000  # rows per Parquet row group, fixed so bytes do not depend on batching
@@ -273,7 +272,10 @@ def write_release_folder(
             json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
         # the workbook in a second thread while the database is built: both spend most of
-        # their time in C (SQLite, Arrow, zlib) without the GIL
+        # their time in C (SQLite, Arrow, zlib) without the GIL. Imported here: a run that
+        # publishes nothing never loads xlsxwriter
+        from pipeline.release.workbook import write_workbook
+
         with ThreadPoolExecutor(max_workers=1) as side:
             workbook = side.submit(write_workbook, folder, package)
             database = write_database(folder, package)
