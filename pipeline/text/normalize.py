@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -78,12 +79,13 @@ class _Tracker:
     def __init__(self, raw: str) -> None:
         self.raw = raw
         self.text = raw
-        self.pos = list(range(len(raw) + 1))  # pos[i] = raw offset of current char i
+        # pos[i] = raw offset of current char i; an array, so a pass copies it with memcpy
+        self.pos = array("q", range(len(raw) + 1))
         self.log: list[tuple[int, int, int, str, str]] = []  # raw_start, seq, raw_end, kind, ins
 
     def apply(self, spans: Iterable[Span]) -> None:
         pieces: list[str] = []
-        new_pos: list[int] = []
+        new_pos = array("q")
         last = 0
         for start, end, replacement, kind in spans:
             if start < last or (start == end and not replacement):
@@ -93,9 +95,12 @@ class _Tracker:
             pieces.append(self.text[last:start])
             new_pos.extend(self.pos[last:start])
             pieces.append(replacement)
-            new_pos.extend([self.pos[start]] * len(replacement))
+            if replacement:
+                new_pos.extend(array("q", (self.pos[start],)) * len(replacement))
             self.log.append((self.pos[start], len(self.log), self.pos[end], kind, replacement))
             last = end
+        if not pieces:  # nothing changed: keep the text and the map as they are
+            return
         pieces.append(self.text[last:])
         new_pos.extend(self.pos[last:])
         self.text = "".join(pieces)
