@@ -160,7 +160,9 @@ def _pattern_spans(kind: str, entries: list[dict], text: str) -> list[Span]:
 
 
 _CN = "一二三四五六七八九十"
-INLINE_CHAPTER = re.compile(rf"(?:(?<=[。;!?])|[^\S\n]+)(?=[{_CN}]{{1,3}}、)")
+# An inline chapter marker (一、 after a full stop or a space, not at a line start), matched on
+# the one character before it: opening with a character set lets the search skip ahead.
+INLINE_CHAPTER = re.compile(rf"[\s。;!?](?<!\n)(?=[{_CN}]{{1,3}}、)")
 INLINE_HEADING = re.compile(
     rf"(?:(?<=[。;:!?])|[^\S\n]+)(?=[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\)|\d{{1,2}}[.、](?!\d))"
 )
@@ -173,16 +175,20 @@ def _heading_break_spans(text: str) -> list[Span]:
     """Line breaks before the inline headings of a line that holds a flattened page."""
     spans: list[Span] = []
     total = len(text.strip())
-    for line in re.finditer(r"[^\n]+", text):
-        chapters = len(INLINE_CHAPTER.findall(line.group()))
-        whole = len(line.group()) >= max(FLAT_MIN_CHARS, FLAT_SHARE * total)
-        if chapters < FLAT_MIN_CHAPTERS and not (chapters and whole):
+    # one search of the whole text instead of one per line: a marker never spans a line break
+    chapters_on: dict[int, int] = {}  # line start -> inline chapter markers, in text order
+    for m in INLINE_CHAPTER.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        chapters_on[line_start] = chapters_on.get(line_start, 0) + 1
+    for line_start, chapters in chapters_on.items():
+        line_end = text.find("\n", line_start)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        whole = len(line) >= max(FLAT_MIN_CHARS, FLAT_SHARE * total)
+        if chapters < FLAT_MIN_CHAPTERS and not whole:
             continue
-        for m in INLINE_HEADING.finditer(line.group()):
+        for m in INLINE_HEADING.finditer(line):
             if m.start() > 0:
-                spans.append(
-                    (line.start() + m.start(), line.start() + m.end(), "\n", "heading_break")
-                )
+                spans.append((line_start + m.start(), line_start + m.end(), "\n", "heading_break"))
     return spans
 
 
