@@ -19,7 +19,7 @@ import opencc
 from pipeline.vocab import load_yaml
 
 Span = tuple[int, int, str, str]
-CJK = re.compile(r"[\u3400-\u9fff]")
+NON_CJK = re.compile(r"[^\u3400-\u9fff]+")
 
 
 @functools.cache
@@ -40,30 +40,46 @@ def t2s_spans(text: str) -> list[Span]:
     """Traditional characters replaced by simplified ones (runs of changed characters), when
     at least ``t2s_min_share`` of the Chinese characters change; else none."""
     converted = _t2s().convert(text)
-    n_cjk = len(CJK.findall(text))
+    if converted == text:  # the usual case, a simplified plan: nothing to count
+        return []
+    n_cjk = _count_cjk(text)
     if not n_cjk:
         return []
     if len(converted) != len(text):  # a phrase changed length: compare line by line
         return _line_spans(text)
-    changed = sum(a != b for a, b in zip(text, converted, strict=True))
-    if changed < _rules()["t2s_min_share"] * n_cjk:
+    runs = _changed_runs(text, converted)
+    if sum(j - i for i, j in runs) < _rules()["t2s_min_share"] * n_cjk:
         return []
-    return _run_spans(text, converted, 0)
+    return [(i, j, converted[i:j], "t2s") for i, j in runs]
 
 
-def _run_spans(text: str, converted: str, offset: int) -> list[Span]:
-    spans: list[Span] = []
-    i = 0
-    while i < len(text):
-        if text[i] == converted[i]:
-            i += 1
+def _count_cjk(text: str) -> int:
+    """Number of Chinese characters (removing the rest is faster than listing them)."""
+    return len(NON_CJK.sub("", text))
+
+
+_CHUNK = 64  # characters compared at once before looking at single characters
+
+
+def _changed_runs(text: str, converted: str) -> list[tuple[int, int]]:
+    """Runs ``(start, end)`` of positions where two equal-length strings differ.
+
+    Whole chunks are compared first (in C), so a text that changes in a few places costs
+    a pass over its chunks, not a Python step per character."""
+    runs: list[tuple[int, int]] = []
+    n = len(text)
+    for base in range(0, n, _CHUNK):
+        top = min(base + _CHUNK, n)
+        if text[base:top] == converted[base:top]:
             continue
-        j = i
-        while j < len(text) and text[j] != converted[j]:
-            j += 1
-        spans.append((offset + i, offset + j, converted[i:j], "t2s"))
-        i = j
-    return spans
+        for k in range(base, top):
+            if text[k] == converted[k]:
+                continue
+            if runs and runs[-1][1] == k:
+                runs[-1] = (runs[-1][0], k + 1)
+            else:
+                runs.append((k, k + 1))
+    return runs
 
 
 def _line_spans(text: str) -> list[Span]:
@@ -72,12 +88,14 @@ def _line_spans(text: str) -> list[Span]:
     changed = sum(
         sum(a != b for a, b in zip(line, conv, strict=False)) for _, line, conv in converted
     )
-    if changed < _rules()["t2s_min_share"] * len(CJK.findall(text)):
+    if changed < _rules()["t2s_min_share"] * _count_cjk(text):
         return []
     spans: list[Span] = []
     for start, line, conv in converted:
         if len(conv) == len(line):
-            spans.extend(_run_spans(line, conv, start))
+            spans.extend(
+                (start + i, start + j, conv[i:j], "t2s") for i, j in _changed_runs(line, conv)
+            )
         elif conv != line:
             spans.append((start, start + len(line), conv, "t2s"))
     return spans

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -72,18 +73,34 @@ class Normalized:
 Span = tuple[int, int, str, str]  # start, end, replacement, kind (offsets into current text)
 
 
+_IDENTITY_CACHED = 1 << 21  # offsets cached up to this length (16 MB); longer texts build theirs
+_identity_cache = array("q")
+
+
+def _identity(n: int) -> array:
+    """The offsets 0..n-1 as an array: a copy of a cached prefix (building one from a range
+    costs ~0.8 ms per plan, copying it microseconds)."""
+    global _identity_cache
+    if n > _IDENTITY_CACHED:
+        return array("q", range(n))
+    if len(_identity_cache) < n:  # replaced whole, never extended in place (threads)
+        _identity_cache = array("q", range(min(_IDENTITY_CACHED, max(n, 2 * len(_identity_cache)))))
+    return _identity_cache[:n]
+
+
 class _Tracker:
     """Applies passes of edits while keeping a map from current offsets to raw offsets."""
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
         self.text = raw
-        self.pos = list(range(len(raw) + 1))  # pos[i] = raw offset of current char i
+        # pos[i] = raw offset of current char i; an array, so a pass copies it with memcpy
+        self.pos = _identity(len(raw) + 1)
         self.log: list[tuple[int, int, int, str, str]] = []  # raw_start, seq, raw_end, kind, ins
 
     def apply(self, spans: Iterable[Span]) -> None:
         pieces: list[str] = []
-        new_pos: list[int] = []
+        new_pos = array("q")
         last = 0
         for start, end, replacement, kind in spans:
             if start < last or (start == end and not replacement):
@@ -93,9 +110,12 @@ class _Tracker:
             pieces.append(self.text[last:start])
             new_pos.extend(self.pos[last:start])
             pieces.append(replacement)
-            new_pos.extend([self.pos[start]] * len(replacement))
+            if replacement:
+                new_pos.extend(array("q", (self.pos[start],)) * len(replacement))
             self.log.append((self.pos[start], len(self.log), self.pos[end], kind, replacement))
             last = end
+        if not pieces:  # nothing changed: keep the text and the map as they are
+            return
         pieces.append(self.text[last:])
         new_pos.extend(self.pos[last:])
         self.text = "".join(pieces)
@@ -140,7 +160,9 @@ def _pattern_spans(kind: str, entries: list[dict], text: str) -> list[Span]:
 
 
 _CN = "一二三四五六七八九十"
-INLINE_CHAPTER = re.compile(rf"(?:(?<=[。;!?])|[^\S\n]+)(?=[{_CN}]{{1,3}}、)")
+# An inline chapter marker (一、 after a full stop or a space, not at a line start), matched on
+# the one character before it: opening with a character set lets the search skip ahead.
+INLINE_CHAPTER = re.compile(rf"[\s。;!?](?<!\n)(?=[{_CN}]{{1,3}}、)")
 INLINE_HEADING = re.compile(
     rf"(?:(?<=[。;:!?])|[^\S\n]+)(?=[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\)|\d{{1,2}}[.、](?!\d))"
 )
@@ -153,16 +175,20 @@ def _heading_break_spans(text: str) -> list[Span]:
     """Line breaks before the inline headings of a line that holds a flattened page."""
     spans: list[Span] = []
     total = len(text.strip())
-    for line in re.finditer(r"[^\n]+", text):
-        chapters = len(INLINE_CHAPTER.findall(line.group()))
-        whole = len(line.group()) >= max(FLAT_MIN_CHARS, FLAT_SHARE * total)
-        if chapters < FLAT_MIN_CHAPTERS and not (chapters and whole):
+    # one search of the whole text instead of one per line: a marker never spans a line break
+    chapters_on: dict[int, int] = {}  # line start -> inline chapter markers, in text order
+    for m in INLINE_CHAPTER.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        chapters_on[line_start] = chapters_on.get(line_start, 0) + 1
+    for line_start, chapters in chapters_on.items():
+        line_end = text.find("\n", line_start)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        whole = len(line) >= max(FLAT_MIN_CHARS, FLAT_SHARE * total)
+        if chapters < FLAT_MIN_CHAPTERS and not whole:
             continue
-        for m in INLINE_HEADING.finditer(line.group()):
+        for m in INLINE_HEADING.finditer(line):
             if m.start() > 0:
-                spans.append(
-                    (line.start() + m.start(), line.start() + m.end(), "\n", "heading_break")
-                )
+                spans.append((line_start + m.start(), line_start + m.end(), "\n", "heading_break"))
     return spans
 
 

@@ -3,6 +3,7 @@ left alone."""
 
 from __future__ import annotations
 
+from pipeline.text.mirror import t2s_spans
 from pipeline.text.normalize import normalize, raw_offset
 from tests.helpers import seed_text
 
@@ -55,3 +56,19 @@ def test_raw_offset_maps_normalized_positions_back():
     }
     for normalized, printed in pairs.items():
         assert raw_offset(result.edits, result.text.index(normalized)) == raw.index(printed)
+
+
+def test_traditional_runs_are_found_across_comparison_chunks_and_the_threshold_is_exact():
+    # 200 simplified characters; ten traditional ones in runs that straddle the 64- and
+    # 128-character chunk boundaries: 10 of 200 is the 5% threshold, 9 is below it
+    base = list("依法治理" * 50)
+    for start, chars in ((63, "實設"), (126, "總體實設"), (190, "總體實設")):
+        base[start : start + len(chars)] = chars
+    spans = t2s_spans("".join(base))
+    assert spans == [
+        (63, 65, "实设", "t2s"),
+        (126, 130, "总体实设", "t2s"),
+        (190, 194, "总体实设", "t2s"),
+    ]
+    base[193] = "理"
+    assert t2s_spans("".join(base)) == []

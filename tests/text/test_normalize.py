@@ -122,3 +122,14 @@ def test_inline_items_of_an_ordinary_page_stay_where_they_are():
         "一、重点措施\n(一)深化学习\n1.深化宣传。推动深入基层。2.深化宪法学习宣传教育。加强教育。\n"
     )
     assert normalize(raw).text.count("\n") == 2
+
+
+def test_inline_chapter_markers_after_a_stop_or_any_space_break_a_flattened_line():
+    # three inline markers (after "。", after "。", after an ideographic space) on line one;
+    # one on line two, which is short, so it stays a sentence
+    raw = "前言。一、总体要求。坚持党的领导。二、主要任务\u3000三、保障措施\n说明。四、附则"
+    result = normalize(raw)
+    assert result.text == (
+        "前言。\n一、总体要求。坚持党的领导。\n二、主要任务\n三、保障措施\n说明。四、附则"
+    )
+    assert [e.removed for e in result.edits if e.kind == "heading_break"] == ["", "", "\u3000"]
