@@ -124,15 +124,17 @@ class OutlineModel:
 
     Fitted by scikit-learn once; a plan's texts are then counted by ``NgramCounter`` and
     weighted here as ``TfidfTransformer.transform`` weighs them (same numbers), without
-    its per-call validation, which cost more than the arithmetic on a plan's few rows."""
+    its per-call validation, which cost more than the arithmetic on a plan's few rows.
+    The outline side is kept dense: a sparse row times a dense matrix adds the same
+    products in the same order as the sparse product (plus exact zeros), in one pass."""
 
     nodes: tuple[OutlineNode, ...]
     body_ngrams: NgramCounter  # counts and weights apart, so that counts can be summed
     body_idf: np.ndarray
-    body_t: csr_matrix  # the outline side, transposed once: (n-grams, nodes)
+    body_t: np.ndarray  # the outline side, transposed once, dense: (n-grams, nodes)
     heading_ngrams: NgramCounter
     heading_idf: np.ndarray
-    heading_t: csr_matrix
+    heading_t: np.ndarray
 
     def body_counts(self, texts: list[str]) -> csr_matrix:
         """Counts of the outline side's n-grams in each text (a plan's text is read once:
@@ -141,7 +143,7 @@ class OutlineModel:
 
     def body_similarity_of(self, counts: csr_matrix) -> np.ndarray:
         """Cosine of each row of counts against every outline node, (rows, nodes)."""
-        return (_tfidf(counts, self.body_idf, sublinear=True) @ self.body_t).toarray()
+        return _tfidf(counts, self.body_idf, sublinear=True) @ self.body_t
 
     def body_similarity(self, texts: list[str]) -> np.ndarray:
         """Cosine of each text against every outline node, shape (len(texts), nodes)."""
@@ -149,7 +151,7 @@ class OutlineModel:
 
     def heading_similarity(self, headings: list[str]) -> np.ndarray:
         counts = self.heading_ngrams.counts([char_doc(h) for h in clean_all(headings)])
-        return (_tfidf(counts, self.heading_idf, sublinear=False) @ self.heading_t).toarray()
+        return _tfidf(counts, self.heading_idf, sublinear=False) @ self.heading_t
 
 
 def _tfidf(counts: csr_matrix, idf: np.ndarray, sublinear: bool) -> csr_matrix:
@@ -177,8 +179,8 @@ def outline_model() -> OutlineModel:
         nodes,
         NgramCounter(body_counter.vocabulary_),
         body_weights.idf_,
-        csr_matrix(body_weights.transform(counts).T),
+        np.ascontiguousarray(body_weights.transform(counts).T.toarray()),
         NgramCounter(heading_vectorizer.vocabulary_),
         heading_vectorizer.idf_,
-        csr_matrix(heading.T),
+        np.ascontiguousarray(heading.T.toarray()),
     )

@@ -43,11 +43,6 @@ def test_counts_equal_scikit_learns(analyzer, ngram_range, prepare):
     assert counter.counts([]).shape == (0, len(fitted.vocabulary_))
 
 
-def test_a_vocabulary_of_longer_ngrams_is_refused():
-    with pytest.raises(ValueError, match="4 characters"):
-        NgramCounter({"法治社会": 0})
-
-
 def test_clean_all_cleans_each_text_as_alone():
     assert outlines.clean_all(TEXTS) == [outlines.clean(t) for t in TEXTS]
     assert outlines.clean_all(TEXTS[:2]) == [outlines.clean(t) for t in TEXTS[:2]]
