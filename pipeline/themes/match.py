@@ -140,11 +140,13 @@ def match_sections(
     position = np.zeros((len(sections), len(cols)))
     for parent, members in siblings.items():
         chapter = chapter_of.get(parent) if parent else None
+        in_chapter = [(c, k) for c, k in enumerate(cols) if key[c] == chapter]
+        if not in_chapter:
+            continue
+        j_ranks = _order(per_chapter[chapter])
         for rank, i in zip(_order(len(members)), members, strict=True):
-            for c, k in enumerate(cols):
-                if key[c] == chapter:
-                    j_rank = _order(per_chapter[chapter])[nodes[k].section - 1]
-                    position[i, c] = 0.5 + 0.5 * (1 - abs(rank - j_rank))
+            for c, k in in_chapter:
+                position[i, c] = 0.5 + 0.5 * (1 - abs(rank - j_ranks[nodes[k].section - 1]))
     score, parts, heading, body = _scores(sections, cols, position)
     chosen: dict[int, list[int]] = {}
     for i in range(len(sections)):
