@@ -16,8 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 import opencc
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
-from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from pipeline.themes.ngrams import NgramCounter, char_doc, char_wb_doc
 from pipeline.vocab import load_csv, load_yaml
@@ -157,6 +155,8 @@ class OutlineModel:
 def _tfidf(counts: csr_matrix, idf: np.ndarray, sublinear: bool) -> csr_matrix:
     """TF-IDF rows of ``counts``, l2-normed, computed as scikit-learn's
     ``TfidfTransformer.transform`` computes them (same operations in the same order)."""
+    from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+
     weights = counts.astype(np.float64)  # a copy
     if sublinear:
         np.log(weights.data, weights.data)
@@ -168,7 +168,10 @@ def _tfidf(counts: csr_matrix, idf: np.ndarray, sublinear: bool) -> csr_matrix:
 
 @functools.cache
 def outline_model() -> OutlineModel:
-    """The fitted model (once per process)."""
+    """The fitted model (once per process; scikit-learn is imported here, by the first plan
+    to place, not by every run that imports the flow)."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+
     nodes = outline_nodes()
     body_counter = CountVectorizer(analyzer="char_wb", ngram_range=(2, 3))
     counts = body_counter.fit_transform([_node_text(n) for n in nodes])
