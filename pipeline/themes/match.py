@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse import csr_matrix, vstack
 
 from pipeline.themes.outlines import OUTLINES, outline_model
 
@@ -48,7 +47,9 @@ class PlanNode:
     heading: str
     text: str  # heading, body and every item below it
     parent_id: str | None
-    counts: csr_matrix | None = None  # outline n-gram counts of ``text``, when known
+    # (heading, body) cosines against every outline node, when the plan computed them for
+    # all its nodes at once (the body's from the counts of its headings and measures)
+    cosines: tuple[np.ndarray, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,25 @@ def _scores(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Scores (0-1) of ``nodes`` x outline rows ``cols``, their three weighted parts, and
     the raw heading and body cosines."""
-    model = outline_model()
-    heading = model.heading_similarity([n.heading for n in nodes])[:, cols]
-    counts = [model.body_counts([n.text]) if n.counts is None else n.counts for n in nodes]
-    body = model.body_similarity_of(vstack(counts))[:, cols]
+    heading, body = _cosines(nodes)
+    heading, body = heading[:, cols], body[:, cols]
     parts = np.stack(
         [W_HEADING * heading, W_BODY * np.minimum(body / BODY_STRONG, 1.0), W_POSITION * position]
     )
     return parts.sum(axis=0), parts, heading, body
+
+
+def _cosines(nodes: list[PlanNode]) -> tuple[np.ndarray, np.ndarray]:
+    """Heading and body cosines of ``nodes`` against every outline node: those the plan
+    computed, else from the node's own heading and text."""
+    missing = [n for n in nodes if n.cosines is None]
+    if missing:
+        model = outline_model()
+        heading = model.heading_similarity([n.heading for n in missing])
+        body = model.body_similarity([n.text for n in missing])
+        computed = iter(zip(heading, body, strict=True))
+    rows = [n.cosines if n.cosines is not None else next(computed) for n in nodes]
+    return np.array([h for h, _ in rows]), np.array([b for _, b in rows])
 
 
 def _method(parts: np.ndarray, i: int, j: int) -> str:
@@ -128,11 +140,13 @@ def match_sections(
     position = np.zeros((len(sections), len(cols)))
     for parent, members in siblings.items():
         chapter = chapter_of.get(parent) if parent else None
+        in_chapter = [(c, k) for c, k in enumerate(cols) if key[c] == chapter]
+        if not in_chapter:
+            continue
+        j_ranks = _order(per_chapter[chapter])
         for rank, i in zip(_order(len(members)), members, strict=True):
-            for c, k in enumerate(cols):
-                if key[c] == chapter:
-                    j_rank = _order(per_chapter[chapter])[nodes[k].section - 1]
-                    position[i, c] = 0.5 + 0.5 * (1 - abs(rank - j_rank))
+            for c, k in in_chapter:
+                position[i, c] = 0.5 + 0.5 * (1 - abs(rank - j_ranks[nodes[k].section - 1]))
     score, parts, heading, body = _scores(sections, cols, position)
     chosen: dict[int, list[int]] = {}
     for i in range(len(sections)):

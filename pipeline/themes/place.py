@@ -29,8 +29,9 @@ def plan_nodes(
     text: str, sections: list[Row], measures: list[Row], measure_counts: csr_matrix
 ) -> list[PlanNode]:
     """The plan's chapters and sections, each with the text of its whole subtree and its
-    n-gram counts: those of the headings and measures in it (``measure_counts``, one row
-    per measure), so that the plan's text is read once, not once per level."""
+    cosines; the body's from the n-gram counts of the headings and measures in it
+    (``measure_counts``, one row per measure), so that the plan's text is read once, not
+    once per level."""
     end = {s["section_id"]: s["char_end"] for s in sections}
     for s in reversed(sections):  # children follow their parent
         if s["parent_id"]:
@@ -41,13 +42,15 @@ def plan_nodes(
         parent = s["parent_id"]
         ancestors[s["section_id"]] = [row[s["section_id"]], *(ancestors[parent] if parent else [])]
     heading_counts = outline_model().body_counts([s["heading"] or "" for s in sections])
-    up_headings = np.zeros((len(sections), len(sections)))
-    for s in sections:
-        up_headings[ancestors[s["section_id"]], row[s["section_id"]]] = 1
-    up_measures = np.zeros((len(sections), len(measures)))
-    for k, m in enumerate(measures):
-        up_measures[ancestors[m["section_id"]], k] = 1
-    counts = csr_matrix(up_headings) @ heading_counts + csr_matrix(up_measures) @ measure_counts
+    up_headings = _up([ancestors[s["section_id"]] for s in sections], len(sections))
+    up_measures = _up([ancestors[m["section_id"]] for m in measures], len(sections))
+    counts = up_headings @ heading_counts + up_measures @ measure_counts
+    keep = [k for k, s in enumerate(sections) if s["level"] <= 2]
+    if not keep:
+        return []
+    model = outline_model()  # every node's cosines at once: one call, not one per node
+    heading = model.heading_similarity([sections[k]["heading"] or "" for k in keep])
+    body = model.body_similarity_of(counts[keep])
     return [
         PlanNode(
             s["section_id"],
@@ -55,11 +58,18 @@ def plan_nodes(
             s["heading"] or "",
             text[s["char_start"] : end[s["section_id"]]],
             s["parent_id"],
-            counts[row[s["section_id"]]],
+            (heading[i], body[i]),
         )
-        for s in sections
-        if s["level"] <= 2
+        for i, s in enumerate(sections[k] for k in keep)
     ]
+
+
+def _up(ancestors: list[list[int]], n_sections: int) -> csr_matrix:
+    """(section, member) is 1 where the section is the member's own or one of its
+    ancestors: rows of sections, columns of ``ancestors``' members."""
+    rows = [a for up in ancestors for a in up]
+    cols = [k for k, up in enumerate(ancestors) for _ in up]
+    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_sections, len(ancestors)))
 
 
 def cited_outlines(text: str) -> set[str]:

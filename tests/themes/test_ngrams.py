@@ -1,0 +1,67 @@
+"""The outline model's own n-gram counting and weighting give scikit-learn's numbers to the
+last bit (on texts written here: Chinese, traditional script, Latin, odd whitespace)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+
+from pipeline.themes import outlines
+from pipeline.themes.ngrams import NgramCounter, char_doc, char_wb_doc
+
+TEXTS = [
+    "推进法治宣传教育,落实“谁执法谁普法”普法责任制。",
+    "加强 宪法 实施和监督\t每年开展1次宪法宣传周活动",
+    "健全行政決策程序,建設法治政府。",  # traditional characters
+    "",
+    " ",
+    "法",
+    "A\u3000b  C\n\n德 Ｆ",  # ideographic space, a blank line, a full-width letter
+    "全市法治社会建设实施方案:完善社会矛盾纠纷多元预防调处化解综合机制",
+    "坚持和发展新时代“枫桥经验”\ue000,健全基层治理",  # the joining character itself
+    "建設\n(shè)法治",
+]
+
+
+def _same(a, b) -> None:
+    assert a.shape == b.shape
+    assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+    assert np.array_equal(a.data, b.data)
+
+
+@pytest.mark.parametrize(
+    ("analyzer", "ngram_range", "prepare"),
+    [("char_wb", (2, 3), char_wb_doc), ("char", (1, 2), char_doc)],
+)
+def test_counts_equal_scikit_learns(analyzer, ngram_range, prepare):
+    fitted = CountVectorizer(analyzer=analyzer, ngram_range=ngram_range).fit(TEXTS)
+    counter = NgramCounter(fitted.vocabulary_)
+    texts = [outlines.clean(t) for t in TEXTS]
+    _same(counter.counts([prepare(t) for t in texts]), fitted.transform(texts))
+    _same(counter.counts([prepare(t) for t in texts[::-1]]), fitted.transform(texts[::-1]))
+    assert counter.counts([]).shape == (0, len(fitted.vocabulary_))
+
+
+def test_clean_all_cleans_each_text_as_alone():
+    assert outlines.clean_all(TEXTS) == [outlines.clean(t) for t in TEXTS]
+    assert outlines.clean_all(TEXTS[:2]) == [outlines.clean(t) for t in TEXTS[:2]]
+    assert outlines.clean_all([]) == []
+
+
+def test_cosines_equal_scikit_learns_to_the_last_bit():
+    nodes = outlines.outline_nodes()
+    body_counter = CountVectorizer(analyzer="char_wb", ngram_range=(2, 3))
+    counts = body_counter.fit_transform([outlines._node_text(n) for n in nodes])
+    weights = TfidfTransformer(sublinear_tf=True).fit(counts)
+    headings = TfidfVectorizer(analyzer="char", ngram_range=(1, 2))
+    heading_rows = headings.fit_transform([outlines.clean(n.title_zh) for n in nodes])
+    texts = TEXTS + [n.title_zh + n.keywords for n in nodes]
+    cleaned = [outlines.clean(t) for t in texts]
+
+    model = outlines.outline_model()
+    body = weights.transform(body_counter.transform(cleaned)) @ weights.transform(counts).T
+    assert np.array_equal(model.body_similarity(texts), body.toarray())
+    heading = (headings.transform(cleaned) @ heading_rows.T).toarray()
+    assert np.array_equal(model.heading_similarity(texts), heading)
+    assert body.max() > 0.5 and heading.max() > 0.5  # the outline's own texts are found
