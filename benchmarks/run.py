@@ -206,6 +206,8 @@ class Bench:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
+        if args.work_dir:  # --work-dir names a folder to keep runs in: make it if need be
+            Path(args.work_dir).mkdir(parents=True, exist_ok=True)
         self.work = Path(tempfile.mkdtemp(prefix="rolp-bench-", dir=args.work_dir))
         self.flow_help = subprocess.run(
             [PYTHON, "-m", "flows.main", "--help"], cwd=REPO, capture_output=True, text=True
