@@ -7,15 +7,27 @@ then does python-docx read the paragraphs and tables, in the order the document 
 (``Document.iter_inner_content``). Tables go through ``tables.table_lines``: a task-division
 table becomes items with their role lines. Core properties (title, author, created) are
 container metadata.
+
+Heading styles mark headings: a paragraph styled Heading 1/2/3 (标题 1/2/3) whose text does
+not print its number (Word numbered it, or the author relied on the style) is given the
+marker the plan's own form would print there, 一、, (一) or 1., so that structure parsing
+sees the heading it is. Each level is counted through the whole document, as most plans of
+this family (and both national outlines) number their sections ((一)…(二十八)) and items
+(1.…80.) across chapters; a plan that restarts its sections in each chapter gets its levels
+right but not those numbers, which its styles do not tell. A heading that prints its number
+is left as it is, and the count follows it.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
+import cn2an
 import docx
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from pipeline.read.base import (
     MAX_INFLATED_BYTES,
@@ -27,9 +39,11 @@ from pipeline.read.base import (
     check_text_size,
 )
 from pipeline.read.tables import table_lines
+from pipeline.text.headings import match_marker
 from pipeline.vocab import load_yaml
 
 CHUNK = 1 << 16
+HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*([123])$")
 
 
 def check_zip(data: bytes) -> zipfile.ZipFile:
@@ -95,14 +109,33 @@ def read_docx(data: bytes) -> Reading:
     except Exception as error:  # python-docx raises KeyError, ValueError, lxml errors...
         raise Unreadable(f"broken .docx ({type(error).__name__}: {error})"[:300]) from None
     lines: list[str] = []
+    numbers = [0, 0, 0]  # headings counted per level, for headings that print no number
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             rows = [[cell.text for cell in row.cells] for row in block.rows]
             lines.extend(table_lines(rows))
         else:
-            lines.extend(block.text.split("\n"))
+            lines.extend(_numbered(block, numbers).split("\n"))
         deadline.check()
     text = "\n".join(line.strip() for line in lines if line.strip())
     if not text:
         raise Unreadable("Word file without text")
     return Reading(text=check_text_size(text + "\n"), container=_container(document))
+
+
+def _numbered(paragraph: Paragraph, numbers: list[int]) -> str:
+    """The paragraph's text, with the marker of its heading level in front when its heading
+    style numbers it but its text does not (see the module docstring)."""
+    text = paragraph.text.strip()
+    style = HEADING_STYLE.match(paragraph.style.name if paragraph.style is not None else "")
+    if not style or not text:
+        return paragraph.text
+    level = int(style.group(1))
+    marker = match_marker(text)
+    if marker is not None:  # printed: the count follows the plan's own numbers
+        numbers[level - 1] = marker.number
+        return paragraph.text
+    numbers[level - 1] += 1
+    n = numbers[level - 1]
+    prefix = {1: f"{cn2an.an2cn(n)}、", 2: f"({cn2an.an2cn(n)})", 3: f"{n}."}[level]
+    return prefix + text

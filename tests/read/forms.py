@@ -97,9 +97,18 @@ def scanned_pdf() -> bytes:
     return out.getvalue()
 
 
-def as_docx(text: str, task_table: bool = False) -> bytes:
+STYLE_MARKERS = (
+    re.compile(r"^[一二三四五六七八九十]+、"),
+    re.compile(r"^[(（][一二三四五六七八九十]+[)）]"),
+    re.compile(r"^\d{1,3}[.．、](?!\d)"),
+)
+
+
+def as_docx(text: str, task_table: bool = False, numbers_in_styles: bool = False) -> bytes:
     """A Word file: heading style for chapters; with ``task_table``, every run of numbered
-    items with role lines becomes one task-division table."""
+    items with role lines becomes one task-division table; with ``numbers_in_styles``, every
+    chapter, section and item heading is styled Heading 1/2/3 and prints no number (as when
+    Word numbers the headings itself)."""
     import docx
 
     document = docx.Document()
@@ -128,6 +137,11 @@ def as_docx(text: str, task_table: bool = False) -> bytes:
                     cell.text = value
             continue
         style = "Heading 1" if re.match(r"^[一二三四五六七八九十]+、", line) else None
+        if numbers_in_styles:
+            for level, marker in enumerate(STYLE_MARKERS, start=1):
+                if marker.match(line):
+                    style, line = f"Heading {level}", marker.sub("", line, count=1)
+                    break
         document.add_paragraph(line, style=style)
         i += 1
     out = io.BytesIO()

@@ -21,6 +21,11 @@ FORMATS = {
     "html": (forms.as_html, "plan.html", "html"),
     "pdf": (forms.as_pdf, "plan.pdf", "pdf"),
     "docx": (forms.as_docx, "plan.docx", "docx"),
+    "docx-styles": (
+        functools.partial(forms.as_docx, numbers_in_styles=True),
+        "plan.docx",
+        "docx",
+    ),
     "utf16": (forms.as_utf16, "plan.txt", "txt"),
     "utf16be": (functools.partial(forms.as_utf16, big_endian=True), "plan.txt", "txt"),
     "mirror": (forms.as_mirror, "mirror.txt", "txt"),
@@ -162,3 +167,13 @@ def test_article_that_names_disclosure_labels_is_kept_whole():
     expected = process_plan(read("plan.txt", plan.encode("utf-8")))
     assert summary(rows) == summary(expected)
     assert len(rows.tables["targets"]) == 2
+
+
+@pytest.mark.parametrize("prefix", ["001", "004"])  # sections and items numbered throughout
+def test_word_headings_numbered_by_their_style_get_their_numbers(prefix):
+    data = forms.as_docx(seed_text(prefix), numbers_in_styles=True)
+    assert "二、" not in data.decode("latin-1")  # the file itself prints no number
+    rows = process_plan(read("plan.docx", data))
+    assert isinstance(rows, PlanRows), rows
+    numbered = [(s["level"], s["number"]) for s in rows.tables["sections"]]
+    assert numbered == [(s["level"], s["number"]) for s in plan_of_seed(prefix).tables["sections"]]
