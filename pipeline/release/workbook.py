@@ -128,6 +128,9 @@ def write_workbook(folder: Path, package: dict[str, Any], per_sheet: int = MAX_R
         str(path),
         {
             "constant_memory": True,
+            # a sheet of a large release passes 2 GiB inside the zip (10,000 plans failed
+            # with "File size too large, try using force_zip64" without it)
+            "use_zip64": True,
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
