@@ -53,9 +53,11 @@ def test_release_layout_follows_the_contract(seed_release):
         "SHA256SUMS",
         "rejected.csv",
         "rule-of-law-plans-1.0.0.zip",
+        "data/rule-of-law-plans.sqlite",
+        "data/rule-of-law-plans.xlsx",
     ):
         assert (release / name).is_file(), name
-    for table in (
+    for table in (  # the contract's tables (../shared/CONTRACT.md)
         "documents",
         "sections",
         "measures",
@@ -63,6 +65,9 @@ def test_release_layout_follows_the_contract(seed_release):
         "agencies",
         "measure_agencies",
         "instruments",
+        "outline_sections",
+        "section_themes",
+        "theme_coverage",
     ):
         assert (release / "data" / f"{table}.parquet").is_file()
         assert (release / "data" / f"{table}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
