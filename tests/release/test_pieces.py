@@ -1,0 +1,57 @@
+"""Deflate pieces: made apart, joined into one stream; their CRCs combined without the bytes."""
+
+from __future__ import annotations
+
+import random
+import zlib
+
+import pytest
+
+from pipeline.release.pieces import (
+    FINAL,
+    combined,
+    crc32_combine,
+    deflate,
+    read_piece,
+    write_piece,
+)
+
+
+@pytest.mark.parametrize("sizes", [(0, 0), (1, 1), (5, 0), (0, 7), (1000, 3), (4096, 65537)])
+def test_crc32_combine_matches_the_crc_of_the_concatenation(sizes):
+    rng = random.Random(sum(sizes))
+    a, b = (rng.randbytes(n) for n in sizes)
+    assert crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
+
+
+def test_pieces_made_apart_inflate_as_one_stream_with_the_combined_crc(tmp_path):
+    texts = ["编号,标题\n".encode(), b"", "法治社会建设\n".encode() * 500, bytes(range(256)) * 9]
+    for i, text in enumerate(texts):
+        write_piece(tmp_path / f"p{i}.csvz", text, {"rows": i})
+    pieces = [read_piece(tmp_path / f"p{i}.csvz") for i in range(len(texts))]
+    assert [p.meta for p in pieces] == [{"rows": i} for i in range(len(texts))]
+    stream = tmp_path / "stream"
+    with stream.open("wb") as out:
+        for piece in pieces:
+            piece.copy_to(out)
+        out.write(FINAL)
+    joined = b"".join(texts)
+    assert zlib.decompress(stream.read_bytes(), -15) == joined
+    crc, size, length = combined(pieces)
+    assert (crc, size, length + len(FINAL)) == (
+        zlib.crc32(joined),
+        len(joined),
+        stream.stat().st_size,
+    )
+    assert combined([deflate(t) for t in texts])[:2] == (crc, size)  # in memory, the same
+
+
+def test_a_truncated_or_foreign_piece_file_is_refused_with_its_name(tmp_path):
+    write_piece(tmp_path / "p.csvz", b"a,b\n" * 100)
+    cut = tmp_path / "cut.csvz"
+    cut.write_bytes((tmp_path / "p.csvz").read_bytes()[:-3])
+    with pytest.raises(ValueError, match="cut.csvz: truncated"):
+        read_piece(cut)
+    (tmp_path / "other.csvz").write_bytes(b"PK\x03\x04 not a piece")
+    with pytest.raises(ValueError, match="other.csvz: not a deflate piece"):
+        read_piece(tmp_path / "other.csvz")
