@@ -45,8 +45,9 @@ Excel's 1,048,576 rows continues on a sheet `<table> (2)`, and a value longer th
 
 **SQLite**: `data/rule-of-law-plans.sqlite` holds every table, with the schemas' types,
 primary and foreign keys and an index on every join column; `.schema` shows each column's
-description, and the tables `release_tables` and `codebook` list them. Open it in any SQLite
-client (DB Browser for SQLite, `sqlite3`, DuckDB, R's RSQLite):
+description, and the tables `release_tables` and `codebook` list them. It is a file of its
+own beside the release's zip archive, which leaves it out: download it separately. Open it in
+any SQLite client (DB Browser for SQLite, `sqlite3`, DuckDB, R's RSQLite):
 ```sql
 SELECT d.jurisdiction, m.text FROM measures m JOIN documents d USING (doc_id)
 WHERE m.text LIKE '%宪法%';

@@ -79,6 +79,13 @@ def write_piece(path: Path, data: bytes, meta: dict[str, Any] | None = None) -> 
         fh.write(piece.data or b"")
 
 
+def write_body_piece(part: Path, rows: int) -> None:
+    """Deflate what follows the first line of the staged file ``part`` (a CSV part's rows,
+    after BOM and header) into ``part-N.csvz`` beside it, with its number of rows."""
+    data = part.read_bytes()
+    write_piece(part.with_suffix(".csvz"), data[data.find(b"\n") + 1 :], {"rows": rows})
+
+
 def read_piece(path: Path) -> Piece:
     """The header of the piece file ``path`` (its bytes stay on disk)."""
     with path.open("rb") as fh:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,9 +25,12 @@ import pyarrow.parquet as pq
 from pipeline.extract.version import code_version
 from pipeline.parse.divisions import table_sources
 from pipeline.read.ingest import hash_file
+from pipeline.release.archive import write_release_zip
 from pipeline.release.checks import CheckResult
+from pipeline.release.csvpieces import write_csv
 from pipeline.release.diff import ReleaseDiff, diff_releases, next_version, render_changelog
 from pipeline.release.docs import data_dictionary
+from pipeline.release.pieces import Piece
 from pipeline.release.schema import (
     CSV_ENCODING,
     arrow_schema,
@@ -43,7 +45,6 @@ from pipeline.release.staging import (
     StagedTables,
     Tables,
     rows_of,
-    write_csv_rows,
 )
 from pipeline.release.validate import frictionless_checks, validate_release_files, write_report
 
@@ -52,7 +53,6 @@ ROW_GROUP = 50_000  # rows per Parquet row group, fixed so bytes do not depend o
 # Tables whose rows hold a whole plan's text (~35 KB each): 50,000 of them would be ~2 GB in
 # memory while a row group is written, so their groups are smaller (and fixed all the same).
 ROW_GROUP_OF = {"documents": 500}
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -129,42 +129,19 @@ class PublishedTables:
         return len(self.read(table, cols=[table_schema(table)["primaryKey"][0]]))
 
 
-def write_table_files(table: str, tables: Tables, csv_path: Path, parquet_path: Path | None) -> int:
-    """Stream one table into its CSV (and Parquet) file; returns the number of CSV rows.
+def write_table_files(
+    table: str, tables: Tables, csv_path: Path, parquet_path: Path | None
+) -> tuple[int, list[Piece]]:
+    """Stream one table into its CSV (and Parquet) file; returns the number of CSV rows and
+    the deflate pieces of the CSV file (its zip entry, see ``csvpieces``).
 
     The Parquet schema carries pandas metadata, so pandas reads nullable integers back as
     Int64 rather than float; other readers (DuckDB, R arrow) see the Arrow types.
     """
-    rows = _write_csv(table, tables, csv_path)
+    rows, pieces = write_csv(table, tables, csv_path)
     if parquet_path:
         _write_parquet(table, tables, parquet_path)
-    return rows
-
-
-def _write_csv(table: str, tables: Tables, path: Path) -> int:
-    """The header, then each staged batch's CSV part without its BOM and header (or, for
-    tables held in memory and parts that lost excluded plans, the rows formatted anew)."""
-    with path.open("w", encoding=CSV_ENCODING, newline="") as fh:
-        write_csv_rows(table, pd.DataFrame(columns=columns(table)), fh, header=True)
-        if not isinstance(tables, StagedTables) or table in tables.extra:
-            rows = 0
-            for chunk in tables.chunks(table):
-                write_csv_rows(table, chunk, fh, header=False)
-                rows += len(chunk)
-            return rows
-        rows = 0
-        fh.flush()
-        for part, frame in tables.csv_parts(table):
-            if frame is not None:
-                write_csv_rows(table, frame, fh, header=False)
-                fh.flush()
-                rows += len(frame)
-                continue
-            with part.open("rb") as src:
-                src.readline()  # BOM and header
-                shutil.copyfileobj(src, fh.buffer, 1 << 20)
-            rows += pq.ParquetFile(part.with_suffix(".parquet")).metadata.num_rows
-    return rows
+    return rows, pieces
 
 
 def _write_parquet(table: str, tables: Tables, path: Path) -> None:
@@ -210,81 +187,58 @@ def _arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
 
 
-def _add_to_zip(archive: zipfile.ZipFile, root: str, folder: Path, path: Path) -> None:
-    """Add ``path`` (a file in ``folder``) to ``archive`` under ``root/``."""
-    info = zipfile.ZipInfo(f"{root}/{path.relative_to(folder).as_posix()}", ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    # fast deflate: Parquet is already compressed and CSV shrinks well at level 1
-    # (ZipInfo has no public compress level in Python 3.11)
-    info._compresslevel = 1
-    info.external_attr = 0o644 << 16
-    with archive.open(info, "w") as out, path.open("rb") as src:
-        shutil.copyfileobj(src, out, 1 << 20)
-
-
 def write_release_folder(
     folder: Path, version: str, tables: Tables, changelog: str
 ) -> dict[str, int]:
     """Write every file of a release into ``folder`` (which must not exist yet); returns
     the rows written per table.
 
-    Each file goes into the release's zip archive as soon as it is written, in a background
-    thread (zlib and Parquet writing release the GIL, so the compression overlaps writing
-    the next table); the entries keep the order in which the files were written. They sit
-    under ``rule-of-law-plans-<version>/``, the archive's own name: ``folder`` is a hidden
-    staging folder until the release is complete."""
+    The release's zip archive is composed last from the written files (``archive``: CSV
+    entries from their deflate pieces, compressed files stored, the database left out),
+    its entries in the order the files were written, under ``rule-of-law-plans-<version>/``,
+    the archive's own name: ``folder`` is a hidden staging folder until the release is
+    complete."""
     (folder / "data").mkdir(parents=True)
     root = f"{DATASET_NAME}-{version}"
     resources, counts = [], {}
-    with (
-        zipfile.ZipFile(folder / f"{root}.zip", "w") as archive,
-        ThreadPoolExecutor(max_workers=1) as zipper,  # one thread: entries stay in order
-    ):
-        added = []
+    zipped: list[Path] = []
+    pieces: dict[Path, list[Piece]] = {}
+    for table in tables.names():
+        if table == "rejected":
+            csv_path = folder / "rejected.csv"
+            counts[table], pieces[csv_path] = write_table_files(table, tables, csv_path, None)
+            resources.append(resource_descriptor(table, "rejected.csv"))
+            zipped.append(csv_path)
+            continue
+        csv_path, parquet_path = (folder / "data" / f"{table}{s}" for s in (".csv", ".parquet"))
+        counts[table], pieces[csv_path] = write_table_files(table, tables, csv_path, parquet_path)
+        resources.append(resource_descriptor(table, f"data/{table}.csv", f"data/{table}.parquet"))
+        zipped += [csv_path, parquet_path]
+    package = {
+        "name": DATASET_NAME,
+        "title": "Chinese local rule-of-law plans (法治社会/法治政府建设实施方案), 2021–2025",
+        "version": version,
+        "extraction_version": code_version(),
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "sources": table_sources(),
+        "resources": resources,
+    }
+    (folder / "datapackage.json").write_text(
+        json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    # the workbook in a second thread while the database is built: both spend most of
+    # their time in C (SQLite, Arrow, zlib) without the GIL. Imported here: a run that
+    # publishes nothing never loads xlsxwriter
+    from pipeline.release.workbook import write_workbook
 
-        def written(*paths: Path) -> None:
-            added.extend(zipper.submit(_add_to_zip, archive, root, folder, p) for p in paths)
-
-        for table in tables.names():
-            if table == "rejected":
-                counts[table] = write_table_files(table, tables, folder / "rejected.csv", None)
-                resources.append(resource_descriptor(table, "rejected.csv"))
-                written(folder / "rejected.csv")
-                continue
-            csv_path, parquet_path = (folder / "data" / f"{table}{s}" for s in (".csv", ".parquet"))
-            counts[table] = write_table_files(table, tables, csv_path, parquet_path)
-            resources.append(
-                resource_descriptor(table, f"data/{table}.csv", f"data/{table}.parquet")
-            )
-            written(csv_path, parquet_path)
-        package = {
-            "name": DATASET_NAME,
-            "title": "Chinese local rule-of-law plans (法治社会/法治政府建设实施方案), 2021–2025",
-            "version": version,
-            "extraction_version": code_version(),
-            "licenses": [
-                {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
-            ],
-            "sources": table_sources(),
-            "resources": resources,
-        }
-        (folder / "datapackage.json").write_text(
-            json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
-        # the workbook in a second thread while the database is built: both spend most of
-        # their time in C (SQLite, Arrow, zlib) without the GIL. Imported here: a run that
-        # publishes nothing never loads xlsxwriter
-        from pipeline.release.workbook import write_workbook
-
-        with ThreadPoolExecutor(max_workers=1) as side:
-            workbook = side.submit(write_workbook, folder, package)
-            database = write_database(folder, package)
-            written(database, workbook.result())
-        (folder / "README.md").write_text(data_dictionary(version, counts), encoding="utf-8")
-        (folder / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
-        written(folder / "datapackage.json", folder / "README.md", folder / "CHANGELOG.md")
-        for future in added:
-            future.result()  # raises what the zip thread raised
+    with ThreadPoolExecutor(max_workers=1) as side:
+        workbook = side.submit(write_workbook, folder, package)
+        write_database(folder, package)
+        zipped.append(workbook.result())
+    (folder / "README.md").write_text(data_dictionary(version, counts), encoding="utf-8")
+    (folder / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+    zipped += [folder / "datapackage.json", folder / "README.md", folder / "CHANGELOG.md"]
+    write_release_zip(folder / f"{root}.zip", root, folder, zipped, pieces)
     sums = [
         f"{hash_file(p).sha256}  {p.relative_to(folder).as_posix()}"
         for p in sorted(folder.rglob("*"))

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.release.pieces import write_body_piece
 from pipeline.release.schema import CSV_ENCODING, TABLES, arrow_schema, columns, conform
 
 
@@ -96,6 +97,7 @@ def write_part(staging: Path, batch: int, table: str, frame: pd.DataFrame) -> No
     pq.write_table(arrow, path)
     with path.with_suffix(".csv").open("w", encoding=CSV_ENCODING, newline="") as fh:
         write_csv_rows(table, frame, fh, header=True)
+    write_body_piece(path.with_suffix(".csv"), len(frame))  # its rows deflated, for the zip
 
 
 def release_memory() -> None:

@@ -36,10 +36,12 @@ BATCH_FILES = (
     "release/staging.py",
     "release/schema.py",
     "release/validate.py",
+    "release/pieces.py",
 )
 LIBRARIES_OF_BATCHES = ("frictionless", "great-expectations", "pandas", "pyarrow")
 EXPECTATIONS_PASSED = "expectations-passed"  # marker file in a cached batch's folder
-PART_SUFFIXES = (".parquet", ".csv", ".npz")  # a batch's staged files (rows, key hashes)
+# a batch's staged files (rows, key hashes, deflated CSV rows)
+PART_SUFFIXES = (".parquet", ".csv", ".npz", ".csvz")
 
 
 @functools.cache

@@ -1,0 +1,51 @@
+"""A release CSV file and its zip entry from staged parts: the rows copied, never deflated
+again, and a part that lost an excluded plan's rows formatted and deflated at publish."""
+
+from __future__ import annotations
+
+import zlib
+
+import pandas as pd
+
+from pipeline.release.csvpieces import header_bytes, write_csv
+from pipeline.release.pieces import FINAL, combined
+from pipeline.release.staging import StagedTables, write_part
+
+
+def links(doc: str, n: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": [doc] * n,
+            "measure_id": [f"{doc}-m{i}" for i in range(n)],
+            "agency_id": [f"a{i % 3}" for i in range(n)],
+            "role": ["lead" if i % 2 else "support" for i in range(n)],
+            "name_raw": ['市司法局, "宪法"' if i % 2 else "区法院" for i in range(n)],
+        }
+    )
+
+
+def test_csv_file_and_zip_entry_from_parts_minus_excluded_plans(tmp_path):
+    staging = tmp_path / "staging"
+    frames = [links("d0", 4), pd.concat([links("d1", 3), links("dup", 2)]), links("d2", 0)]
+    for n, frame in enumerate(frames):
+        write_part(staging, n, "measure_agencies", frame)
+    tables = StagedTables(staging, ["measure_agencies"], excluded_docs={"dup"})
+    rows, pieces = write_csv("measure_agencies", tables, tmp_path / "out.csv")
+    written = (tmp_path / "out.csv").read_bytes()
+    parts = [(staging / "measure_agencies" / f"part-{n:06d}.csv").read_bytes() for n in (0, 1)]
+    header = header_bytes("measure_agencies")
+    assert parts[0].startswith(header) and written.startswith(header)
+    kept = pd.read_csv(tmp_path / "out.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert rows == len(kept) == 7 and "dup" not in set(kept["doc_id"])
+    assert written.startswith(parts[0])  # the first part's bytes copied as they are
+    assert kept["name_raw"].tolist()[:2] == ["区法院", '市司法局, "宪法"']  # quoted as CSV
+    entry = b"".join(p.data if p.data is not None else read(p) for p in pieces) + FINAL
+    assert zlib.decompress(entry, -15) == written
+    assert combined(pieces)[:2] == (zlib.crc32(written), len(written))
+    assert [p.path is not None for p in pieces] == [False, True, False, True]
+
+
+def read(piece) -> bytes:
+    with piece.path.open("rb") as fh:
+        fh.seek(piece.offset)
+        return fh.read(piece.length)
