@@ -229,10 +229,10 @@ def write_release_folder(
     # the workbook in a second thread while the database is built: both spend most of
     # their time in C (SQLite, Arrow, zlib) without the GIL. Imported here: a run that
     # publishes nothing never loads xlsxwriter
-    from pipeline.release.workbook import write_workbook
+    from pipeline.release.workbook import staged_sheets, write_workbook
 
     with ThreadPoolExecutor(max_workers=1) as side:
-        workbook = side.submit(write_workbook, folder, package)
+        workbook = side.submit(write_workbook, folder, package, sheets=staged_sheets(tables))
         write_database(folder, package)
         zipped.append(workbook.result())
     (folder / "README.md").write_text(data_dictionary(version, counts), encoding="utf-8")

@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 
 from pipeline.release.pieces import write_body_piece
 from pipeline.release.schema import CSV_ENCODING, TABLES, arrow_schema, columns, conform
+from pipeline.release.sheetpiece import write_sheet_piece
 
 
 class Tables(Protocol):
@@ -98,6 +99,7 @@ def write_part(staging: Path, batch: int, table: str, frame: pd.DataFrame) -> No
     with path.with_suffix(".csv").open("w", encoding=CSV_ENCODING, newline="") as fh:
         write_csv_rows(table, frame, fh, header=True)
     write_body_piece(path.with_suffix(".csv"), len(frame))  # its rows deflated, for the zip
+    write_sheet_piece(path, table, arrow)  # its rows as workbook sheet XML, deflated
 
 
 def release_memory() -> None:

@@ -11,43 +11,51 @@ longer table continues on ``<table> (2)``, ``<table> (3)``, …; a cell holds 32
 characters, so a longer value is cut and ends with a note pointing to the Parquet file.
 Strings are always written as text (never read as formulas, numbers or links).
 
-Written with xlsxwriter in constant-memory mode (rows go to disk a chunk of 20,000 at a time,
-rendered by Arrow, see ``_Sheet``), from the release's own files, with fixed document
-properties: xlsxwriter dates the parts of the file 1 January 1980, so the same release gives
-the same bytes.
+Rendering every row costs more than everything else in publishing, so rows are rendered
+once per extraction batch, in its worker, as deflated, position-independent sheet XML
+(``sheetpiece``). Here xlsxwriter writes only the skeleton (About, Codebook, each sheet's
+header row, widths, frozen pane, filter and dimension, styles, properties), and the final
+file is composed with ``zipwriter``: the skeleton's parts as they are, each table sheet
+spliced as its XML up to ``</sheetData>``, its batches' pieces, and the rest. A sheet holds
+whole batches; a batch longer than a sheet, rows without a staged piece (a batch that lost
+excluded plans, tables not staged) and pieces rendered for other columns are rendered here.
+Document properties are fixed and every entry is dated 1 January 1980, so the same release
+gives the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
 
 from pipeline.release.docs import CODEBOOK_COLUMNS, codebook
 from pipeline.release.explore import views
+from pipeline.release.pieces import Piece, read_piece
+from pipeline.release.sheetpiece import (
+    MAX_CELL,
+    MAX_WIDTH,
+    SUFFIX,
+    display_width,
+    layout,
+    render_piece,
+)
 from pipeline.release.sqlite import table_batches
+from pipeline.release.staging import StagedTables, Tables
+from pipeline.release.zipwriter import ZipWriter
 
 WORKBOOK = "rule-of-law-plans.xlsx"
 MAX_ROWS = 1_048_576  # rows per sheet, the header row included
-MAX_CELL = 32_767  # characters per cell
 CREATED = dt.datetime(2021, 1, 1)  # fixed, so the bytes do not depend on the day
-MAX_WIDTH = 60
-
-
-def cut_note(path: str) -> str:
-    return f" …[cut at Excel's {MAX_CELL:,}-character cell limit; full text in {path}]"
-
-
-def display_width(value: Any) -> int:
-    """Width of ``value`` in Excel's character units (a Chinese character counts 2)."""
-    text = "" if value is None else str(value)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def column_letters(n: int) -> list[str]:
@@ -62,75 +70,78 @@ def column_letters(n: int) -> list[str]:
     return names
 
 
-class _Sheet(Worksheet):
-    """A constant-memory worksheet that also takes rows as ready-made XML.
+@dataclass(frozen=True)
+class Source:
+    """One batch's rows of a table: how many, how to read them, and their staged piece
+    (None: rendered at publish)."""
 
-    xlsxwriter spends ~25 µs per cell in Python (two minutes for a 1,000-plan release);
-    the rows are rendered here with Arrow's string kernels instead (see ``rows_xml``), and
-    xlsxwriter writes everything else: header, widths, panes, filters, styles, the file."""
-
-    def write_xml_rows(self, first_row: int, n_rows: int, n_cols: int, xml: str) -> None:
-        self._write_single_row(first_row)  # the pending row (the header) first
-        self._check_dimensions(first_row + n_rows - 1, n_cols - 1)
-        self.fh.write(xml)
-        self.previous_row = first_row + n_rows  # nothing pending
+    rows: int
+    load: Callable[[], pa.Table]
+    piece: Piece | None = None
 
 
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # not allowed in XML (RE2 syntax)
+def staged_sheets(tables: Tables) -> dict[str, list[Source]]:
+    """The staged batches of every staged table, with their sheet pieces: each part's
+    piece as it is, or (a part that lost excluded plans' rows) its remaining rows."""
+    if not isinstance(tables, StagedTables):
+        return {}
+    out: dict[str, list[Source]] = {}
+    for table in tables.names():
+        if table in tables.extra:
+            continue
+        out[table] = [_staged_source(part, tables.excluded) for part in tables._parts(table)]
+    return out
 
 
-def rows_xml(batch: pa.Table, kinds: list[str], first_row: int, note: str) -> tuple[str, int]:
-    """SpreadsheetML ``<row>`` elements for ``batch`` (one column per kind), from sheet row
-    ``first_row`` (0-based); strings as inline text, never formulas. Returns the XML and the
-    number of values cut at ``MAX_CELL`` characters."""
-    n = batch.num_rows
-    numbers = pa.array(range(first_row + 1, first_row + n + 1)).cast(pa.string())
-    cells, n_cut = [], 0
-    for letter, kind, column in zip(column_letters(len(kinds)), kinds, batch.columns, strict=True):
-        ref = pc.binary_join_element_wise(f'<c r="{letter}', numbers, "")
-        if kind in ("integer", "number"):
-            values = column.cast(pa.float64()) if kind == "number" else column
-            valid = pc.and_(pc.is_valid(values), pc.invert(pc.is_nan(values.cast(pa.float64()))))
-            body = pc.binary_join_element_wise('"><v>', values.cast(pa.string()), "</v></c>", "")
-        elif kind == "boolean":
-            valid = pc.is_valid(column)
-            flag = column.cast(pa.int8()).cast(pa.string())
-            body = pc.binary_join_element_wise('" t="b"><v>', flag, "</v></c>", "")
-        else:
-            text = column.cast(pa.string())
-            valid = pc.is_valid(text)
-            long = pc.greater(pc.utf8_length(text), MAX_CELL)
-            cut = int(pc.sum(long).as_py() or 0)
-            if cut:
-                short = pc.utf8_slice_codeunits(text, 0, MAX_CELL - len(note))
-                text = pc.if_else(long, pc.binary_join_element_wise(short, note, ""), text)
-                n_cut += cut
-            text = pc.replace_substring_regex(text, _CONTROL, "")
-            for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-                text = pc.replace_substring(text, char, entity)
-            body = pc.binary_join_element_wise(
-                '" t="inlineStr"><is><t xml:space="preserve">', text, "</t></is></c>", ""
-            )
-        cell = pc.binary_join_element_wise(ref, body, "")
-        cells.append(pc.if_else(valid, cell, "").fill_null(""))
-    rows = pc.binary_join_element_wise(
-        pc.binary_join_element_wise('<row r="', numbers, '">', ""), *cells, "</row>", ""
-    )
-    return "".join(rows.to_pylist()), n_cut
+def _staged_source(part: Path, excluded: set[str]) -> Source:
+    parquet = pq.ParquetFile(part)
+    if excluded and "doc_id" in parquet.schema_arrow.names:
+        docs = parquet.read(columns=["doc_id"])["doc_id"]
+        keep = pc.invert(pc.is_in(docs, value_set=pa.array(sorted(excluded), pa.string())))
+        kept = int(pc.sum(keep).as_py() or 0)
+        if kept < len(docs):
+            return Source(kept, partial(_kept_rows, part, excluded))
+    piece = read_piece(part.with_suffix(SUFFIX)) if part.with_suffix(SUFFIX).exists() else None
+    return Source(parquet.metadata.num_rows, partial(pq.read_table, part), piece)
 
 
-def write_workbook(folder: Path, package: dict[str, Any], per_sheet: int = MAX_ROWS - 1) -> Path:
+def _kept_rows(part: Path, excluded: set[str]) -> pa.Table:
+    rows = pq.read_table(part)
+    drop = pc.is_in(rows["doc_id"], value_set=pa.array(sorted(excluded), pa.string()))
+    return rows.filter(pc.invert(drop))
+
+
+def _file_sources(folder: Path, resource: dict[str, Any]) -> Iterator[Source]:
+    """The rows of a table that was not staged, from the release's own file: a Parquet
+    file's row groups, or the whole CSV file (small tables only: rejections)."""
+    if "parquet_path" in resource:
+        parquet = pq.ParquetFile(folder / resource["parquet_path"])
+        for i in range(parquet.num_row_groups):
+            rows = parquet.metadata.row_group(i).num_rows
+            yield Source(rows, partial(parquet.read_row_group, i))
+        return
+    batches = list(table_batches(folder, resource))
+    if batches:
+        rows = pa.concat_tables(batches)
+        yield Source(rows.num_rows, lambda: rows)
+
+
+def write_workbook(
+    folder: Path,
+    package: dict[str, Any],
+    per_sheet: int = MAX_ROWS - 1,
+    sheets: dict[str, list[Source]] | None = None,
+) -> Path:
     """Write ``folder/data/rule-of-law-plans.xlsx`` from the release in ``folder``
-    (``package``: its datapackage.json); returns its path. ``per_sheet``: data rows per
-    sheet (Excel's limit; smaller only in tests)."""
+    (``package``: its datapackage.json); returns its path. ``sheets``: the staged batches
+    of the tables that have them (``staged_sheets``); other tables are read from the
+    release's files. ``per_sheet``: data rows per sheet (Excel's limit; smaller in tests)."""
     path = folder / "data" / WORKBOOK
+    skeleton = path.with_name(f".skeleton-{WORKBOOK}")
     book = xlsxwriter.Workbook(
-        str(path),
+        str(skeleton),
         {
             "constant_memory": True,
-            # a sheet of a large release passes 2 GiB inside the zip (10,000 plans failed
-            # with "File size too large, try using force_zip64" without it)
-            "use_zip64": True,
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
@@ -149,65 +160,116 @@ def write_workbook(folder: Path, package: dict[str, Any], per_sheet: int = MAX_R
     codes = book.add_worksheet("Codebook")
     resources = package["resources"]
     omit = views().get("workbook_omit", {})
-    written, cut = [], {}
+    written, cut, splices = [], {}, {}
     for resource in resources:
-        names, n, n_cut = _write_table(book, folder, resource, omit, per_sheet)
+        sources = (sheets or {}).get(resource["name"])
+        if sources is None:
+            sources = _file_sources(folder, resource)
+        names, n, n_cut = _write_table(book, resource, sources, per_sheet, splices)
         written.append((resource, names, n))
         if n_cut:
             cut[resource["name"]] = n_cut
     _write_codebook(book, codes, {r["name"]: r["schema"] for r in resources}, omit)
     _write_about(book, about, package, written, omit, cut)
     book.close()
+    try:
+        _compose(skeleton, path, splices)
+    finally:
+        skeleton.unlink(missing_ok=True)
     return path
 
 
+def _compose(skeleton: Path, path: Path, splices: dict[str, list[Piece]]) -> None:
+    """The workbook ``path``: every part of ``skeleton``, each sheet in ``splices`` with
+    its pieces spliced in before ``</sheetData>``."""
+    with zipfile.ZipFile(skeleton) as parts, ZipWriter(path) as out:
+        for info in parts.infolist():
+            data = parts.read(info)
+            if info.filename not in splices:
+                out.add_bytes(info.filename, data)
+                continue
+            end = data.rfind(b"</sheetData>")
+            if end < 0:
+                raise ValueError(f"{skeleton}: {info.filename} has no </sheetData>")
+            out.add_pieces(info.filename, [data[:end], *splices[info.filename], data[end:]])
+
+
 def _write_table(
-    book, folder: Path, resource: dict[str, Any], omit: dict[str, list[str]], per_sheet: int
+    book,
+    resource: dict[str, Any],
+    sources: Iterator[Source] | list[Source],
+    per_sheet: int,
+    splices: dict[str, list[Piece]],
 ) -> tuple[list[str], int, int]:
-    """One table's rows on its sheets; returns the sheet names, rows and cut cells."""
+    """One table's sheets (header rows, widths, filters; their pieces in ``splices``, by
+    the sheet's part in the file); returns the sheet names, rows and cut cells."""
     table = resource["name"]
-    fields = [f for f in resource["schema"]["fields"] if f["name"] not in omit.get(table, [])]
-    header, kinds = [f["name"] for f in fields], [f["type"] for f in fields]
-    note = cut_note(resource.get("parquet_path", resource["path"]))
+    header, kinds, note = layout(resource)
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    names, sheet, on_sheet, n_rows, n_cut = [], None, 0, 0, 0
-
-    def close(sheet, rows: int) -> None:
+    names, n_rows, n_cut = [], 0, 0
+    for index, pieces in enumerate(_sheet_pieces(sources, per_sheet, header, kinds, note)):
+        rows = sum(p.meta["rows"] for p in pieces)
+        widths = pieces[0].meta["widths"] if pieces else [0] * len(header)
+        sheet = _open_sheet(book, table, index, header, widths, bold)
+        sheet._check_dimensions(rows, len(header) - 1)  # <dimension>: the spliced rows too
         sheet.autofilter(0, 0, max(rows, 1), len(header) - 1)
-
-    for batch in table_batches(folder, resource):
-        batch = batch.select(header)
-        while batch.num_rows:
-            if sheet is None or on_sheet == per_sheet:
-                if sheet is not None:
-                    close(sheet, on_sheet)
-                sheet, on_sheet = _open_sheet(book, table, len(names), header, batch, bold), 0
-                names.append(sheet.name)
-            take = batch.slice(0, per_sheet - on_sheet)
-            xml, cut = rows_xml(take, kinds, on_sheet + 1, note)
-            sheet.write_xml_rows(on_sheet + 1, take.num_rows, len(header), xml)
-            on_sheet += take.num_rows
-            n_rows += take.num_rows
-            n_cut += cut
-            batch = batch.slice(take.num_rows)
-    if sheet is None:
-        sheet = _open_sheet(book, table, 0, header, None, bold)
+        splices[f"xl/worksheets/sheet{len(book.worksheets())}.xml"] = pieces
         names.append(sheet.name)
-    close(sheet, on_sheet)
+        n_rows += rows
+        n_cut += sum(p.meta["cut"] for p in pieces)
     return names, n_rows, n_cut
 
 
-def _open_sheet(book, table: str, index: int, header: list[str], sample, bold) -> _Sheet:
+def _sheet_pieces(
+    sources: Iterator[Source] | list[Source],
+    per_sheet: int,
+    header: list[str],
+    kinds: list[str],
+    note: str,
+) -> list[list[Piece]]:
+    """The pieces of each sheet of a table: whole batches while they fit, a new sheet when
+    one does not; a batch longer than a sheet is rendered anew, a sheet's room at a time."""
+    sheets: list[list[Piece]] = []
+    room = 0
+    for source in sources:
+        if not source.rows:
+            continue
+        if source.rows <= per_sheet:
+            if source.rows > room:
+                sheets.append([])
+                room = per_sheet
+            sheets[-1].append(_whole(source, header, kinds, note))
+            room -= source.rows
+            continue
+        rows, start = source.load(), 0
+        while start < source.rows:
+            if not room:
+                sheets.append([])
+                room = per_sheet
+            take = min(room, source.rows - start)
+            sheets[-1].append(render_piece(rows.slice(start, take), header, kinds, note))
+            room, start = room - take, start + take
+    return sheets or [[]]
+
+
+def _whole(source: Source, header: list[str], kinds: list[str], note: str) -> Piece:
+    """The staged piece of ``source`` if it was rendered for these columns, else its rows
+    rendered now."""
+    piece = source.piece
+    wanted = {"header": header, "kinds": kinds, "note": note, "rows": source.rows}
+    if piece is not None and all(piece.meta.get(k) == v for k, v in wanted.items()):
+        return piece
+    return render_piece(source.load(), header, kinds, note)
+
+
+def _open_sheet(book, table: str, index: int, header: list[str], widths: list[int], bold):
     """Sheet ``index`` of ``table`` (``table``, ``table (2)``, …): its header row, frozen,
-    and column widths from the header and the first rows of ``sample``."""
+    and column widths from the header and ``widths`` (its first rows' widest values)."""
     name = table[:31] if index == 0 else f"{table[:25]} ({index + 1})"
-    sheet = book.add_worksheet(name, worksheet_class=_Sheet)
+    sheet = book.add_worksheet(name)
     sheet.freeze_panes(1, 0)
-    first = sample.slice(0, 200).to_pylist() if sample is not None else []
-    for i, title in enumerate(header):
-        values = (str(r[title])[:MAX_WIDTH] for r in first if r[title] is not None)
-        width = max([display_width(title) + 3, *map(display_width, values)])
-        sheet.set_column(i, i, min(MAX_WIDTH, width))
+    for i, (title, width) in enumerate(zip(header, widths, strict=True)):
+        sheet.set_column(i, i, min(MAX_WIDTH, max(display_width(title) + 3, width)))
         sheet.write_string(0, i, title, bold)
     return sheet
 

@@ -37,11 +37,12 @@ BATCH_FILES = (
     "release/schema.py",
     "release/validate.py",
     "release/pieces.py",
+    "release/sheetpiece.py",
 )
 LIBRARIES_OF_BATCHES = ("frictionless", "great-expectations", "pandas", "pyarrow")
 EXPECTATIONS_PASSED = "expectations-passed"  # marker file in a cached batch's folder
-# a batch's staged files (rows, key hashes, deflated CSV rows)
-PART_SUFFIXES = (".parquet", ".csv", ".npz", ".csvz")
+# a batch's staged files (rows, key hashes, deflated CSV rows and workbook sheet rows)
+PART_SUFFIXES = (".parquet", ".csv", ".npz", ".csvz", ".sheetz")
 
 
 @functools.cache

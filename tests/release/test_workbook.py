@@ -5,6 +5,9 @@ formula or markup."""
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -13,7 +16,15 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.release.explore import views
-from pipeline.release.workbook import MAX_CELL, WORKBOOK, column_letters, write_workbook
+from pipeline.release.sheetpiece import staged_resource
+from pipeline.release.staging import StagedTables, write_part
+from pipeline.release.workbook import (
+    MAX_CELL,
+    WORKBOOK,
+    column_letters,
+    staged_sheets,
+    write_workbook,
+)
 from tests.helpers import digest
 
 
@@ -142,3 +153,49 @@ def test_the_same_release_gives_the_same_workbook_bytes(tmp_path):
     write_workbook(first, package)
     write_workbook(second, package)
     assert digest(first / "data")[WORKBOOK] == digest(second / "data")[WORKBOOK]
+
+
+def test_staged_pieces_are_spliced_whole_and_match_rows_rendered_from_the_release(tmp_path):
+    """Batches staged as sheet pieces (one losing an excluded plan's rows, so rendered at
+    publish) give the same cells as the release's Parquet file; a sheet holds whole
+    batches, and a batch longer than a sheet is rendered anew across sheets."""
+    staging, folder = tmp_path / "staging", tmp_path / "release"
+    frames = [links("d0", 4), pd.concat([links("d1", 3), links("dup", 2)]), links("d2", 5)]
+    for n, frame in enumerate(frames):
+        write_part(staging, n, "measure_agencies", frame)
+    tables = StagedTables(staging, ["measure_agencies"], excluded_docs={"dup"})
+    (folder / "data").mkdir(parents=True)
+    kept = tables.read("measure_agencies")
+    pq.write_table(pa.Table.from_pandas(kept, preserve_index=False), folder / "data/x.parquet")
+    resource = staged_resource("measure_agencies") | {"parquet_path": "data/x.parquet"}
+    package = {"version": "0.1.0", "title": "test", "resources": [resource]}
+    expected = [tuple(r) for r in kept.itertuples(index=False)]
+    for per_sheet, sizes in ((6, [4, 3, 5]), (4, [4, 4, 4]), (3, [3, 1, 3, 3, 2])):
+        resource["parquet_path"] = "data/measure_agencies.parquet"  # what batches rendered
+        staged = write_workbook(folder, package, per_sheet, staged_sheets(tables))
+        wb = openpyxl.load_workbook(staged)
+        got = [rows(wb[name]) for name in wb.sheetnames[2:]]
+        assert [len(sheet) for sheet in got] == sizes
+        assert [row for sheet in got for row in sheet] == expected
+        assert wb.sheetnames[2:4] == ["measure_agencies", "measure_agencies (2)"]
+    subprocess.run(["unzip", "-tq", str(staged)], check=True, capture_output=True)
+    with zipfile.ZipFile(staged) as book:
+        pieced = book.read("xl/worksheets/sheet3.xml")
+    resource["parquet_path"] = "data/x.parquet"
+    with zipfile.ZipFile(write_workbook(folder, package)) as book:
+        whole = book.read("xl/worksheets/sheet3.xml")
+    pieced, whole = (re.search(rb"</row>(.*)</sheetData>", x, re.S)[1] for x in (pieced, whole))
+    assert pieced and whole.startswith(pieced)  # the first sheet's rows, the same XML
+    assert b" r=" not in pieced  # positions left out
+
+
+def links(doc: str, n: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": [doc] * n,
+            "measure_id": [f"{doc}-m{i}" for i in range(n)],
+            "agency_id": [f"a{i % 3}" for i in range(n)],
+            "role": ["lead" if i % 2 else "support" for i in range(n)],
+            "name_raw": ["市司法局 & <法院>" if i % 2 else "=区法院" for i in range(n)],
+        }
+    )
