@@ -10,18 +10,7 @@ import pandas as pd
 from pipeline.release.csvpieces import header_bytes, write_csv
 from pipeline.release.pieces import FINAL, combined
 from pipeline.release.staging import StagedTables, write_part
-
-
-def links(doc: str, n: int) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "doc_id": [doc] * n,
-            "measure_id": [f"{doc}-m{i}" for i in range(n)],
-            "agency_id": [f"a{i % 3}" for i in range(n)],
-            "role": ["lead" if i % 2 else "support" for i in range(n)],
-            "name_raw": ['市司法局, "宪法"' if i % 2 else "区法院" for i in range(n)],
-        }
-    )
+from tests.release.frames import links
 
 
 def test_csv_file_and_zip_entry_from_parts_minus_excluded_plans(tmp_path):
@@ -38,7 +27,7 @@ def test_csv_file_and_zip_entry_from_parts_minus_excluded_plans(tmp_path):
     kept = pd.read_csv(tmp_path / "out.csv", encoding="utf-8-sig", keep_default_na=False)
     assert rows == len(kept) == 7 and "dup" not in set(kept["doc_id"])
     assert written.startswith(parts[0])  # the first part's bytes copied as they are
-    assert kept["name_raw"].tolist()[:2] == ["区法院", '市司法局, "宪法"']  # quoted as CSV
+    assert kept["name_raw"].tolist()[:2] == ["=区法院", '市司法局 & <法院>, "宪法"']  # quoted
     entry = b"".join(p.data if p.data is not None else read(p) for p in pieces) + FINAL
     assert zlib.decompress(entry, -15) == written
     assert combined(pieces)[:2] == (zlib.crc32(written), len(written))

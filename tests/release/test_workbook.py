@@ -26,6 +26,7 @@ from pipeline.release.workbook import (
     write_workbook,
 )
 from tests.helpers import digest
+from tests.release.frames import links
 
 
 @pytest.fixture(scope="module")
@@ -187,15 +188,3 @@ def test_staged_pieces_are_spliced_whole_and_match_rows_rendered_from_the_releas
     pieced, whole = (re.search(rb"</row>(.*)</sheetData>", x, re.S)[1] for x in (pieced, whole))
     assert pieced and whole.startswith(pieced)  # the first sheet's rows, the same XML
     assert b" r=" not in pieced  # positions left out
-
-
-def links(doc: str, n: int) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "doc_id": [doc] * n,
-            "measure_id": [f"{doc}-m{i}" for i in range(n)],
-            "agency_id": [f"a{i % 3}" for i in range(n)],
-            "role": ["lead" if i % 2 else "support" for i in range(n)],
-            "name_raw": ["市司法局 & <法院>" if i % 2 else "=区法院" for i in range(n)],
-        }
-    )
