@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.release.pieces import Piece, copy_range, deflate, read_piece
+from pipeline.release.csvrows import PIECE, plan_cuts
+from pipeline.release.pieces import Piece, copy_range, deflate, read_piece, runs
 from pipeline.release.schema import CSV_ENCODING, columns
 from pipeline.release.staging import StagedTables, Tables, write_csv_rows
-
-PIECE = ".csvz"  # staged beside part-N.csv by staging.write_part (pieces.write_body_piece)
 
 
 def header_bytes(table: str) -> bytes:
@@ -48,7 +47,8 @@ def write_csv(table: str, tables: Tables, path: Path) -> tuple[int, list[Piece]]
             if part is None:
                 body = body_bytes(table, frame)
                 out.write(body)
-                pieces.append(deflate(body))
+                plans = runs(frame["doc_id"]) if "doc_id" in frame.columns else [len(frame)]
+                pieces.append(deflate(body, cuts=plan_cuts(body, plans, f"{table} rows")))
                 rows += len(frame)
                 continue
             piece = _part_piece(table, part, len(header))

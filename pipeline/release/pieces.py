@@ -8,6 +8,10 @@ uncompressed bytes, and ``crc32_combine`` joins CRCs without the bytes (Python's
 not expose zlib's ``crc32_combine``; this is its GF(2) matrix method). A zip entry or an
 .xlsx sheet can then be assembled from pieces by copying bytes.
 
+Within a piece, each plan's rows are deflated on their own (a fresh compressor, a sync
+flush: ``cuts``), so the joined stream depends on the rows and plans alone, not on how
+plans were grouped into batches: a release has the same bytes whatever the batch size.
+
 File form (``.csvz``, ``.sheetz``): ``MAGIC``, a fixed header (CRC, uncompressed length,
 compressed length, metadata length), the metadata as JSON (rows, cut cells, widths …), then
 the compressed bytes.
@@ -54,11 +58,31 @@ class Piece:
             copy_range(src, self.offset, self.length, out)
 
 
-def deflate(data: bytes, meta: dict[str, Any] | None = None) -> Piece:
-    """``data`` as one piece (held in memory)."""
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-    body = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+def deflate(data: bytes, meta: dict[str, Any] | None = None, cuts: Iterable[int] = ()) -> Piece:
+    """``data`` as one piece (held in memory), compressed afresh from each offset in
+    ``cuts`` (ascending) on; no bytes at all for empty ``data``."""
+    out, start = [], 0
+    for end in [*cuts, len(data)]:
+        if end > start:  # nothing for no bytes: an empty batch adds no byte to the stream
+            compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+            out.append(compressor.compress(data[start:end]) + compressor.flush(zlib.Z_SYNC_FLUSH))
+            start = end
+    body = b"".join(out)
     return Piece(zlib.crc32(data), len(data), len(body), meta or {}, data=body)
+
+
+def runs(values: Iterable[Any]) -> list[int]:
+    """The lengths of the runs of equal consecutive ``values`` (a batch's rows, plan by
+    plan): [2, 1] for a, a, b."""
+    out: list[int] = []
+    previous: Any = object()
+    for value in values:
+        if out and value == previous:
+            out[-1] += 1
+        else:
+            out.append(1)
+        previous = value
+    return out
 
 
 def deflate_final(data: bytes) -> bytes:
@@ -67,23 +91,18 @@ def deflate_final(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush(zlib.Z_FINISH)
 
 
-def write_piece(path: Path, data: bytes, meta: dict[str, Any] | None = None) -> None:
-    """Deflate ``data`` into the piece file ``path`` (replacing it, never writing through a
-    hard link a cache holds)."""
-    piece = deflate(data, meta)
+def write_piece(
+    path: Path, data: bytes, meta: dict[str, Any] | None = None, cuts: Iterable[int] = ()
+) -> None:
+    """Deflate ``data`` (afresh from each of ``cuts``) into the piece file ``path``
+    (replacing it, never writing through a hard link a cache holds)."""
+    piece = deflate(data, meta, cuts)
     meta_bytes = json.dumps(piece.meta, ensure_ascii=False, sort_keys=True).encode()
     path.unlink(missing_ok=True)
     with path.open("wb") as fh:
         fh.write(MAGIC + _HEADER.pack(piece.crc, piece.size, piece.length, len(meta_bytes)))
         fh.write(meta_bytes)
         fh.write(piece.data or b"")
-
-
-def write_body_piece(part: Path, rows: int) -> None:
-    """Deflate what follows the first line of the staged file ``part`` (a CSV part's rows,
-    after BOM and header) into ``part-N.csvz`` beside it, with its number of rows."""
-    data = part.read_bytes()
-    write_piece(part.with_suffix(".csvz"), data[data.find(b"\n") + 1 :], {"rows": rows})
 
 
 def read_piece(path: Path) -> Piece:

@@ -6,13 +6,15 @@ extraction batch renders its own rows in its worker (``staging.write_part`` writ
 bytes (``workbook``). The XML is position-independent: ``<row>`` and ``<c>`` carry no ``r``
 attribute (optional in ECMA-376; Excel, LibreOffice and openpyxl count rows and cells in
 order), and a null cell is an empty ``<c/>`` so the cells after it keep their columns; so
-a piece is the same wherever on a sheet it lands. Each piece records its rows, its cells
+a piece is the same wherever on a sheet it lands; and each plan's rows are deflated on their
+own, so the sheet has the same bytes whatever the batches. Each piece records its rows, its cells
 cut at Excel's cell limit, the columns and note it was rendered for (publish renders anew
-if they changed) and the display widths of its first rows (for the sheet's columns).
+if they changed) and the display widths of its first plan's rows (for the sheet's columns).
 """
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.release.explore import views
-from pipeline.release.pieces import Piece, deflate, write_piece
+from pipeline.release.pieces import Piece, deflate, runs, write_piece
 from pipeline.release.schema import table_schema
 
 SUFFIX = ".sheetz"
@@ -60,23 +62,33 @@ def staged_resource(table: str) -> dict[str, Any]:
     }
 
 
-def write_sheet_piece(part: Path, table: str, rows: pa.Table) -> None:
-    """Render ``rows`` (a batch's staged rows of ``table``) into ``part-N.sheetz``."""
-    write_piece(part.with_suffix(SUFFIX), *render(rows, *layout(staged_resource(table))))
+def write_sheet_piece(part: Path, table: str, rows: pa.Table, plans: list[int]) -> None:
+    """Render ``rows`` (a batch's staged rows of ``table``; ``plans``: how many rows each
+    plan has, in order) into ``part-N.sheetz``."""
+    write_piece(part.with_suffix(SUFFIX), *render(rows, *layout(staged_resource(table)), plans))
 
 
 def render_piece(rows: pa.Table, header: list[str], kinds: list[str], note: str) -> Piece:
-    """``rows`` rendered and deflated in memory (at publish, for rows with no staged piece)."""
-    return deflate(*render(rows, header, kinds, note))
+    """``rows`` rendered and deflated in memory (at publish, for rows with no staged piece),
+    plan by plan as a batch renders them."""
+    plans = runs(rows["doc_id"].to_pylist()) if "doc_id" in rows.column_names else None
+    return deflate(*render(rows, header, kinds, note, plans))
 
 
 def render(
-    rows: pa.Table, header: list[str], kinds: list[str], note: str
-) -> tuple[bytes, dict[str, Any]]:
-    """``rows`` as sheet XML, with what the workbook needs to know of it (``meta``)."""
+    rows: pa.Table, header: list[str], kinds: list[str], note: str, plans: list[int] | None
+) -> tuple[bytes, dict[str, Any], list[int]]:
+    """``rows`` as sheet XML, with what the workbook needs to know of it (``meta``) and the
+    offsets where each plan's rows after the first begin (``plans``: rows per plan; None:
+    all one)."""
     batch = rows.select(header)
     xml, cut = rows_xml(batch, kinds, note)
-    first = batch.slice(0, WIDTH_ROWS).to_pylist()
+    plans = plans if plans is not None else [batch.num_rows]
+    chunks, start = [], 0
+    for n in plans:
+        chunks.append("".join(xml[start : start + n]).encode("utf-8"))
+        start += n
+    first = batch.slice(0, min(WIDTH_ROWS, plans[0] if plans else 0)).to_pylist()
     widths = [
         max(
             (display_width(str(r[name])[:MAX_WIDTH]) for r in first if r[name] is not None),
@@ -84,14 +96,15 @@ def render(
         )
         for name in header
     ]
+    cuts = [int(c) for c in itertools.accumulate(len(c) for c in chunks)][:-1]
     meta = {"rows": batch.num_rows, "cut": cut, "widths": widths}
-    return xml.encode("utf-8"), meta | {"header": header, "kinds": kinds, "note": note}
+    return b"".join(chunks), meta | {"header": header, "kinds": kinds, "note": note}, cuts
 
 
-def rows_xml(batch: pa.Table, kinds: list[str], note: str) -> tuple[str, int]:
-    """SpreadsheetML ``<row>`` elements for ``batch`` (one column per kind), without
-    positions; strings as inline text, never formulas. Returns the XML and the number of
-    values cut at ``MAX_CELL`` characters."""
+def rows_xml(batch: pa.Table, kinds: list[str], note: str) -> tuple[list[str], int]:
+    """SpreadsheetML ``<row>`` elements for ``batch`` (one column per kind, one element per
+    row), without positions; strings as inline text, never formulas. Returns the rows' XML
+    and the number of values cut at ``MAX_CELL`` characters."""
     cells, n_cut = [], 0
     for kind, column in zip(kinds, batch.columns, strict=True):
         if kind in ("integer", "number"):
@@ -119,6 +132,6 @@ def rows_xml(batch: pa.Table, kinds: list[str], note: str) -> tuple[str, int]:
             )
         cells.append(pc.if_else(pc.fill_null(valid, False), cell, "<c/>"))
     if not cells or not batch.num_rows:
-        return "", n_cut
+        return [], n_cut
     rows = pc.binary_join_element_wise("<row>", *cells, "</row>", "")
-    return "".join(rows.to_pylist()), n_cut
+    return rows.to_pylist(), n_cut

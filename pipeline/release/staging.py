@@ -23,7 +23,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.release.pieces import write_body_piece
+from pipeline.release.csvrows import write_csv_piece
+from pipeline.release.pieces import runs
 from pipeline.release.schema import CSV_ENCODING, TABLES, arrow_schema, columns, conform
 from pipeline.release.sheetpiece import write_sheet_piece
 
@@ -98,8 +99,9 @@ def write_part(staging: Path, batch: int, table: str, frame: pd.DataFrame) -> No
     pq.write_table(arrow, path)
     with path.with_suffix(".csv").open("w", encoding=CSV_ENCODING, newline="") as fh:
         write_csv_rows(table, frame, fh, header=True)
-    write_body_piece(path.with_suffix(".csv"), len(frame))  # its rows deflated, for the zip
-    write_sheet_piece(path, table, arrow)  # its rows as workbook sheet XML, deflated
+    plans = runs(frame["doc_id"]) if "doc_id" in frame.columns else [len(frame)]
+    write_csv_piece(path.with_suffix(".csv"), plans)  # rows deflated plan by plan, for the zip
+    write_sheet_piece(path, table, arrow, plans)  # the same rows as workbook sheet XML
 
 
 def release_memory() -> None:

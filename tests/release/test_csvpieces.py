@@ -38,3 +38,21 @@ def read(piece) -> bytes:
     with piece.path.open("rb") as fh:
         fh.seek(piece.offset)
         return fh.read(piece.length)
+
+
+def test_the_zip_entry_has_the_same_bytes_whatever_the_batches(tmp_path):
+    """Each plan's rows are deflated on their own, so batching changes no byte."""
+    plans = [links(f"d{i}", n) for i, n in enumerate((3, 0, 5, 1, 4))]
+    entries = []
+    for name, groups in (("one", [plans]), ("three", [plans[:1], plans[1:4], plans[4:]])):
+        staging = tmp_path / name
+        for n, group in enumerate(groups):
+            write_part(staging, n, "measure_agencies", pd.concat(group))
+        _, pieces = write_csv(
+            "measure_agencies",
+            StagedTables(staging, ["measure_agencies"]),
+            tmp_path / f"{name}.csv",
+        )
+        entries.append(b"".join(p.data if p.data is not None else read(p) for p in pieces))
+    assert entries[0] == entries[1]
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "three.csv").read_bytes()

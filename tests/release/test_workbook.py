@@ -188,3 +188,21 @@ def test_staged_pieces_are_spliced_whole_and_match_rows_rendered_from_the_releas
     pieced, whole = (re.search(rb"</row>(.*)</sheetData>", x, re.S)[1] for x in (pieced, whole))
     assert pieced and whole.startswith(pieced)  # the first sheet's rows, the same XML
     assert b" r=" not in pieced  # positions left out
+
+
+def test_the_workbook_has_the_same_bytes_whatever_the_batches(tmp_path):
+    plans = [links(f"d{i}", n) for i, n in enumerate((3, 0, 5, 1, 4))]
+    books = []
+    for name, groups in (("one", [plans]), ("three", [plans[:1], plans[1:4], plans[4:]])):
+        staging, folder = tmp_path / name / "staging", tmp_path / name / "release"
+        for n, group in enumerate(groups):
+            write_part(staging, n, "measure_agencies", pd.concat(group))
+        (folder / "data").mkdir(parents=True)
+        package = {
+            "version": "0.1.0",
+            "title": "t",
+            "resources": [staged_resource("measure_agencies")],
+        }
+        tables = StagedTables(staging, ["measure_agencies"])
+        books.append(write_workbook(folder, package, sheets=staged_sheets(tables)).read_bytes())
+    assert books[0] == books[1]
