@@ -60,15 +60,29 @@ class Piece:
 
 def deflate(data: bytes, meta: dict[str, Any] | None = None, cuts: Iterable[int] = ()) -> Piece:
     """``data`` as one piece (held in memory), compressed afresh from each offset in
-    ``cuts`` (ascending) on; no bytes at all for empty ``data``."""
-    out, start = [], 0
+    ``cuts`` (ascending) on; no bytes at all for empty ``data``. Each stretch's CRC and
+    lengths go into ``meta["segments"]`` (so ``split`` can cut the piece there)."""
+    out, segments, start = [], [], 0
     for end in [*cuts, len(data)]:
         if end > start:  # nothing for no bytes: an empty batch adds no byte to the stream
             compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
             out.append(compressor.compress(data[start:end]) + compressor.flush(zlib.Z_SYNC_FLUSH))
+            segments.append([zlib.crc32(data[start:end]), end - start, len(out[-1])])
             start = end
     body = b"".join(out)
-    return Piece(zlib.crc32(data), len(data), len(body), meta or {}, data=body)
+    meta = (meta or {}) | {"segments": segments}
+    return Piece(zlib.crc32(data), len(data), len(body), meta, data=body)
+
+
+def split(piece: Piece, metas: Iterable[dict[str, Any]]) -> list[Piece]:
+    """``piece`` cut where it was compressed afresh (``deflate``'s cuts), each part with
+    its entry of ``metas``: pieces that can be placed apart (on different sheets)."""
+    parts, offset = [], 0
+    for (crc, size, length), meta in zip(piece.meta["segments"], metas, strict=True):
+        data = None if piece.data is None else piece.data[offset : offset + length]
+        parts.append(Piece(crc, size, length, meta, data, piece.path, piece.offset + offset))
+        offset += length
+    return parts
 
 
 def runs(values: Iterable[Any]) -> list[int]:
@@ -83,12 +97,6 @@ def runs(values: Iterable[Any]) -> list[int]:
             out.append(1)
         previous = value
     return out
-
-
-def deflate_final(data: bytes) -> bytes:
-    """``data`` deflated and ended with a final block: the last part of a stream."""
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush(zlib.Z_FINISH)
 
 
 def write_piece(

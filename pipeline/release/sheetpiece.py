@@ -19,6 +19,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -78,34 +79,35 @@ def render_piece(rows: pa.Table, header: list[str], kinds: list[str], note: str)
 def render(
     rows: pa.Table, header: list[str], kinds: list[str], note: str, plans: list[int] | None
 ) -> tuple[bytes, dict[str, Any], list[int]]:
-    """``rows`` as sheet XML, with what the workbook needs to know of it (``meta``) and the
-    offsets where each plan's rows after the first begin (``plans``: rows per plan; None:
-    all one)."""
+    """``rows`` as sheet XML, with what the workbook needs to know of it (``meta``: rows,
+    and for each plan its rows, cut cells and widths) and the offsets where each plan's
+    rows after the first begin (``plans``: rows per plan; None: all one)."""
     batch = rows.select(header)
     xml, cut = rows_xml(batch, kinds, note)
     plans = plans if plans is not None else [batch.num_rows]
-    chunks, start = [], 0
+    chunks, each, start = [], [], 0
     for n in plans:
         chunks.append("".join(xml[start : start + n]).encode("utf-8"))
+        first = batch.slice(start, min(WIDTH_ROWS, n)).to_pylist()
+        widths = [
+            max(
+                (display_width(str(r[name])[:MAX_WIDTH]) for r in first if r[name] is not None),
+                default=0,
+            )
+            for name in header
+        ]
+        each.append({"rows": n, "cut": int(cut[start : start + n].sum()), "widths": widths})
         start += n
-    first = batch.slice(0, min(WIDTH_ROWS, plans[0] if plans else 0)).to_pylist()
-    widths = [
-        max(
-            (display_width(str(r[name])[:MAX_WIDTH]) for r in first if r[name] is not None),
-            default=0,
-        )
-        for name in header
-    ]
-    cuts = [int(c) for c in itertools.accumulate(len(c) for c in chunks)][:-1]
-    meta = {"rows": batch.num_rows, "cut": cut, "widths": widths}
+    cuts = list(itertools.accumulate(len(c) for c in chunks))[:-1]
+    meta = {"rows": batch.num_rows, "plans": [p for p in each if p["rows"]]}
     return b"".join(chunks), meta | {"header": header, "kinds": kinds, "note": note}, cuts
 
 
-def rows_xml(batch: pa.Table, kinds: list[str], note: str) -> tuple[list[str], int]:
+def rows_xml(batch: pa.Table, kinds: list[str], note: str) -> tuple[list[str], np.ndarray]:
     """SpreadsheetML ``<row>`` elements for ``batch`` (one column per kind, one element per
     row), without positions; strings as inline text, never formulas. Returns the rows' XML
-    and the number of values cut at ``MAX_CELL`` characters."""
-    cells, n_cut = [], 0
+    and each row's number of values cut at ``MAX_CELL`` characters."""
+    cells, n_cut = [], np.zeros(batch.num_rows, np.int64)
     for kind, column in zip(kinds, batch.columns, strict=True):
         if kind in ("integer", "number"):
             values = column.cast(pa.float64()) if kind == "number" else column
@@ -119,11 +121,10 @@ def rows_xml(batch: pa.Table, kinds: list[str], note: str) -> tuple[list[str], i
             text = column.cast(pa.string())
             valid = pc.is_valid(text)
             long = pc.greater(pc.utf8_length(text), MAX_CELL)
-            cut = int(pc.sum(long).as_py() or 0)
-            if cut:
+            if pc.any(long).as_py():
                 short = pc.utf8_slice_codeunits(text, 0, MAX_CELL - len(note))
                 text = pc.if_else(long, pc.binary_join_element_wise(short, note, ""), text)
-                n_cut += cut
+                n_cut += long.fill_null(False).to_numpy(zero_copy_only=False).astype(np.int64)
             text = pc.replace_substring_regex(text, _CONTROL, "")
             for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
                 text = pc.replace_substring(text, char, entity)

@@ -17,8 +17,10 @@ once per extraction batch, in its worker, as deflated, position-independent shee
 header row, widths, frozen pane, filter and dimension, styles, properties), and the final
 file is composed with ``zipwriter``: the skeleton's parts as they are, each table sheet
 spliced as its XML up to ``</sheetData>``, its batches' pieces, and the rest. A sheet holds
-whole batches; a batch longer than a sheet, rows without a staged piece (a batch that lost
-excluded plans, tables not staged) and pieces rendered for other columns are rendered here.
+whole plans (a piece is cut where each plan's rows begin, so sheets break at the same rows
+whatever the batches); a plan longer than a sheet, rows without a staged piece (a batch that
+lost excluded plans, tables not staged) and pieces rendered for other columns are rendered
+here.
 Document properties are fixed and every entry is dated 1 January 1980, so the same release
 gives the same bytes.
 """
@@ -40,7 +42,7 @@ import xlsxwriter
 
 from pipeline.release.docs import CODEBOOK_COLUMNS, codebook
 from pipeline.release.explore import views
-from pipeline.release.pieces import Piece, read_piece
+from pipeline.release.pieces import Piece, read_piece, split
 from pipeline.release.sheetpiece import (
     MAX_CELL,
     MAX_WIDTH,
@@ -209,7 +211,7 @@ def _write_table(
     names, n_rows, n_cut = [], 0, 0
     for index, pieces in enumerate(_sheet_pieces(sources, per_sheet, header, kinds, note)):
         rows = sum(p.meta["rows"] for p in pieces)
-        widths = pieces[0].meta["widths"] if pieces else [0] * len(header)
+        widths = pieces[0].meta["widths"] if pieces else [0] * len(header)  # its first plan
         sheet = _open_sheet(book, table, index, header, widths, bold)
         sheet._check_dimensions(rows, len(header) - 1)  # <dimension>: the spliced rows too
         sheet.autofilter(0, 0, max(rows, 1), len(header) - 1)
@@ -227,28 +229,35 @@ def _sheet_pieces(
     kinds: list[str],
     note: str,
 ) -> list[list[Piece]]:
-    """The pieces of each sheet of a table: whole batches while they fit, a new sheet when
-    one does not; a batch longer than a sheet is rendered anew, a sheet's room at a time."""
+    """The pieces of each sheet of a table, one per plan (each batch's piece cut where each
+    plan's rows begin, so sheets break where they would whatever the batches): whole plans
+    while they fit, a new sheet when one does not; a plan longer than a sheet is rendered
+    anew, a sheet's room at a time."""
     sheets: list[list[Piece]] = []
     room = 0
     for source in sources:
         if not source.rows:
             continue
-        if source.rows <= per_sheet:
-            if source.rows > room:
-                sheets.append([])
-                room = per_sheet
-            sheets[-1].append(_whole(source, header, kinds, note))
-            room -= source.rows
-            continue
-        rows, start = source.load(), 0
-        while start < source.rows:
-            if not room:
-                sheets.append([])
-                room = per_sheet
-            take = min(room, source.rows - start)
-            sheets[-1].append(render_piece(rows.slice(start, take), header, kinds, note))
-            room, start = room - take, start + take
+        piece, start = _whole(source, header, kinds, note), 0
+        for plan in split(piece, piece.meta["plans"]):
+            rows = plan.meta["rows"]
+            if rows <= per_sheet:
+                if rows > room:
+                    sheets.append([])
+                    room = per_sheet
+                sheets[-1].append(plan)
+                room -= rows
+            else:
+                loaded, done = source.load().slice(start, rows), 0
+                while done < rows:
+                    if not room:
+                        sheets.append([])
+                        room = per_sheet
+                    take = min(room, rows - done)
+                    part = render_piece(loaded.slice(done, take), header, kinds, note)
+                    sheets[-1] += split(part, part.meta["plans"])
+                    room, done = room - take, done + take
+            start += rows
     return sheets or [[]]
 
 
@@ -257,7 +266,11 @@ def _whole(source: Source, header: list[str], kinds: list[str], note: str) -> Pi
     rendered now."""
     piece = source.piece
     wanted = {"header": header, "kinds": kinds, "note": note, "rows": source.rows}
-    if piece is not None and all(piece.meta.get(k) == v for k, v in wanted.items()):
+    if (
+        piece is not None
+        and all(piece.meta.get(k) == v for k, v in wanted.items())
+        and ("plans" in piece.meta)
+    ):
         return piece
     return render_piece(source.load(), header, kinds, note)
 

@@ -13,6 +13,7 @@ from pipeline.release.pieces import (
     crc32_combine,
     deflate,
     read_piece,
+    split,
     write_piece,
 )
 
@@ -29,7 +30,7 @@ def test_pieces_made_apart_inflate_as_one_stream_with_the_combined_crc(tmp_path)
     for i, text in enumerate(texts):
         write_piece(tmp_path / f"p{i}.csvz", text, {"rows": i})
     pieces = [read_piece(tmp_path / f"p{i}.csvz") for i in range(len(texts))]
-    assert [p.meta for p in pieces] == [{"rows": i} for i in range(len(texts))]
+    assert [p.meta["rows"] for p in pieces] == list(range(len(texts)))
     stream = tmp_path / "stream"
     with stream.open("wb") as out:
         for piece in pieces:
@@ -55,3 +56,18 @@ def test_a_truncated_or_foreign_piece_file_is_refused_with_its_name(tmp_path):
     (tmp_path / "other.csvz").write_bytes(b"PK\x03\x04 not a piece")
     with pytest.raises(ValueError, match="other.csvz: not a deflate piece"):
         read_piece(tmp_path / "other.csvz")
+
+
+def test_a_piece_compressed_afresh_at_cuts_splits_there_into_pieces_of_their_own(tmp_path):
+    data = "甲,1\n".encode() * 40 + b"b,2\n" * 7 + "丙,3\n".encode() * 90
+    cuts = [len("甲,1\n".encode()) * 40, len("甲,1\n".encode()) * 40 + 28]
+    write_piece(tmp_path / "p.sheetz", data, {"rows": 137}, cuts)
+    parts = split(read_piece(tmp_path / "p.sheetz"), [{"plan": i} for i in range(3)])
+    assert [p.meta for p in parts] == [{"plan": 0}, {"plan": 1}, {"plan": 2}]
+    with (tmp_path / "p.sheetz").open("rb") as fh:
+        spans = list(zip([0, *cuts], [*cuts, len(data)], strict=True))
+        for part, (start, end) in zip(parts, spans, strict=True):
+            fh.seek(part.offset)
+            assert zlib.decompress(fh.read(part.length) + FINAL, -15) == data[start:end]
+            assert (part.crc, part.size) == (zlib.crc32(data[start:end]), end - start)
+    assert deflate(b"").length == 0  # an empty batch adds no byte
