@@ -19,6 +19,7 @@ the compressed bytes.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import struct
@@ -163,8 +164,9 @@ def copy_range(src: BinaryIO, offset: int, length: int, out: BinaryIO) -> None:
 
 
 # crc32_combine: zlib's method. Appending n zero bytes to a message multiplies its CRC
-# register by a fixed matrix over GF(2); the matrix for n is built by repeated squaring of
-# the one-zero-bit operator, applied to crc1, then crc2 is added (xor).
+# register by a fixed matrix over GF(2); the matrices for 2**k zero bytes are built by
+# repeated squaring of the one-zero-bit operator, those of n's set bits applied to crc1,
+# then crc2 is added (xor).
 _POLY = 0xEDB88320
 
 
@@ -182,24 +184,24 @@ def _square(matrix: list[int]) -> list[int]:
     return [_times(matrix, matrix[n]) for n in range(32)]
 
 
+@functools.cache
+def _zeros(power: int) -> list[int]:
+    """The operator that appends 2**power zero bytes to a CRC register (squared from the
+    one-zero-bit operator; cached: it depends on nothing else)."""
+    if power == 0:
+        matrix = [_POLY] + [1 << n for n in range(31)]  # one zero bit
+        for _ in range(3):  # two, four, eight zero bits: one byte
+            matrix = _square(matrix)
+        return matrix
+    return _square(_zeros(power - 1))
+
+
 def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
     """The CRC-32 of A + B from ``crc1`` = crc32(A), ``crc2`` = crc32(B), ``len2`` = len(B)."""
-    if len2 <= 0:
-        return crc1
-    odd = [_POLY] + [1 << n for n in range(31)]  # the operator for one zero bit
-    even = _square(odd)  # two zero bits
-    odd = _square(even)  # four zero bits
-    while True:  # apply len2 zero bytes to crc1, one bit of len2 at a time
-        even = _square(odd)
+    power = 0
+    while len2 > 0:  # apply len2 zero bytes to crc1, one set bit of len2 at a time
         if len2 & 1:
-            crc1 = _times(even, crc1)
+            crc1 = _times(_zeros(power), crc1)
         len2 >>= 1
-        if not len2:
-            break
-        odd = _square(even)
-        if len2 & 1:
-            crc1 = _times(odd, crc1)
-        len2 >>= 1
-        if not len2:
-            break
+        power += 1
     return crc1 ^ crc2

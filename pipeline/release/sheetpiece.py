@@ -88,19 +88,26 @@ def render(
     chunks, each, start = [], [], 0
     for n in plans:
         chunks.append("".join(xml[start : start + n]).encode("utf-8"))
-        first = batch.slice(start, min(WIDTH_ROWS, n)).to_pylist()
-        widths = [
-            max(
-                (display_width(str(r[name])[:MAX_WIDTH]) for r in first if r[name] is not None),
-                default=0,
-            )
-            for name in header
-        ]
-        each.append({"rows": n, "cut": int(cut[start : start + n].sum()), "widths": widths})
+        each.append({"rows": n, "cut": int(cut[start : start + n].sum()), "widths": None})
         start += n
+    if each:  # the first plan's widths; another plan's, if a sheet begins there, at publish
+        each[0]["widths"] = widths_of(batch.slice(0, each[0]["rows"]))
     cuts = list(itertools.accumulate(len(c) for c in chunks))[:-1]
     meta = {"rows": batch.num_rows, "plans": [p for p in each if p["rows"]]}
     return b"".join(chunks), meta | {"header": header, "kinds": kinds, "note": note}, cuts
+
+
+def widths_of(rows: pa.Table) -> list[int]:
+    """The display width of the widest value of each column in the first ``WIDTH_ROWS``
+    rows of ``rows`` (one plan's), cut at ``MAX_WIDTH``."""
+    first = rows.slice(0, WIDTH_ROWS).to_pylist()
+    return [
+        max(
+            (display_width(str(r[name])[:MAX_WIDTH]) for r in first if r[name] is not None),
+            default=0,
+        )
+        for name in rows.column_names
+    ]
 
 
 def rows_xml(batch: pa.Table, kinds: list[str], note: str) -> tuple[list[str], np.ndarray]:

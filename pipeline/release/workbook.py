@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ from pipeline.release.sheetpiece import (
     display_width,
     layout,
     render_piece,
+    widths_of,
 )
 from pipeline.release.sqlite import table_batches
 from pipeline.release.staging import StagedTables, Tables
@@ -229,36 +230,55 @@ def _sheet_pieces(
     kinds: list[str],
     note: str,
 ) -> list[list[Piece]]:
-    """The pieces of each sheet of a table, one per plan (each batch's piece cut where each
-    plan's rows begin, so sheets break where they would whatever the batches): whole plans
-    while they fit, a new sheet when one does not; a plan longer than a sheet is rendered
-    anew, a sheet's room at a time."""
+    """The pieces of each sheet of a table: whole plans while they fit, a new sheet when
+    one does not (a batch's piece is cut where each plan's rows begin, so sheets break at
+    the same rows whatever the batches); a plan longer than a sheet is rendered anew, a
+    sheet's room at a time. A batch whose plans all land on one sheet stays one piece."""
     sheets: list[list[Piece]] = []
     room = 0
     for source in sources:
         if not source.rows:
             continue
-        piece, start = _whole(source, header, kinds, note), 0
+        piece = _whole(source, header, kinds, note)
+        placed: list[tuple[int, Piece]] = []  # (sheet, piece) of each plan, in order
+        start = 0
         for plan in split(piece, piece.meta["plans"]):
             rows = plan.meta["rows"]
             if rows <= per_sheet:
                 if rows > room:
                     sheets.append([])
                     room = per_sheet
-                sheets[-1].append(plan)
+                    plan = _with_widths(plan, source, start, header)
+                placed.append((len(sheets) - 1, plan))
                 room -= rows
             else:
-                loaded, done = source.load().slice(start, rows), 0
+                loaded, done = source.load().select(header).slice(start, rows), 0
                 while done < rows:
                     if not room:
                         sheets.append([])
                         room = per_sheet
                     take = min(room, rows - done)
                     part = render_piece(loaded.slice(done, take), header, kinds, note)
-                    sheets[-1] += split(part, part.meta["plans"])
+                    placed += [(len(sheets) - 1, p) for p in split(part, part.meta["plans"])]
                     room, done = room - take, done + take
             start += rows
+        on = {sheet for sheet, _ in placed}
+        if len(on) == 1 and len(placed) == len(piece.meta["plans"]):  # the batch whole
+            first = placed[0][1].meta
+            meta = {"rows": source.rows, "cut": sum(p.meta["cut"] for _, p in placed)}
+            sheets[on.pop()].append(replace(piece, meta=meta | {"widths": first["widths"]}))
+        else:
+            for sheet, plan in placed:
+                sheets[sheet].append(plan)
     return sheets or [[]]
+
+
+def _with_widths(plan: Piece, source: Source, start: int, header: list[str]) -> Piece:
+    """``plan`` (the first on its sheet) with its widths, from its rows if not recorded."""
+    if plan.meta.get("widths") is not None:
+        return plan
+    rows = source.load().select(header).slice(start, plan.meta["rows"])
+    return replace(plan, meta=plan.meta | {"widths": widths_of(rows)})
 
 
 def _whole(source: Source, header: list[str], kinds: list[str], note: str) -> Piece:
