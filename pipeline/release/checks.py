@@ -269,23 +269,37 @@ def global_key_checks(
             for name in sorted(names)
         }
         hashes |= key_hashes(tables, [t for t in tables.names() if t not in hashes])
-    keys = {t: hashes[t] for t in tables.names()}
+    keys = {t: np.sort(hashes[t]) for t in tables.names()}  # sorted once, searched often
     refs = {tuple(k.split(":")): v for k, v in hashes.items() if ":" in k}
     with_text = hashes.get(f"documents@{PLAN_TEXT}", keys["documents"])
     out: list[CheckResult] = []
     for table in tables.names():
-        unique, counts = np.unique(keys[table], return_counts=True)
-        out.append(_bad_keys(tables, table, "primary key unique", unique[counts > 1]))
+        out.append(_bad_keys(tables, table, "primary key unique", _repeated(keys[table])))
         for fk in table_schema(table).get("foreignKeys", []):
             col, ref = fk["fields"][0], fk["reference"]
             child = refs.get((table, col), np.zeros(0, "uint64"))
-            missing = np.setdiff1d(child[child != 0], keys[ref["resource"] or table])
+            missing = _missing(child[child != 0], keys[ref["resource"] or table])
             label = f"foreign key {col} -> {ref['resource']}.{ref['fields'][0]}"
             out.append(_bad_keys(tables, table, label, missing, col))
     for child in ("sections", "measures"):
-        missing = np.setdiff1d(with_text, refs.get((child, "doc_id"), np.zeros(0)))
+        parents = np.sort(refs.get((child, "doc_id"), np.zeros(0, "uint64")))
+        missing = _missing(with_text, parents)
         out.append(_bad_keys(tables, "documents", f"every document has {child}", missing))
     return out
+
+
+def _repeated(ordered: np.ndarray) -> np.ndarray:
+    """The values that occur more than once in the sorted array ``ordered``."""
+    return np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+
+
+def _missing(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """The distinct ``values`` not in the sorted array ``ordered`` (a binary search each:
+    cheaper than ``np.setdiff1d``, which sorts both sides, at millions of rows)."""
+    if not len(ordered):
+        return np.unique(values)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return np.unique(values[ordered[at] != values])
 
 
 def _bad_keys(
