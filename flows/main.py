@@ -45,6 +45,7 @@ from pipeline.release.validate import (  # noqa: E402
 from pipeline.runtime.assemble import Assembly, combine_batches, staged_tables  # noqa: E402
 from pipeline.runtime.batch import BatchResult, batch_key, plan_batches, run_batch  # noqa: E402
 from pipeline.runtime.cache import ExtractionCache  # noqa: E402
+from pipeline.runtime.file_hashes import FileHashes  # noqa: E402
 from pipeline.runtime.output_lock import OutputBusy, output_lock  # noqa: E402
 from pipeline.runtime.progress import Progress  # noqa: E402
 from pipeline.runtime.runners import local_workers, task_runner  # noqa: E402
@@ -64,7 +65,10 @@ def ingest(seeds: Path, output: Path) -> tuple[list[InputFile], list[Rejection]]
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     ExtractionCache(cache_root).prune()
-    return find_inputs(seeds, output)
+    hashes = FileHashes(cache_root.parent)  # unchanged files are not read again
+    found = find_inputs(seeds, output, hashes.hash)
+    hashes.save()
+    return found
 
 
 @task(name="restore-batches")
