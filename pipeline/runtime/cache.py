@@ -39,7 +39,7 @@ BATCH_FILES = (
 )
 LIBRARIES_OF_BATCHES = ("frictionless", "great-expectations", "pandas", "pyarrow")
 EXPECTATIONS_PASSED = "expectations-passed"  # marker file in a cached batch's folder
-PART_SUFFIXES = (".parquet", ".csv", ".npz")  # a batch's staged files (rows, key hashes)
+PART_SUFFIXES = (".parquet", ".csv", ".keys")  # a batch's staged files (rows, key hashes)
 
 
 @functools.cache
