@@ -1,9 +1,10 @@
 """Where tables live between extraction and publishing: in memory, or staged per batch.
 
 A corpus of thousands of plans does not fit in memory as one set of DataFrames, so each
-extraction batch writes its rows to ``<staging>/<table>/part-<batch>.parquet`` (and the same
-rows as a CSV part, the exact bytes the release's CSV is concatenated from, which the batch
-validates with Frictionless) and later steps read one table (or one batch) at a time.
+extraction batch writes its rows to ``<staging>/<table>/part-<batch>.parquet`` (a piece of
+the release's Parquet file, copied into it at publish) and as a CSV part (the exact bytes
+the release's CSV is concatenated from, which the batch validates with Frictionless), and
+later steps read one table (or one batch) at a time.
 Small runs and tests can hand plain DataFrames to the same steps through ``InMemoryTables``.
 Both expose the same interface.
 """
