@@ -90,17 +90,22 @@ class _Reader:
         self.pos = 0
 
     def byte(self) -> int:
-        if self.pos >= len(self.data):
-            raise ThriftError(f"truncated at byte {self.pos}")
+        try:
+            b = self.data[self.pos]
+        except IndexError:
+            raise ThriftError(f"truncated at byte {self.pos}") from None
         self.pos += 1
-        return self.data[self.pos - 1]
+        return b
 
     def varint(self) -> int:
-        shift = result = 0
+        b = self.byte()
+        if b < 0x80:  # most values of a footer: one byte
+            return b
+        result, shift = b & 0x7F, 7
         while True:
             b = self.byte()
             result |= (b & 0x7F) << shift
-            if not b & 0x80:
+            if b < 0x80:
                 return result
             shift += 7
             if shift > 70:
@@ -117,12 +122,12 @@ class _Reader:
         return self.data[self.pos - size : self.pos]
 
     def value(self, kind: int, depth: int) -> Any:
+        if kind in _INTS:
+            return self.zigzag()
         if kind in (TRUE, FALSE):  # an element: one byte
             return self.byte() == TRUE
         if kind == I8:
             return struct.unpack("b", self.take(1))[0]
-        if kind in _INTS:
-            return self.zigzag()
         if kind == DOUBLE:
             return struct.unpack("<d", self.take(8))[0]
         if kind == BINARY:
@@ -148,18 +153,21 @@ class _Reader:
     def struct(self, depth: int) -> Struct:
         if depth > MAX_DEPTH:
             raise ThriftError(f"nested deeper than {MAX_DEPTH} at byte {self.pos}")
-        out = Struct()
+        fields: dict[int, tuple[int, Any]] = {}
         last = 0
         while True:
             head = self.byte()
             if head == STOP:
-                return out
+                return Struct(fields)
             kind, delta = head & 0x0F, head >> 4
             fid = last + delta if delta else self.zigzag()
-            if kind in (TRUE, FALSE):
-                out.fields[fid] = (kind, kind == TRUE)
+            if kind in _INTS:  # inlined: most fields of a footer are integers
+                n = self.varint()
+                fields[fid] = (kind, (n >> 1) ^ -(n & 1))
+            elif kind in (TRUE, FALSE):
+                fields[fid] = (kind, kind == TRUE)
             else:
-                out.fields[fid] = (kind, self.value(kind, depth))
+                fields[fid] = (kind, self.value(kind, depth))
             last = fid
 
 
