@@ -34,6 +34,7 @@ BATCH_FILES = (
     "runtime/batch.py",
     "release/checks.py",
     "release/staging.py",
+    "release/parquet_concat.py",
     "release/schema.py",
     "release/validate.py",
 )
