@@ -59,9 +59,38 @@ def test_cosines_equal_scikit_learns_to_the_last_bit():
     texts = TEXTS + [n.title_zh + n.keywords for n in nodes]
     cleaned = [outlines.clean(t) for t in texts]
 
-    model = outlines.outline_model()
+    model = outlines.outline_model()  # fitted to the bit as scikit-learn fits it
+    assert np.array_equal(model.body_idf, weights.idf_)
+    assert np.array_equal(model.body_t, weights.transform(counts).T.toarray())
+    assert np.array_equal(model.heading_idf, headings.idf_)
+    assert np.array_equal(model.heading_t, heading_rows.T.toarray())
     body = weights.transform(body_counter.transform(cleaned)) @ weights.transform(counts).T
     assert np.array_equal(model.body_similarity(texts), body.toarray())
     heading = (headings.transform(cleaned) @ heading_rows.T).toarray()
     assert np.array_equal(model.heading_similarity(texts), heading)
     assert body.max() > 0.5 and heading.max() > 0.5  # the outline's own texts are found
+
+
+def test_the_fit_is_scikit_learns_without_it():
+    """The model is fitted without scikit-learn: the same vocabularies as its fit."""
+    for grams, analyzer, ngram_range in (
+        (outlines._char_wb_grams, "char_wb", (2, 3)),
+        (outlines._char_grams, "char", (1, 2)),
+    ):
+        vocabulary, _, _ = outlines._fit(TEXTS, grams, True, False)
+        fitted = CountVectorizer(analyzer=analyzer, ngram_range=ngram_range).fit(TEXTS)
+        assert vocabulary == fitted.vocabulary_
+
+
+def test_rows_are_normed_as_scikit_learn_norms_them():
+    """Rows of every length (empty, one entry, longer than a block's others), in blocks."""
+    from scipy.sparse import random as sparse_random
+    from sklearn.preprocessing import normalize
+
+    m = sparse_random(600, 3000, density=0.02, format="csr", random_state=7)
+    m.data = np.exp(m.data * 40)  # values over many magnitudes: the order of a sum shows
+    m.data[m.indptr[5] : m.indptr[6]] = 0  # an empty row
+    m.eliminate_zeros()
+    ours = m.copy()
+    outlines._normalize_rows_l2(ours)
+    _same(ours, normalize(m, norm="l2"))
