@@ -50,9 +50,9 @@ LATIN = re.compile(r"[A-Za-z]")
 FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: a frozen dataclass's __init__ cost ~1.6 us, ~0.4 ms a plan
 class Edit:
-    """One change from raw to normalized text."""
+    """One change from raw to normalized text (made by ``normalize`` only, never changed)."""
 
     kind: str
     raw_start: int
@@ -122,19 +122,12 @@ class _Tracker:
         self.pos = new_pos
 
     def result(self) -> Normalized:
-        edits = []
-        for raw_start, _seq, raw_end, kind, inserted in sorted(self.log):
-            edits.append(
-                Edit(
-                    kind=kind,
-                    raw_start=raw_start,
-                    raw_end=raw_end,
-                    norm_start=bisect.bisect_left(self.pos, raw_start),
-                    removed=self.raw[raw_start:raw_end],
-                    inserted=inserted,
-                )
-            )
-        return Normalized(text=self.text, edits=tuple(edits))
+        raw, pos = self.raw, self.pos
+        edits = tuple(
+            Edit(kind, start, end, bisect.bisect_left(pos, start), raw[start:end], inserted)
+            for start, _seq, end, kind, inserted in sorted(self.log)
+        )
+        return Normalized(text=self.text, edits=edits)
 
 
 def _regex_spans(kind: str, pattern: re.Pattern[str], text: str, repl: str = "") -> list[Span]:
