@@ -166,27 +166,26 @@ def _tfidf(counts: csr_matrix, idf: np.ndarray, sublinear: bool) -> csr_matrix:
     return weights
 
 
-_PADDED_ROWS = 256  # rows squared at once, each padded to the longest of its block
-
-
 def _normalize_rows_l2(m: csr_matrix) -> None:
     """Each non-empty row divided by its l2 norm, in place, to the bit as scikit-learn's
     ``inplace_csr_row_normalize_l2`` does it: its sum of squares runs left to right along
-    the row, and so does ``cumsum`` along a row padded with zeros (``sum`` would add in
-    pairs); rows whose squares sum to 0 are left as they are."""
+    the row. Here the k-th squares of all rows are added at once: the squares stand in a
+    C-ordered (position in row, row) array padded with zeros, and numpy sums such an array
+    down its columns one row of it after the other, so each row's squares in order, as that
+    loop does (a sum along a row would add them in pairs); rows whose squares sum to 0 are
+    left as they are."""
     lengths = np.diff(m.indptr)
-    norms = np.ones(len(lengths))
-    for top in range(0, len(lengths), _PADDED_ROWS):
-        block = lengths[top : top + _PADDED_ROWS]
-        width = int(block.max(initial=0))
-        if not width:
-            continue
-        data = m.data[m.indptr[top] : m.indptr[top + len(block)]]
-        padded = np.zeros((len(block), width))
-        padded[np.arange(width) < block[:, None]] = data * data
-        sums = np.cumsum(padded, axis=1)[:, -1]
-        norms[top : top + len(block)] = np.where(sums == 0.0, 1.0, np.sqrt(sums))
-    m.data /= np.repeat(norms, lengths)
+    if not len(m.data):
+        return
+    n_rows = len(lengths)
+    rows = np.arange(n_rows, dtype=np.int64)
+    # entry k of row r (k - indptr[r] into it) goes to (k - indptr[r]) * n_rows + r
+    at = np.arange(len(m.data), dtype=np.int64) * n_rows
+    at += np.repeat(rows - m.indptr[:-1].astype(np.int64) * n_rows, lengths)
+    squares = np.zeros(int(lengths.max()) * n_rows)
+    squares[at] = m.data * m.data
+    sums = squares.reshape(-1, n_rows).sum(axis=0)
+    m.data /= np.repeat(np.where(sums == 0.0, 1.0, np.sqrt(sums)), lengths)
 
 
 def _char_wb_grams(doc: str) -> list[str]:

@@ -83,14 +83,19 @@ def test_the_fit_is_scikit_learns_without_it():
 
 
 def test_rows_are_normed_as_scikit_learn_norms_them():
-    """Rows of every length (empty, one entry, longer than a block's others), in blocks."""
-    from scipy.sparse import random as sparse_random
+    """Rows of 0 to 300 entries over many magnitudes, where the order of a sum shows."""
+    from scipy.sparse import csr_matrix
     from sklearn.preprocessing import normalize
 
-    m = sparse_random(600, 3000, density=0.02, format="csr", random_state=7)
-    m.data = np.exp(m.data * 40)  # values over many magnitudes: the order of a sum shows
-    m.data[m.indptr[5] : m.indptr[6]] = 0  # an empty row
-    m.eliminate_zeros()
+    rng = np.random.default_rng(7)
+    lengths = np.concatenate([[0, 1, 2, 300], rng.integers(0, 200, 300)])
+    indices = np.concatenate([np.sort(rng.choice(400, n, replace=False)) for n in lengths])
+    data = np.exp(rng.random(len(indices)) * 40)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    m = csr_matrix((data, indices, indptr), shape=(len(lengths), 400))
     ours = m.copy()
     outlines._normalize_rows_l2(ours)
     _same(ours, normalize(m, norm="l2"))
+    pairwise = m.copy()  # a sum along each row, in pairs: the test tells the two apart
+    pairwise.data /= np.repeat(np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel()), lengths)
+    assert not np.array_equal(pairwise.data, ours.data)
