@@ -99,6 +99,10 @@ class _Tracker:
         self.log: list[tuple[int, int, int, str, str]] = []  # raw_start, seq, raw_end, kind, ins
 
     def apply(self, spans: Iterable[Span]) -> None:
+        spans = list(spans)
+        # a character replaced by one character keeps its offset: when every span is one
+        # (full-width folding), the map stays as it is and only the text is rebuilt
+        keep_map = all(end - start == 1 == len(rep) for start, end, rep, _ in spans)
         pieces: list[str] = []
         new_pos = array("q")
         last = 0
@@ -108,18 +112,20 @@ class _Tracker:
             if self.text[start:end] == replacement:
                 continue
             pieces.append(self.text[last:start])
-            new_pos.extend(self.pos[last:start])
             pieces.append(replacement)
-            if replacement:
-                new_pos.extend(array("q", (self.pos[start],)) * len(replacement))
+            if not keep_map:
+                new_pos.extend(self.pos[last:start])
+                if replacement:
+                    new_pos.extend(array("q", (self.pos[start],)) * len(replacement))
             self.log.append((self.pos[start], len(self.log), self.pos[end], kind, replacement))
             last = end
         if not pieces:  # nothing changed: keep the text and the map as they are
             return
         pieces.append(self.text[last:])
-        new_pos.extend(self.pos[last:])
         self.text = "".join(pieces)
-        self.pos = new_pos
+        if not keep_map:
+            new_pos.extend(self.pos[last:])
+            self.pos = new_pos
 
     def result(self) -> Normalized:
         raw, pos = self.raw, self.pos
