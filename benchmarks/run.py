@@ -16,8 +16,8 @@ For every size N (``--sizes``, default 100,1000,10000):
    ``make run`` would, into a fresh OUT and a fresh ``PREFECT_HOME`` (so no state, and no
    cache, carries over from an earlier run), after an unmeasured warm-up run on ``seeds/``
    with ``--dry-run`` that creates the embedded server's database in that ``PREFECT_HOME``.
-4. For N in ``--incremental-sizes`` (default 1000): plan N is added to the corpus and the
-   flow is rerun into the same OUT and PREFECT_HOME: the cost of one new plan.
+4. For N in ``--incremental-sizes`` (default 1,000 and 10,000): plan N is added to the
+   corpus and the flow is rerun into the same OUT and PREFECT_HOME: the cost of one new plan.
 5. For N in ``--dask-sizes`` (default 1000), if ``flows.main`` accepts ``--runner dask``: a
    full build with ``--runner dask``.
 
@@ -625,8 +625,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--incremental-sizes",
         type=_sizes,
-        default=[1000],
-        help="sizes followed by the +1-plan rerun (default 1000)",
+        default=[1000, 10000],
+        help="sizes followed by the +1-plan reruns (default 1000,10000)",
     )
     parser.add_argument(
         "--dask-sizes",

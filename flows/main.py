@@ -45,6 +45,7 @@ from pipeline.release.validate import (  # noqa: E402
 from pipeline.runtime.assemble import Assembly, combine_batches, staged_tables  # noqa: E402
 from pipeline.runtime.batch import BatchResult, batch_key, plan_batches, run_batch  # noqa: E402
 from pipeline.runtime.cache import ExtractionCache  # noqa: E402
+from pipeline.runtime.file_hashes import FileHashes  # noqa: E402
 from pipeline.runtime.output_lock import OutputBusy, output_lock  # noqa: E402
 from pipeline.runtime.progress import Progress  # noqa: E402
 from pipeline.runtime.runners import local_workers, task_runner  # noqa: E402
@@ -64,7 +65,10 @@ def ingest(seeds: Path, output: Path) -> tuple[list[InputFile], list[Rejection]]
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     ExtractionCache(cache_root).prune()
-    return find_inputs(seeds, output)
+    hashes = FileHashes(cache_root.parent)  # unchanged files are not read again
+    found = find_inputs(seeds, output, hashes.hash)
+    hashes.save()
+    return found
 
 
 @task(name="restore-batches")
@@ -97,14 +101,26 @@ def combine(results: list[BatchResult], rejections: list[Rejection]) -> Assembly
 
 
 @task(name="expectations")
-def expectations(table: str, assembly: Assembly, output: Path) -> list[CheckResult]:
-    """The generated Great Expectations suite of ``table``, on the rows of the batches that
-    have not passed it before (one task per table, so tables are validated in parallel)."""
+def expectations(names: list[str], assembly: Assembly, output: Path) -> list[CheckResult]:
+    """The generated Great Expectations suites of the tables ``names``, on the rows of the
+    batches that have not passed them before (a task per table when many batches are new,
+    so that tables are validated in parallel; one task for all when only one is)."""
     staging, _ = _work_dirs(output)
     tables = staged_tables(staging, assembly)
-    if table in tables.extra:  # built by this run (rejections): always validated
-        return run_expectations(InMemoryTables({table: tables.read(table)}))
-    return run_expectations(tables.only(assembly.unvalidated), [table])
+    checks = []
+    for table in names:
+        if table in tables.extra:  # built by this run (rejections): always validated
+            checks += run_expectations(InMemoryTables({table: tables.read(table)}))
+        else:
+            checks += run_expectations(tables.only(assembly.unvalidated), [table])
+    return checks
+
+
+@task(name="start-validator")
+def start_validator() -> None:
+    """Nothing to do: the worker process that runs it imports Great Expectations as it
+    starts (pipeline/runtime/runners.py), while the flow extracts a single new batch in its
+    own process; that worker then validates the batch's rows at once."""
 
 
 @task(name="key-checks")
@@ -180,6 +196,9 @@ def _build_release(
     fresh = sorted(
         (n for n in range(len(batches)) if n not in restored), key=lambda n: -len(batches[n])
     )
+    # one new batch is extracted here, in this process, and a worker process meanwhile
+    # starts and imports Great Expectations (~3 s) to validate its rows
+    validator = start_validator.submit() if len(fresh) == 1 else None
     progress = Progress(sum(len(batches[n]) for n in fresh), log.info)
     extracted = _run(
         extract_batch, [(n, batches[n], output_dir, use_cache) for n in fresh], progress
@@ -206,14 +225,17 @@ def _build_release(
     to_expect.sort(
         key=staged_tables(_work_dirs(output_dir)[0], assembly).staged_bytes, reverse=True
     )
-    calls = [(t, assembly, output_dir) for t in to_expect]
+    # one task per table; one for all of them when a single batch is new (its rows are
+    # few, and a task costs more than validating them)
+    groups = [to_expect] if validator is not None else [[t] for t in to_expect]
+    calls = [(names, assembly, output_dir) for names in groups if names]
     # key checks first, in this process, then GX: not side by side, so that their memory
     # peaks do not add up at 10,000 plans
     checks = key_checks(assembly, output_dir)
-    if len(assembly.unvalidated) > 1:  # in worker processes, a task per table
-        checks += [c for f in [expectations.submit(*call) for call in calls] for c in f.result()]
-    else:  # one batch's rows at most: less work than starting worker processes
-        checks += [c for call in calls for c in expectations(*call)]
+    # in worker processes, a task per table (already started for a single new batch)
+    checks += [c for f in [expectations.submit(*call) for call in calls] for c in f.result()]
+    if validator is not None:
+        validator.wait()
     record_validation(checks, assembly, output_dir, use_cache)
     failures = [c for c in checks if not c.passed]
     if failures:
@@ -227,7 +249,13 @@ def _build_release(
     if result.status == "invalid":
         return _fail(log, str(ValidationError(result.failures, result.report)))
     rows = staged_tables(_work_dirs(output_dir)[0], assembly)
-    counts = {t: rows.count(t) for t in rows.names() if t != "rejected"}
+    counts = {  # the batches' own counts, unless duplicates were left out of them
+        t: rows.count(t)
+        if assembly.excluded or t not in assembly.staged_rows
+        else assembly.staged_rows[t]
+        for t in rows.names()
+        if t != "rejected"
+    }
     log.info(
         "Plans published: %d; rejected: %d; rows: %s",
         len(assembly.published),

@@ -102,12 +102,15 @@ def hash_file(path: Path) -> InputFile:
 
 
 def find_inputs(
-    seeds_dir: Path, output: Path | None = None
+    seeds_dir: Path,
+    output: Path | None = None,
+    hasher: Callable[[Path], InputFile] = hash_file,
 ) -> tuple[list[InputFile], list[Rejection]]:
-    """Every input file with its hash; a byte-identical copy of an earlier file (by name)
-    is rejected here, so the same plan is never extracted twice in one run. Files in
-    sub-folders are rejected (``in_subfolders``), except in ``output`` (the run's own
-    output folder, when it lies inside ``seeds_dir``)."""
+    """Every input file with its hash (from ``hasher``: a run may remember unchanged files'
+    hashes); a byte-identical copy of an earlier file (by name) is rejected here, so the
+    same plan is never extracted twice in one run. Files in sub-folders are rejected
+    (``in_subfolders``), except in ``output`` (the run's own output folder, when it lies
+    inside ``seeds_dir``)."""
     inputs: list[InputFile] = []
     rejected: list[Rejection] = []
     first: dict[str, str] = {}
@@ -116,7 +119,7 @@ def find_inputs(
     for path in files:
         if is_sidecar(path):
             continue
-        item = hash_file(path)
+        item = hasher(path)
         if path.name in provenance:
             item = InputFile(item.path, item.name, item.sha256, item.size, provenance[path.name])
         if item.sha256 in first:

@@ -3,9 +3,11 @@
 A release is written to a hidden temporary folder and renamed into place only when complete
 and valid, then ``LATEST`` is replaced atomically; a crash at any point leaves the previous
 release and ``LATEST`` as they were. Each CSV file is its batches' staged CSV parts
-concatenated byte for byte (the rows Frictionless validated in each batch); Parquet is
-written in chunks with fixed-size row groups, and files carry no timestamps, so the same rows
-give the same bytes whatever the batching or the machine.
+concatenated byte for byte (the rows Frictionless validated in each batch), and each
+Parquet file its batches' staged parts, one row group each, copied without re-encoding
+(pipeline.release.parquet_concat). Files carry no timestamps, so the same inputs and
+options (the batching depends on file names and ``--batch-size``) give the same bytes on
+any machine.
 """
 
 from __future__ import annotations
@@ -30,11 +32,11 @@ from pipeline.release.checks import CheckResult
 from pipeline.release.csvpieces import write_csv
 from pipeline.release.diff import ReleaseDiff, diff_releases, next_version, render_changelog
 from pipeline.release.docs import data_dictionary
+from pipeline.release.parquet_concat import COMPRESSION, release_schema, write_from_parts
 from pipeline.release.pieces import Piece
 from pipeline.release.schema import (
     CSV_ENCODING,
     arrow_schema,
-    columns,
     conform,
     resource_descriptor,
     table_schema,
@@ -49,10 +51,7 @@ from pipeline.release.staging import (
 from pipeline.release.validate import frictionless_checks, validate_release_files, write_report
 
 DATASET_NAME = "rule-of-law-plans"
-ROW_GROUP = 50_000  # rows per Parquet row group, fixed so bytes do not depend on batching
-# Tables whose rows hold a whole plan's text (~35 KB each): 50,000 of them would be ~2 GB in
-# memory while a row group is written, so their groups are smaller (and fixed all the same).
-ROW_GROUP_OF = {"documents": 500}
+ROW_GROUP = 50_000  # rows per Parquet row group of tables held in memory, and per read batch
 
 
 @dataclass(frozen=True)
@@ -145,26 +144,20 @@ def write_table_files(
 
 
 def _write_parquet(table: str, tables: Tables, path: Path) -> None:
-    """Row groups of a fixed number of rows (``ROW_GROUP``, or ``ROW_GROUP_OF[table]``; the
-    last one shorter), each written from contiguous arrays: the bytes depend on the rows
-    only, not on how they were batched."""
-    rows = ROW_GROUP_OF.get(table, ROW_GROUP)
-    # pandas metadata from the dtypes alone: from rows, it would depend on which rows come
-    # first (a batch whose dates are all null is "empty" rather than "date")
-    schema = _arrow(table, conform(table, pd.DataFrame(columns=columns(table)))).schema
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        for group in _arrow_row_groups(_arrow_chunks(table, tables), rows):
-            group = group.combine_chunks().replace_schema_metadata(schema.metadata)
-            writer.write_table(group, row_group_size=rows)
-
-
-def _arrow_chunks(table: str, tables: Tables) -> Iterator[pa.Table]:
-    """Rows of ``table`` as Arrow tables: staged parts as they are, other rows converted."""
+    """A staged table: its batches' Parquet parts, one row group each, copied into one file
+    (pipeline.release.parquet_concat; a part that lost excluded plans' rows is re-encoded
+    as a new row group), so row groups follow the batches and the bytes depend on the
+    batching (file names and ``--batch-size``). A table held in memory: row groups of a
+    fixed number of rows (``ROW_GROUP``; the last one shorter), from contiguous arrays."""
+    schema = release_schema(table)
     if isinstance(tables, StagedTables) and table not in tables.extra:
-        yield from tables.arrow_chunks(table)
+        write_from_parts(path, tables.parquet_parts(table), schema)
         return
-    for chunk in tables.chunks(table):
-        yield _arrow(table, conform(table, chunk))
+    chunks = (_arrow(table, conform(table, chunk)) for chunk in tables.chunks(table))
+    with pq.ParquetWriter(path, schema, compression=COMPRESSION) as writer:
+        for group in _arrow_row_groups(chunks, ROW_GROUP):
+            group = group.combine_chunks().replace_schema_metadata(schema.metadata)
+            writer.write_table(group, row_group_size=ROW_GROUP)
 
 
 def _arrow_row_groups(chunks: Iterator[pa.Table], size: int) -> Iterator[pa.Table]:

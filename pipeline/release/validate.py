@@ -144,6 +144,24 @@ def _bounded(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         yield pd.concat(held, ignore_index=True)
 
 
+def _numbers_as_float(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its nullable number columns (Int64, Float64) as numpy float64, nulls
+    as NaN: GX checks ranges of numpy ints and floats in one vectorized comparison, but of
+    any other dtype with a Python call per value (1.6 of the 3.4 s that the measures of
+    1,000 plans took). Exact for the integers of these tables (|n| < 2**53); GX's null and
+    set checks read NaN as null and 3.0 as 3."""
+    numbers = [
+        c
+        for c, dtype in frame.dtypes.items()
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype)
+        and pd.api.types.is_numeric_dtype(dtype)
+        and not pd.api.types.is_bool_dtype(dtype)
+    ]
+    if not numbers:
+        return frame
+    return frame.assign(**{c: frame[c].astype("float64") for c in numbers})
+
+
 def _validate_frame(source: Any, table: str, frame: pd.DataFrame, n: int) -> list[CheckResult]:
     """One table's (or chunk's) generated suite, as CheckResults."""
     import great_expectations as gx
@@ -152,7 +170,7 @@ def _validate_frame(source: Any, table: str, frame: pd.DataFrame, n: int) -> lis
     batch = (
         source.add_dataframe_asset(name=f"{table}-{n}")
         .add_batch_definition_whole_dataframe("all")
-        .get_batch(batch_parameters={"dataframe": frame})
+        .get_batch(batch_parameters={"dataframe": _numbers_as_float(frame)})
     )
     suite = gx.ExpectationSuite(name=table, expectations=expectations_for(table))
     outcome = batch.validate(
@@ -161,6 +179,9 @@ def _validate_frame(source: Any, table: str, frame: pd.DataFrame, n: int) -> lis
             "result_format": "SUMMARY",
             "partial_unexpected_count": SAMPLE,
             "unexpected_index_column_names": table_schema(table)["primaryKey"],
+            # the keys of failing rows are enough; the query GX builds from them (a copy of
+            # the frame per expectation) cost a fifth of the validation
+            "return_unexpected_index_query": False,
         },
     )
     pk = table_schema(table)["primaryKey"]

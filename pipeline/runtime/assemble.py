@@ -31,6 +31,7 @@ class Assembly:
     cache_hits: int = 0
     batch_keys: dict[int, str] = field(default_factory=dict)  # batch number -> cache key
     unvalidated: list[int] = field(default_factory=list)  # batches not yet through GX
+    staged_rows: dict[str, int] = field(default_factory=dict)  # rows per table, all batches
 
 
 def combine_batches(batches: list[BatchResult], rejections: list[Rejection]) -> Assembly:
@@ -68,6 +69,9 @@ def combine_batches(batches: list[BatchResult], rejections: list[Rejection]) -> 
     out.cache_hits = sum(b.cache_hits for b in batches)
     out.batch_keys = {b.batch: b.key for b in batches}
     out.unvalidated = sorted(b.batch for b in batches if not b.expectations_passed)
+    for b in batches:
+        for table, n in b.rows.items():
+            out.staged_rows[table] = out.staged_rows.get(table, 0) + n
     return out
 
 

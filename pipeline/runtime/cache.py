@@ -34,15 +34,17 @@ BATCH_FILES = (
     "runtime/batch.py",
     "release/checks.py",
     "release/staging.py",
+    "release/parquet_concat.py",
     "release/schema.py",
     "release/validate.py",
     "release/pieces.py",
+    "release/csvrows.py",
     "release/sheetpiece.py",
 )
 LIBRARIES_OF_BATCHES = ("frictionless", "great-expectations", "pandas", "pyarrow")
 EXPECTATIONS_PASSED = "expectations-passed"  # marker file in a cached batch's folder
 # a batch's staged files (rows, key hashes, deflated CSV rows and workbook sheet rows)
-PART_SUFFIXES = (".parquet", ".csv", ".npz", ".csvz", ".sheetz")
+PART_SUFFIXES = (".parquet", ".csv", ".keys", ".csvz", ".sheetz")
 
 
 @functools.cache

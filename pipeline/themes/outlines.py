@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import opencc
 from scipy.sparse import csr_matrix
 
-from pipeline.themes.ngrams import NgramCounter, char_doc, char_wb_doc
+from pipeline.themes.ngrams import _WHITE_SPACES, NgramCounter, char_doc, char_wb_doc
 from pipeline.vocab import load_csv, load_yaml
 
 OUTLINES = ("society", "government")
@@ -120,9 +121,10 @@ class OutlineModel:
     """Outline nodes and their vectors: ``body`` (char 2-3-grams of titles and keywords)
     and ``heading`` (char 1-2-grams of titles only), rows in ``outline_nodes()`` order.
 
-    Fitted by scikit-learn once; a plan's texts are then counted by ``NgramCounter`` and
-    weighted here as ``TfidfTransformer.transform`` weighs them (same numbers), without
-    its per-call validation, which cost more than the arithmetic on a plan's few rows.
+    Fitted once, as scikit-learn fits it (``_fit``); a plan's texts are then counted by
+    ``NgramCounter`` and weighted here as ``TfidfTransformer.transform`` weighs them (same
+    numbers), without its per-call validation, which cost more than the arithmetic on a
+    plan's few rows.
     The outline side is kept dense: a sparse row times a dense matrix adds the same
     products in the same order as the sparse product (plus exact zeros), in one pass."""
 
@@ -155,35 +157,109 @@ class OutlineModel:
 def _tfidf(counts: csr_matrix, idf: np.ndarray, sublinear: bool) -> csr_matrix:
     """TF-IDF rows of ``counts``, l2-normed, computed as scikit-learn's
     ``TfidfTransformer.transform`` computes them (same operations in the same order)."""
-    from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
-
     weights = counts.astype(np.float64)  # a copy
     if sublinear:
         np.log(weights.data, weights.data)
         weights.data += 1.0
     weights.data *= idf[weights.indices]
-    inplace_csr_row_normalize_l2(weights)
+    _normalize_rows_l2(weights)
     return weights
+
+
+def _normalize_rows_l2(m: csr_matrix) -> None:
+    """Each non-empty row divided by its l2 norm, in place, to the bit as scikit-learn's
+    ``inplace_csr_row_normalize_l2`` does it: its sum of squares runs left to right along
+    the row. Here the k-th squares of all rows are added at once: the squares stand in a
+    C-ordered (position in row, row) array padded with zeros, and numpy sums such an array
+    down its columns one row of it after the other, so each row's squares in order, as that
+    loop does (a sum along a row would add them in pairs); rows whose squares sum to 0 are
+    left as they are."""
+    lengths = np.diff(m.indptr)
+    if not len(m.data):
+        return
+    n_rows = len(lengths)
+    rows = np.arange(n_rows, dtype=np.int64)
+    # entry k of row r (k - indptr[r] into it) goes to (k - indptr[r]) * n_rows + r
+    at = np.arange(len(m.data), dtype=np.int64) * n_rows
+    at += np.repeat(rows - m.indptr[:-1].astype(np.int64) * n_rows, lengths)
+    squares = np.zeros(int(lengths.max()) * n_rows)
+    squares[at] = m.data * m.data
+    sums = squares.reshape(-1, n_rows).sum(axis=0)
+    m.data /= np.repeat(np.where(sums == 0.0, 1.0, np.sqrt(sums)), lengths)
+
+
+def _char_wb_grams(doc: str) -> list[str]:
+    """The 2- and 3-grams of ``CountVectorizer(analyzer="char_wb", ngram_range=(2, 3))``,
+    in its order: per word padded with spaces, its 2-grams, then its 3-grams."""
+    out = []
+    for word in _WHITE_SPACES.sub(" ", doc.lower()).split():
+        w = f" {word} "  # at least 3 characters: every n here slides over the whole word
+        out += [w[i : i + 2] for i in range(len(w) - 1)]
+        out += [w[i : i + 3] for i in range(len(w) - 2)]
+    return out
+
+
+def _char_grams(doc: str) -> list[str]:
+    """The 1- and 2-grams of ``analyzer="char", ngram_range=(1, 2)``, in its order."""
+    doc = char_doc(doc)
+    return list(doc) + [doc[i : i + 2] for i in range(len(doc) - 1)]
+
+
+def _fit(
+    docs: list[str], grams: Callable[[str], list[str]], sublinear: bool, in_order_seen: bool
+) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """The vocabulary, the idf and the l2-normed TF-IDF rows (dense, transposed: n-grams by
+    docs) that scikit-learn's ``CountVectorizer`` and ``TfidfTransformer`` (smooth idf) fit
+    on ``docs``, to the bit, without importing scikit-learn (a second of every process).
+
+    Columns are in sorted n-gram order. A norm's sum of squares runs in the order of the
+    row's entries, which is column order where scikit-learn converts the counts to floats
+    (``TfidfTransformer``), and the order the n-grams were first seen in any doc where
+    it counts in floats (``TfidfVectorizer``: its columns are renumbered in sorted order
+    after counting, the entries are not moved): ``in_order_seen``."""
+    seen: dict[str, int] = {}
+    rows = []
+    for doc in docs:
+        row: dict[int, int] = {}
+        for gram in grams(doc):
+            k = seen.setdefault(gram, len(seen))
+            row[k] = row.get(k, 0) + 1
+        rows.append(sorted(row.items()))
+    vocabulary = {gram: k for k, gram in enumerate(sorted(seen))}
+    column = np.array([vocabulary[g] for g in seen], dtype=np.int64)
+    indptr = np.cumsum([0] + [len(r) for r in rows])
+    indices = column[np.array([k for r in rows for k, _ in r], dtype=np.int64)]
+    counts = np.array([c for r in rows for _, c in r], dtype=np.float64)
+    df = np.bincount(indices, minlength=len(vocabulary)).astype(np.float64) + 1.0
+    idf = np.full_like(df, len(docs) + 1)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    counted = csr_matrix((counts, indices, indptr), shape=(len(docs), len(vocabulary)))
+    if not in_order_seen:
+        counted.sort_indices()
+    weights = _tfidf(counted, idf, sublinear)
+    dense = np.zeros((len(vocabulary), len(docs)))
+    dense[weights.indices, np.repeat(np.arange(len(docs)), np.diff(weights.indptr))] = weights.data
+    return vocabulary, idf, dense
 
 
 @functools.cache
 def outline_model() -> OutlineModel:
-    """The fitted model (once per process; scikit-learn is imported here, by the first plan
-    to place, not by every run that imports the flow)."""
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
-
+    """The fitted model (once per process)."""
     nodes = outline_nodes()
-    body_counter = CountVectorizer(analyzer="char_wb", ngram_range=(2, 3))
-    counts = body_counter.fit_transform([_node_text(n) for n in nodes])
-    body_weights = TfidfTransformer(sublinear_tf=True).fit(counts)
-    heading_vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2))
-    heading = heading_vectorizer.fit_transform([clean(n.title_zh) for n in nodes])
+    body_vocabulary, body_idf, body_t = _fit(
+        [_node_text(n) for n in nodes], _char_wb_grams, sublinear=True, in_order_seen=False
+    )
+    heading_vocabulary, heading_idf, heading_t = _fit(
+        [clean(n.title_zh) for n in nodes], _char_grams, sublinear=False, in_order_seen=True
+    )
     return OutlineModel(
         nodes,
-        NgramCounter(body_counter.vocabulary_),
-        body_weights.idf_,
-        np.ascontiguousarray(body_weights.transform(counts).T.toarray()),
-        NgramCounter(heading_vectorizer.vocabulary_),
-        heading_vectorizer.idf_,
-        np.ascontiguousarray(heading.T.toarray()),
+        NgramCounter(body_vocabulary),
+        body_idf,
+        body_t,
+        NgramCounter(heading_vocabulary),
+        heading_idf,
+        heading_t,
     )

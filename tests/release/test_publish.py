@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.read.ingest import find_inputs
@@ -199,6 +200,31 @@ def test_release_csv_is_the_batches_validated_csv_parts_concatenated(tmp_path):
     checks = {(c.source, c.check) for c in result.report_checks}
     assert ("frictionless", "frictionless descriptor") in checks
     assert ("release files", "release file header and row count") in checks
+
+
+def test_release_parquet_copies_the_batches_parts_and_re_encodes_those_of_duplicates(tmp_path):
+    """One row group per batch: a part is copied byte for byte, unless it holds a plan
+    left out as a duplicate (here a copy with a BOM, in the second batch)."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    original = sorted(seeds.glob("*.txt"))[0]
+    (seeds / "999_copy.txt").write_bytes(b"\xef\xbb\xbf" + original.read_bytes())
+    items, rejected = find_inputs(seeds)
+    staging = tmp_path / "staging"
+    batches = [run_batch(0, items[:3], staging, None), run_batch(1, items[3:], staging, None)]
+    tables = staged_tables(staging, combine_batches(batches, rejected))
+    assert len(tables.excluded) == 1
+    result = publish(tables, tmp_path / "out")
+    for table in ("documents", "sections", "targets"):
+        path = result.path / "data" / f"{table}.parquet"
+        meta = pq.ParquetFile(path).metadata
+        assert meta.num_row_groups == 2
+        assert pq.read_table(path).to_pandas().equals(tables.read(table))
+        first = (staging / table / "part-000000.parquet").read_bytes()
+        body = first[4 : -8 - int.from_bytes(first[-8:-4], "little")]
+        assert path.read_bytes()[4 : 4 + len(body)] == body  # copied, not re-encoded
+        second = pq.read_table(staging / table / "part-000001.parquet")
+        assert meta.row_group(1).num_rows < second.num_rows  # the duplicate's rows left out
 
 
 def test_same_extraction_code_compares_only_added_plans_rows(tmp_path, seed_tables):

@@ -59,9 +59,43 @@ def test_cosines_equal_scikit_learns_to_the_last_bit():
     texts = TEXTS + [n.title_zh + n.keywords for n in nodes]
     cleaned = [outlines.clean(t) for t in texts]
 
-    model = outlines.outline_model()
+    model = outlines.outline_model()  # fitted to the bit as scikit-learn fits it
+    assert np.array_equal(model.body_idf, weights.idf_)
+    assert np.array_equal(model.body_t, weights.transform(counts).T.toarray())
+    assert np.array_equal(model.heading_idf, headings.idf_)
+    assert np.array_equal(model.heading_t, heading_rows.T.toarray())
     body = weights.transform(body_counter.transform(cleaned)) @ weights.transform(counts).T
     assert np.array_equal(model.body_similarity(texts), body.toarray())
     heading = (headings.transform(cleaned) @ heading_rows.T).toarray()
     assert np.array_equal(model.heading_similarity(texts), heading)
     assert body.max() > 0.5 and heading.max() > 0.5  # the outline's own texts are found
+
+
+def test_the_fit_is_scikit_learns_without_it():
+    """The model is fitted without scikit-learn: the same vocabularies as its fit."""
+    for grams, analyzer, ngram_range in (
+        (outlines._char_wb_grams, "char_wb", (2, 3)),
+        (outlines._char_grams, "char", (1, 2)),
+    ):
+        vocabulary, _, _ = outlines._fit(TEXTS, grams, True, False)
+        fitted = CountVectorizer(analyzer=analyzer, ngram_range=ngram_range).fit(TEXTS)
+        assert vocabulary == fitted.vocabulary_
+
+
+def test_rows_are_normed_as_scikit_learn_norms_them():
+    """Rows of 0 to 300 entries over many magnitudes, where the order of a sum shows."""
+    from scipy.sparse import csr_matrix
+    from sklearn.preprocessing import normalize
+
+    rng = np.random.default_rng(7)
+    lengths = np.concatenate([[0, 1, 2, 300], rng.integers(0, 200, 300)])
+    indices = np.concatenate([np.sort(rng.choice(400, n, replace=False)) for n in lengths])
+    data = np.exp(rng.random(len(indices)) * 40)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    m = csr_matrix((data, indices, indptr), shape=(len(lengths), 400))
+    ours = m.copy()
+    outlines._normalize_rows_l2(ours)
+    _same(ours, normalize(m, norm="l2"))
+    pairwise = m.copy()  # a sum along each row, in pairs: the test tells the two apart
+    pairwise.data /= np.repeat(np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel()), lengths)
+    assert not np.array_equal(pairwise.data, ours.data)
