@@ -36,10 +36,14 @@ BATCH_FILES = (
     "release/staging.py",
     "release/schema.py",
     "release/validate.py",
+    "release/sqlite_piece.py",  # and what a database piece is made with:
+    "release/sqlite.py",
+    "release/search.py",
+    "../explore/views.yaml",
 )
 LIBRARIES_OF_BATCHES = ("frictionless", "great-expectations", "pandas", "pyarrow")
 EXPECTATIONS_PASSED = "expectations-passed"  # marker file in a cached batch's folder
-PART_SUFFIXES = (".parquet", ".csv", ".npz")  # a batch's staged files (rows, key hashes)
+PART_SUFFIXES = (".parquet", ".csv", ".npz", ".sqlite")  # staged rows, key hashes, db piece
 
 
 @functools.cache

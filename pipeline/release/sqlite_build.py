@@ -1,0 +1,337 @@
+"""The release database from the batches' pieces: built in full, or updated in place.
+
+Each extraction batch leaves a piece (``sqlite_piece.py``: its rows as SQLite values, and
+the search tokens of its searched columns). A full build creates the schema (the same
+``CREATE TABLE`` with comments and keys as ``sqlite.write_database``), ATTACHes each piece
+in batch order and copies its rows and tokens with ``INSERT ... SELECT`` (in C, no Python
+per row), then the join indexes, the FTS ``optimize``, the description tables and ANALYZE.
+
+When the previous release was made by the same extraction code with the same schemas, its
+database is copied (``shutil.copyfile``: ``sendfile`` on Linux, no decoding) and updated
+in place: ``release_pieces`` records which piece (by the sha256 of its bytes) each plan's
+rows came from, so the plans of pieces that are gone are deleted (their FTS5 entries with
+tokens recomputed from the rows being deleted: a contentless table needs them), the new
+pieces' rows are appended, and the description tables are rewritten; no VACUUM, and a
+sampled ANALYZE. Anything that does not line up (no piece for a batch, another builder
+version, other tables, most batches changed) falls back to the full build, with the reason
+in the log. Both are deterministic: the same pieces (and the same previous database) give
+the same bytes. A fresh and an updated database of the same rows hold the same rows and
+find the same search results, in another physical order.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.release.explore import EXPLORE_DIR
+from pipeline.release.sqlite import (
+    DATABASE,
+    create_fts,
+    create_table,
+    create_table_sql,
+    describe,
+    index_rows,
+    join_indexes,
+    load_rows,
+    optimize_fts,
+    quote,
+    token_rows,
+    unique_keys,
+    write_database,
+)
+from pipeline.release.sqlite_piece import (
+    insert_piece,
+    piece_digest,
+    piece_docs,
+    piece_path,
+    searched,
+)
+from pipeline.release.staging import StagedTables, Tables
+
+log = logging.getLogger(__name__)
+RECORD = "release_pieces"
+ANALYSIS_LIMIT = 1000  # rows ANALYZE samples per index: its cost no longer grows with rows
+_HERE = Path(__file__).resolve().parent
+_BUILDER_FILES = ("sqlite.py", "sqlite_piece.py", "sqlite_build.py", "search.py")
+
+
+class CannotUpdate(Exception):
+    """Why the previous release's database cannot be updated in place."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    batch: int
+    path: Path
+    key: str  # sha256 of its bytes
+    docs: tuple[str, ...]  # its plans, in its order
+
+
+@functools.cache
+def builder_version() -> int:
+    """What the database's layout depends on besides its rows (this code, the search
+    settings, the SQLite library), as ``PRAGMA user_version``: a database made by anything
+    else is rebuilt, not updated."""
+    digest = hashlib.sha256(sqlite3.sqlite_version.encode())
+    for path in [_HERE / f for f in _BUILDER_FILES] + [EXPLORE_DIR / "views.yaml"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return int(digest.hexdigest()[:7], 16)
+
+
+def build_database(
+    folder: Path, package: dict[str, Any], tables: Tables, previous: Path | None = None
+) -> Path:
+    """Write ``folder/data/rule-of-law-plans.sqlite`` for the release in ``folder``
+    (``package``: its datapackage.json; ``tables``: its rows, staged or not): the database
+    ``previous`` updated, when given and possible, else built from the batches' pieces, else
+    (rows not staged) from the release's files."""
+    pieces = staged_pieces(tables)
+    if isinstance(pieces, str):
+        log.info("SQLite database built from the release files: %s", pieces)
+        return write_database(folder, package)
+    assert isinstance(tables, StagedTables)
+    if previous is not None:
+        try:
+            return _update(folder, package, tables, pieces, previous)
+        except CannotUpdate as why:
+            (folder / "data" / DATABASE).unlink(missing_ok=True)
+            log.info("SQLite database built in full, not updated: %s", why)
+    return _full(folder, package, tables, pieces)
+
+
+def staged_pieces(tables: Tables) -> list[Piece] | str:
+    """The pieces of the staged batches in batch order, or why there are none to use."""
+    if not isinstance(tables, StagedTables):
+        return "the rows are held in memory, not staged by batches"
+    batches = sorted(
+        int(p.stem.removeprefix("part-"))
+        for p in (tables.staging / "documents").glob("part-*.parquet")
+    )
+    if tables.batches is not None:
+        batches = [b for b in batches if b in tables.batches]
+    missing = [b for b in batches if not piece_path(tables.staging, b).exists()]
+    if missing:
+        return f"no database piece for batch {missing[0]} ({len(missing)} batches)"
+    out = []
+    for batch in batches:
+        path = piece_path(tables.staging, batch)
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            docs = tuple(piece_docs(conn, "main"))
+        conn.close()
+        out.append(Piece(batch, path, piece_digest(path), docs))
+    return out
+
+
+def _staged(tables: StagedTables, package: dict[str, Any]) -> list[str]:
+    """The release's tables whose rows come from the pieces, in release order."""
+    return [
+        r["name"]
+        for r in package["resources"]
+        if r["name"] in tables.tables and r["name"] not in tables.extra
+    ]
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = MEMORY")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("CREATE TEMP TABLE skipped (doc_id TEXT PRIMARY KEY)")
+    return conn
+
+
+def _full(folder: Path, package: dict[str, Any], tables: StagedTables, pieces: list[Piece]) -> Path:
+    path = folder / "data" / DATABASE
+    if path.exists():
+        raise FileExistsError(f"{path} exists: a release's database is written once")
+    resources = package["resources"]
+    keys = unique_keys({r["name"]: r["schema"] for r in resources})
+    staged = _staged(tables, package)
+    search = searched([r["name"] for r in resources])
+    conn = _open(path)
+    try:
+        conn.execute(f"PRAGMA user_version = {builder_version()}")
+        conn.execute("BEGIN")
+        for resource in resources:
+            create_table(conn, resource, keys)
+        for table, cols in search.items():
+            create_fts(conn, table, cols)
+        conn.execute(
+            f"CREATE TABLE {RECORD} ( -- The batch piece each plan's rows were loaded from "
+            "(sha256 of its bytes), to update this database in place for the next release\n"
+            "  doc_id TEXT PRIMARY KEY, piece TEXT NOT NULL\n)"
+        )
+        conn.execute("COMMIT")
+        for piece in pieces:
+            _add_piece(conn, piece, staged, search, tables.excluded)
+        conn.execute("BEGIN")
+        for resource in resources:
+            if resource["name"] not in staged:
+                load_rows(conn, folder, resource)
+                if resource["name"] in search:
+                    index_rows(conn, resource["name"], search[resource["name"]])
+            for sql in join_indexes(resource["name"], resource["schema"], keys):
+                conn.execute(sql)
+        for table in search:
+            optimize_fts(conn, table)
+        describe(conn, resources)
+        _analyze(conn)
+        conn.execute("COMMIT")
+    except Exception as exc:
+        conn.close()
+        path.unlink(missing_ok=True)
+        raise RuntimeError(f"could not build {path}: {exc}") from exc
+    conn.close()
+    return path
+
+
+def _add_piece(
+    conn: sqlite3.Connection,
+    piece: Piece,
+    staged: list[str],
+    search: dict[str, list[str]],
+    excluded: set[str],
+) -> None:
+    """Append one piece's rows (less those of ``excluded`` plans), and record its plans."""
+    skipped = [d for d in piece.docs if d in excluded]
+    conn.execute("ATTACH DATABASE ? AS piece", [str(piece.path)])
+    try:
+        conn.execute("BEGIN")
+        conn.execute("DELETE FROM temp.skipped")
+        conn.executemany("INSERT INTO temp.skipped VALUES (?)", [(d,) for d in skipped])
+        insert_piece(conn, "piece", staged, search, bool(skipped))
+        conn.executemany(
+            f"INSERT INTO {RECORD} VALUES (?, ?)",
+            [(d, piece.key) for d in piece.docs if d not in excluded],
+        )
+        conn.execute("COMMIT")
+    finally:
+        conn.execute("DETACH DATABASE piece")
+
+
+def _analyze(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+    conn.execute("ANALYZE")
+
+
+def _update(
+    folder: Path,
+    package: dict[str, Any],
+    tables: StagedTables,
+    pieces: list[Piece],
+    previous: Path,
+) -> Path:
+    """The database ``previous`` copied into ``folder`` and brought to ``pieces``."""
+    path = folder / "data" / DATABASE
+    if path.exists():
+        raise FileExistsError(f"{path} exists: a release's database is written once")
+    had = _recorded(previous, package)
+    wanted: dict[str, set[str]] = {}
+    for piece in pieces:
+        wanted.setdefault(piece.key, set()).update(
+            d for d in piece.docs if d not in tables.excluded
+        )
+    kept = {k for k, docs in wanted.items() if docs and had.get(k) == docs}
+    new = [p for p in pieces if p.key not in kept and wanted[p.key]]
+    gone = sorted({d for k, docs in had.items() if k not in kept for d in docs})
+    if len(new) > max(1, len(pieces) // 2):
+        raise CannotUpdate(f"{len(new)} of {len(pieces)} batches changed: a full build is faster")
+    shutil.copyfile(previous, path)
+    resources = package["resources"]
+    staged = _staged(tables, package)
+    search = searched([r["name"] for r in resources])
+    conn = _open(path)
+    try:
+        conn.execute("BEGIN")
+        conn.execute("CREATE TEMP TABLE gone (doc_id TEXT PRIMARY KEY)")
+        conn.executemany("INSERT INTO temp.gone VALUES (?)", [(d,) for d in gone])
+        of_gone = "WHERE doc_id IN (SELECT doc_id FROM temp.gone)"
+        for table in reversed(staged):
+            _unindex(conn, table, search.get(table), of_gone)
+            conn.execute(f"DELETE FROM {quote(table)} {of_gone}")
+        conn.execute(f"DELETE FROM {RECORD} {of_gone}")
+        for resource in resources:  # tables made per release (outlines, rejections): anew
+            table = resource["name"]
+            if table not in staged:
+                _unindex(conn, table, search.get(table), "")
+                conn.execute(f"DELETE FROM {quote(table)}")
+                load_rows(conn, folder, resource)
+                if table in search:
+                    index_rows(conn, table, search[table])
+        conn.execute("COMMIT")
+        for piece in new:
+            _add_piece(conn, piece, staged, search, tables.excluded)
+        conn.execute("BEGIN")
+        conn.execute("DROP TABLE release_tables")
+        conn.execute("DROP TABLE codebook")
+        describe(conn, resources)
+        _analyze(conn)
+        conn.execute("COMMIT")
+    except Exception as exc:
+        conn.close()
+        path.unlink(missing_ok=True)
+        raise RuntimeError(f"could not update {path} from {previous}: {exc}") from exc
+    conn.close()
+    log.info(
+        "SQLite database updated in place from the previous release: %d of %d batches "
+        "replaced, %d plans' rows deleted",
+        len(new),
+        len(pieces),
+        len(gone),
+    )
+    return path
+
+
+def _recorded(previous: Path, package: dict[str, Any]) -> dict[str, set[str]]:
+    """The plans of each piece the database ``previous`` was built from, once it is known
+    to be a database this code can update into ``package``'s tables."""
+    if not previous.exists():
+        raise CannotUpdate(f"the previous release has no database ({previous})")
+    resources = package["resources"]
+    keys = unique_keys({r["name"]: r["schema"] for r in resources})
+    conn = sqlite3.connect(f"file:{previous}?mode=ro", uri=True)
+    try:
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        if version != builder_version():
+            raise CannotUpdate("its database was built by other code or another SQLite")
+        sql = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+        for resource in resources:
+            described = resource["schema"] | {
+                k: resource[k] for k in ("title", "description") if k in resource
+            }
+            if sql.get(resource["name"]) != create_table_sql(resource["name"], described, keys):
+                raise CannotUpdate(f"its table {resource['name']} differs from this release's")
+        search = searched([r["name"] for r in resources])
+        if {n for n in sql if n.endswith("_fts")} != {f"{t}_fts" for t in search}:
+            raise CannotUpdate("its full-text indexes differ from this release's")
+        if RECORD not in sql:
+            raise CannotUpdate(f"it has no {RECORD} table")
+        had: dict[str, set[str]] = {}
+        for doc, key in conn.execute(f"SELECT doc_id, piece FROM {RECORD}"):
+            had.setdefault(key, set()).add(doc)
+    finally:
+        conn.close()
+    return had
+
+
+def _unindex(conn: sqlite3.Connection, table: str, cols: list[str] | None, where: str) -> None:
+    """Take the rows of ``table`` selected by ``where`` out of ``<table>_fts`` (a contentless
+    index deletes a row given the tokens it was indexed with: recomputed from its text)."""
+    if not cols:
+        return
+    fts = quote(f"{table}_fts")
+    cursor = conn.execute(
+        f"SELECT rowid, {', '.join(map(quote, cols))} FROM {quote(table)} {where}"
+    )
+    delete = (
+        f"INSERT INTO {fts} ({fts}, rowid, {', '.join(map(quote, cols))}) "
+        f"VALUES ('delete', ?{', ?' * len(cols)})"
+    )
+    while rows := cursor.fetchmany(20_000):
+        conn.executemany(delete, token_rows(rows))
