@@ -8,15 +8,20 @@ per row), then the join indexes, the FTS ``optimize``, the description tables an
 
 When the previous release was made by the same extraction code with the same schemas, its
 database is copied (``shutil.copyfile``: ``sendfile`` on Linux, no decoding) and updated
-in place: ``release_pieces`` records which piece (by the sha256 of its bytes) each plan's
-rows came from, so the plans of pieces that are gone are deleted (their FTS5 entries with
-tokens recomputed from the rows being deleted: a contentless table needs them), the new
-pieces' rows are appended, and the description tables are rewritten; no VACUUM, and a
-sampled ANALYZE. Anything that does not line up (no piece for a batch, another builder
-version, other tables, most batches changed) falls back to the full build, with the reason
-in the log. Both are deterministic: the same pieces (and the same previous database) give
-the same bytes. A fresh and an updated database of the same rows hold the same rows and
-find the same search results, in another physical order.
+in place: ``release_plans`` records a hash of each plan's rows (made by its batch), so the
+plans that are gone or whose rows differ are deleted (their FTS5 entries with tokens
+recomputed from the rows being deleted: a contentless table needs them), the new ones'
+rows are appended from their pieces, and the description tables are rewritten; no VACUUM,
+and a sampled ANALYZE. Anything that does not line up (no piece for a batch, another
+builder version, other tables, most plans changed) falls back to the full build, with the
+reason in the log.
+
+The full build copies table by table (every piece's rows of one table, then the next), and
+gathers the search tokens in temporary tables to index them in one pass at the end, so its
+bytes depend on the rows only, not on how they were batched. An update depends on the
+previous database too: the same previous database and rows give the same bytes; a fresh and
+an updated database of the same rows hold the same rows and find the same search results,
+in another physical order.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.release.explore import EXPLORE_DIR
+from pipeline.release.schema import table_schema
 from pipeline.release.sqlite import (
     DATABASE,
     create_fts,
@@ -47,16 +53,16 @@ from pipeline.release.sqlite import (
     write_database,
 )
 from pipeline.release.sqlite_piece import (
-    insert_piece,
-    piece_digest,
-    piece_docs,
+    insert_rows,
     piece_path,
+    piece_plans,
     searched,
+    tokens_table,
 )
 from pipeline.release.staging import StagedTables, Tables
 
 log = logging.getLogger(__name__)
-RECORD = "release_pieces"
+RECORD = "release_plans"
 ANALYSIS_LIMIT = 1000  # rows ANALYZE samples per index: its cost no longer grows with rows
 # While a full build appends piece after piece, FTS5 merges no segments (one per piece, each
 # from a larger in-memory hash) until the one 'optimize' at the end: ~40% less time than
@@ -75,8 +81,7 @@ class CannotUpdate(Exception):
 class Piece:
     batch: int
     path: Path
-    key: str  # sha256 of its bytes
-    docs: tuple[str, ...]  # its plans, in its order
+    plans: dict[str, str]  # doc_id -> sha256 of its rows
 
 
 @functools.cache
@@ -124,14 +129,10 @@ def staged_pieces(tables: Tables) -> list[Piece] | str:
     missing = [b for b in batches if not piece_path(tables.staging, b).exists()]
     if missing:
         return f"no database piece for batch {missing[0]} ({len(missing)} batches)"
-    out = []
-    for batch in batches:
-        path = piece_path(tables.staging, batch)
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            docs = tuple(piece_docs(conn, "main"))
-        conn.close()
-        out.append(Piece(batch, path, piece_digest(path), docs))
-    return out
+    return [
+        Piece(b, piece_path(tables.staging, b), piece_plans(piece_path(tables.staging, b)))
+        for b in batches
+    ]
 
 
 def _staged(tables: StagedTables, package: dict[str, Any]) -> list[str]:
@@ -147,7 +148,7 @@ def _open(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = MEMORY")
     conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("CREATE TEMP TABLE skipped (doc_id TEXT PRIMARY KEY)")
+    conn.execute("CREATE TEMP TABLE take (doc_id TEXT PRIMARY KEY)")
     return conn
 
 
@@ -168,15 +169,35 @@ def _full(folder: Path, package: dict[str, Any], tables: StagedTables, pieces: l
         for table, cols in search.items():
             create_fts(conn, table, cols)
             _fts_settings(conn, table, BULK_FTS)
+            if table in staged:
+                tokens = quote(tokens_table(table))
+                conn.execute(f"CREATE TEMP TABLE {tokens} ({', '.join(map(quote, cols))})")
         conn.execute(
-            f"CREATE TABLE {RECORD} ( -- The batch piece each plan's rows were loaded from "
-            "(sha256 of its bytes), to update this database in place for the next release\n"
-            "  doc_id TEXT PRIMARY KEY, piece TEXT NOT NULL\n)"
+            f"CREATE TABLE {RECORD} ( -- Each plan and a hash of its rows (from its batch), "
+            "to update this database in place for the next release\n"
+            "  doc_id TEXT PRIMARY KEY, rows_sha256 TEXT NOT NULL\n)"
         )
         conn.execute("COMMIT")
-        for piece in pieces:
-            _add_piece(conn, piece, staged, search, tables.excluded)
+        take = {p.batch: sorted(set(p.plans) - tables.excluded) for p in pieces}
+        for table in staged:
+            tokens = (
+                (f"temp.{quote(tokens_table(table))}", search[table]) if table in search else None
+            )
+            for piece in pieces:
+                _append(conn, piece, take[piece.batch], table, tokens)
         conn.execute("BEGIN")
+        for table in staged:
+            if table in search:
+                cols = ", ".join(map(quote, search[table]))
+                conn.execute(
+                    f"INSERT INTO main.{quote(table + '_fts')} (rowid, {cols}) "
+                    f"SELECT rowid, {cols} FROM temp.{quote(tokens_table(table))} ORDER BY rowid"
+                )
+                conn.execute(f"DROP TABLE temp.{quote(tokens_table(table))}")
+        conn.executemany(
+            f"INSERT INTO {RECORD} VALUES (?, ?)",
+            sorted((d, p.plans[d]) for p in pieces for d in take[p.batch]),
+        )
         for resource in resources:
             if resource["name"] not in staged:
                 load_rows(conn, folder, resource)
@@ -195,29 +216,39 @@ def _full(folder: Path, package: dict[str, Any], tables: StagedTables, pieces: l
         path.unlink(missing_ok=True)
         raise RuntimeError(f"could not build {path}: {exc}") from exc
     conn.close()
+    _reset_change_counter(path)
     log.info("SQLite database built from %d batch pieces", len(pieces))
     return path
 
 
-def _add_piece(
+def _reset_change_counter(path: Path) -> None:
+    """Set the file change counter (header bytes 24-27, and the version-valid-for number
+    beside it, 92-95) to 1: it counts the build's transactions, one per table and piece,
+    and would make the bytes depend on how the rows were batched. Readers use it only to
+    notice changes made while they hold the file open; nothing has it open here."""
+    with path.open("r+b") as fh:
+        for offset in (24, 92):
+            fh.seek(offset)
+            fh.write((1).to_bytes(4, "big"))
+
+
+def _append(
     conn: sqlite3.Connection,
     piece: Piece,
-    staged: list[str],
-    search: dict[str, list[str]],
-    excluded: set[str],
+    take: list[str],
+    table: str,
+    tokens: tuple[str, list[str]] | None,
 ) -> None:
-    """Append one piece's rows (less those of ``excluded`` plans), and record its plans."""
-    skipped = [d for d in piece.docs if d in excluded]
+    """Append the rows of ``table`` of the plans ``take`` from ``piece`` (and their search
+    tokens to ``tokens``' table), in a transaction of their own (ATTACH needs none open)."""
+    if not take:
+        return
     conn.execute("ATTACH DATABASE ? AS piece", [str(piece.path)])
     try:
         conn.execute("BEGIN")
-        conn.execute("DELETE FROM temp.skipped")
-        conn.executemany("INSERT INTO temp.skipped VALUES (?)", [(d,) for d in skipped])
-        insert_piece(conn, "piece", staged, search, bool(skipped))
-        conn.executemany(
-            f"INSERT INTO {RECORD} VALUES (?, ?)",
-            [(d, piece.key) for d in piece.docs if d not in excluded],
-        )
+        conn.execute("DELETE FROM temp.take")
+        conn.executemany("INSERT INTO temp.take VALUES (?)", [(d,) for d in take])
+        insert_rows(conn, "piece", table, tokens)
         conn.execute("COMMIT")
     finally:
         conn.execute("DETACH DATABASE piece")
@@ -245,20 +276,21 @@ def _update(
     path = folder / "data" / DATABASE
     if path.exists():
         raise FileExistsError(f"{path} exists: a release's database is written once")
-    had = _recorded(previous, package)
-    wanted: dict[str, set[str]] = {}
-    for piece in pieces:
-        wanted.setdefault(piece.key, set()).update(
-            d for d in piece.docs if d not in tables.excluded
+    staged = _staged(tables, package)
+    had = _recorded(previous, package, staged)
+    wanted = {d: p.plans[d] for p in pieces for d in p.plans if d not in tables.excluded}
+    gone = sorted(d for d, key in had.items() if wanted.get(d) != key)
+    take = {
+        p.batch: sorted(d for d in p.plans if d in wanted and had.get(d) != wanted[d])
+        for p in pieces
+    }
+    new = sum(len(docs) for docs in take.values())
+    if new > max(1, len(wanted) // 2):
+        raise CannotUpdate(
+            f"{new} of {len(wanted)} plans are new or changed: a full build is faster"
         )
-    kept = {k for k, docs in wanted.items() if docs and had.get(k) == docs}
-    new = [p for p in pieces if p.key not in kept and wanted[p.key]]
-    gone = sorted({d for k, docs in had.items() if k not in kept for d in docs})
-    if len(new) > max(1, len(pieces) // 2):
-        raise CannotUpdate(f"{len(new)} of {len(pieces)} batches changed: a full build is faster")
     shutil.copyfile(previous, path)
     resources = package["resources"]
-    staged = _staged(tables, package)
     search = searched([r["name"] for r in resources])
     conn = _open(path)
     try:
@@ -270,6 +302,10 @@ def _update(
             _unindex(conn, table, search.get(table), of_gone)
             conn.execute(f"DELETE FROM {quote(table)} {of_gone}")
         conn.execute(f"DELETE FROM {RECORD} {of_gone}")
+        conn.executemany(
+            f"INSERT INTO {RECORD} VALUES (?, ?)",
+            sorted((d, wanted[d]) for docs in take.values() for d in docs),
+        )
         for resource in resources:  # tables made per release (outlines, rejections): anew
             table = resource["name"]
             if table not in staged:
@@ -279,8 +315,10 @@ def _update(
                 if table in search:
                     index_rows(conn, table, search[table])
         conn.execute("COMMIT")
-        for piece in new:
-            _add_piece(conn, piece, staged, search, tables.excluded)
+        for table in staged:
+            tokens = (f"main.{quote(table + '_fts')}", search[table]) if table in search else None
+            for piece in pieces:
+                _append(conn, piece, take[piece.batch], table, tokens)
         conn.execute("BEGIN")
         conn.execute("DROP TABLE release_tables")
         conn.execute("DROP TABLE codebook")
@@ -293,21 +331,24 @@ def _update(
         raise RuntimeError(f"could not update {path} from {previous}: {exc}") from exc
     conn.close()
     log.info(
-        "SQLite database updated in place from the previous release: %d of %d batches "
-        "replaced, %d plans' rows deleted",
-        len(new),
-        len(pieces),
+        "SQLite database updated in place from the previous release: %d plans' rows "
+        "deleted, %d plans' rows added (from %d of %d batches)",
         len(gone),
+        new,
+        sum(1 for docs in take.values() if docs),
+        len(pieces),
     )
     return path
 
 
-def _recorded(previous: Path, package: dict[str, Any]) -> dict[str, set[str]]:
-    """The plans of each piece the database ``previous`` was built from, once it is known
-    to be a database this code can update into ``package``'s tables."""
+def _recorded(previous: Path, package: dict[str, Any], staged: list[str]) -> dict[str, str]:
+    """Each plan of the database ``previous`` and the hash of its rows, once it is known to
+    be a database this code can update into ``package``'s tables."""
     if not previous.exists():
         raise CannotUpdate(f"the previous release has no database ({previous})")
     resources = package["resources"]
+    if any("doc_id" not in [f["name"] for f in table_schema(t)["fields"]] for t in staged):
+        raise CannotUpdate("a table of plans' rows has no doc_id")
     keys = unique_keys({r["name"]: r["schema"] for r in resources})
     conn = sqlite3.connect(f"file:{previous}?mode=ro", uri=True)
     try:
@@ -326,12 +367,9 @@ def _recorded(previous: Path, package: dict[str, Any]) -> dict[str, set[str]]:
             raise CannotUpdate("its full-text indexes differ from this release's")
         if RECORD not in sql:
             raise CannotUpdate(f"it has no {RECORD} table")
-        had: dict[str, set[str]] = {}
-        for doc, key in conn.execute(f"SELECT doc_id, piece FROM {RECORD}"):
-            had.setdefault(key, set()).add(doc)
+        return dict(conn.execute(f"SELECT doc_id, rows_sha256 FROM {RECORD}").fetchall())
     finally:
         conn.close()
-    return had
 
 
 def _unindex(conn: sqlite3.Connection, table: str, cols: list[str] | None, where: str) -> None:

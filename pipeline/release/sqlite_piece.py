@@ -7,7 +7,7 @@ CSV parts, a small SQLite file ``<staging>/_sqlite/part-NNNNNN.sqlite`` (cached 
 batch's other parts) holding its rows of every plan table with the release's column types,
 and, for each searched table (``explore/views.yaml`` "search"), ``<table>__tokens``: the
 FTS5 input of its searched columns, row for row (same rowid). Publishing then only copies
-rows between databases in SQL (``insert_piece``), in C.
+rows between databases in SQL (``insert_rows``), in C.
 
 The same rows give the same bytes (one transaction, rows in batch order).
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -43,12 +44,16 @@ def searched(tables: list[str]) -> dict[str, list[str]]:
     return columns_in("search", {t: [f["name"] for f in table_schema(t)["fields"]] for t in tables})
 
 
+PLANS = "_plans"  # table of a piece: each plan's doc_id and the sha256 of all its rows
+
+
 def write_piece(staging: Path, batch: int, frames: dict[str, pd.DataFrame]) -> Path:
     """Write batch ``batch``'s rows (``frames``: table -> rows, schema dtypes) as its piece."""
     path = piece_path(staging, batch)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)  # never write through a cache's hard link
     search = searched(list(frames))
+    plans: dict[str, Any] = {}
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
@@ -56,6 +61,7 @@ def write_piece(staging: Path, batch: int, frames: dict[str, pd.DataFrame]) -> P
         conn.execute("BEGIN")
         for table, frame in frames.items():
             fields = table_schema(table)["fields"]
+            names = [f["name"] for f in fields]
             cols = ", ".join(f"{quote(f['name'])} {SQL_TYPES[f['type']]}" for f in fields)
             conn.execute(f"CREATE TABLE {quote(table)} ({cols})")
             rows = arrow_tuples(
@@ -64,7 +70,17 @@ def write_piece(staging: Path, batch: int, frames: dict[str, pd.DataFrame]) -> P
             marks = ", ".join("?" * len(fields))
             conn.executemany(f"INSERT INTO {quote(table)} VALUES ({marks})", rows)
             if table in search:
-                _write_tokens(conn, table, search[table], [f["name"] for f in fields], rows)
+                _write_tokens(conn, table, search[table], names, rows)
+            if "doc_id" in names:
+                at = names.index("doc_id")
+                for row in rows:
+                    digest = plans.setdefault(row[at], hashlib.sha256())
+                    digest.update(f"{table}\0{row!r}\n".encode())
+        conn.execute(f"CREATE TABLE {PLANS} (doc_id TEXT PRIMARY KEY, rows_sha256 TEXT NOT NULL)")
+        conn.executemany(
+            f"INSERT INTO {PLANS} VALUES (?, ?)",
+            sorted((doc, digest.hexdigest()) for doc, digest in plans.items()),
+        )
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -87,51 +103,35 @@ def _write_tokens(
     )
 
 
-def piece_digest(path: Path) -> str:
-    """The sha256 of a piece's bytes: which rows it holds, for the next update in place."""
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+def piece_plans(path: Path) -> dict[str, str]:
+    """The plans of a piece: doc_id -> sha256 of its rows (same rows, same hash)."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        plans = dict(conn.execute(f"SELECT doc_id, rows_sha256 FROM {PLANS}").fetchall())
+    conn.close()
+    return plans
 
 
-def piece_docs(conn: sqlite3.Connection, alias: str) -> list[str]:
-    """The plans (doc_ids) of the piece attached as ``alias``."""
-    return [d for (d,) in conn.execute(f"SELECT doc_id FROM {alias}.documents ORDER BY rowid")]
-
-
-def insert_piece(
-    conn: sqlite3.Connection,
-    alias: str,
-    tables: list[str],
-    search: dict[str, list[str]],
-    skip_docs: bool,
+def insert_rows(
+    conn: sqlite3.Connection, alias: str, table: str, tokens: tuple[str, list[str]] | None
 ) -> None:
-    """Append the rows of the piece attached as ``alias`` to ``tables`` of ``conn`` (and
-    their tokens to ``<table>_fts``), each after the table's last rowid, in the piece's
-    order. ``skip_docs``: leave out the rows of plans in ``temp.skipped(doc_id)`` (plans
-    excluded after extraction)."""
-    for table in tables:
-        names = [f["name"] for f in table_schema(table)["fields"]]
-        skip = (
-            " WHERE doc_id NOT IN (SELECT doc_id FROM temp.skipped)"
-            if skip_docs and "doc_id" in names
-            else ""
-        )
-        (base,) = conn.execute(
-            f"SELECT coalesce(max(rowid), 0) FROM main.{quote(table)}"
-        ).fetchone()
-        cols = ", ".join(map(quote, names))
-        conn.execute(
-            f"INSERT INTO main.{quote(table)} (rowid, {cols}) SELECT rowid + ?, {cols} "
-            f"FROM {alias}.{quote(table)}{skip} ORDER BY rowid",
-            [base],
-        )
-        if table not in search:
-            continue
-        searched_cols = ", ".join(map(quote, search[table]))
-        kept = f" WHERE rowid IN (SELECT rowid FROM {alias}.{quote(table)}{skip})" if skip else ""
-        conn.execute(
-            f"INSERT INTO main.{quote(table + '_fts')} (rowid, {searched_cols}) "
-            f"SELECT rowid + ?, {searched_cols} FROM {alias}.{quote(tokens_table(table))}"
-            f"{kept} ORDER BY rowid",
-            [base],
-        )
+    """Append the rows of ``table`` of the piece attached as ``alias`` that belong to the
+    plans in ``temp.take(doc_id)`` to ``main.<table>``, after its last rowid, in the
+    piece's order; ``tokens``: where their search tokens go (a table whose rowids are the
+    rows' new rowids) and the searched columns."""
+    names = [f["name"] for f in table_schema(table)["fields"]]
+    taken = f"{alias}.{quote(table)} WHERE doc_id IN (SELECT doc_id FROM temp.take)"
+    (base,) = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM main.{quote(table)}").fetchone()
+    cols = ", ".join(map(quote, names))
+    conn.execute(
+        f"INSERT INTO main.{quote(table)} ({cols}) SELECT {cols} FROM {taken} ORDER BY rowid"
+    )
+    if tokens is None:
+        return
+    target, searched_cols = tokens[0], ", ".join(map(quote, tokens[1]))
+    conn.execute(
+        f"INSERT INTO {target} (rowid, {searched_cols}) "
+        f"SELECT ? + row_number() OVER (ORDER BY rowid), {searched_cols} "
+        f"FROM {alias}.{quote(tokens_table(table))} "
+        f"WHERE rowid IN (SELECT rowid FROM {taken}) ORDER BY rowid",
+        [base],
+    )

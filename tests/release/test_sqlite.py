@@ -58,7 +58,7 @@ def test_tables_and_row_counts_equal_the_release_files(release):
     fts = {f"{t}_fts" for t in searched(package)}
     assert {"measures_fts", "targets_fts", "sections_fts", "instruments_fts"} <= fts
     shadow = {t for t in tables if any(t.startswith(f + "_") for f in fts)}
-    described = {"release_tables", "codebook", "release_pieces"}
+    described = {"release_tables", "codebook", "release_plans"}
     assert tables - shadow - {"sqlite_stat1"} == data | fts | described
     for resource in package["resources"]:
         frame = release_frame(folder, resource)
