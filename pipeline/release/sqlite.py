@@ -7,10 +7,12 @@ join column, the schema's descriptions as comments in each ``CREATE TABLE`` (sho
 Chinese full-text index (``<table>_fts``, see ``search.py``) on the columns named in
 ``explore/views.yaml``.
 
-It is built from the release's own files (the Parquet files, and ``rejected.csv``) after they
-are written, with the standard ``sqlite3`` module, in one transaction, rows in file order:
-the same release gives the same bytes (with the same SQLite library, whose version number
-the file header records).
+A release's database is built from its batches' pieces, or updated in place
+(``sqlite_build.py``); this module holds the schema, the loading primitives and, for rows
+not staged by batches, the build from the release's own files (the Parquet files, and
+``rejected.csv``) after they are written, with the standard ``sqlite3`` module, in one
+transaction, rows in file order: the same release gives the same bytes (with the same
+SQLite library, whose version number the file header records).
 """
 
 from __future__ import annotations
