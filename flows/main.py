@@ -152,7 +152,28 @@ def publish_release(
     assembly: Assembly, output: Path, dry_run: bool, checks: list[CheckResult]
 ) -> PublishResult:
     staging, _ = _work_dirs(output)
-    return publish(staged_tables(staging, assembly), output, dry_run=dry_run, table_checks=checks)
+    stages, forward = logging.getLogger("pipeline"), _ToRunLog(get_run_logger())
+    stages.setLevel(logging.INFO)
+    stages.addHandler(forward)  # e.g. how the SQLite database was built, and why
+    stages.propagate = False  # once, through the run's log only
+    try:
+        return publish(
+            staged_tables(staging, assembly), output, dry_run=dry_run, table_checks=checks
+        )
+    finally:
+        stages.removeHandler(forward)
+        stages.propagate = True
+
+
+class _ToRunLog(logging.Handler):
+    """Records of the stages' own loggers (stages never import Prefect), in the run's log."""
+
+    def __init__(self, log: logging.LoggerAdapter) -> None:
+        super().__init__(logging.INFO)
+        self.log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.log.log(record.levelno, record.getMessage())
 
 
 @flow(name="rule-of-law-release", log_prints=False)

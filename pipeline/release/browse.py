@@ -31,6 +31,7 @@ from datasette.plugins import pm
 from pipeline.release.explore import canned_queries, columns_in, has_all, views
 from pipeline.release.search import match_query
 from pipeline.release.sqlite import DATABASE, quote
+from pipeline.release.sqlite_build import RECORD
 
 NAME = Path(DATABASE).stem  # Datasette names a database after its file
 SETTINGS = {"facet_time_limit_ms": 1000, "sql_time_limit_ms": 5000, "truncate_cells_html": 400}
@@ -122,6 +123,8 @@ def metadata(release: Path) -> dict[str, Any]:
         if f"{name}_fts" in columns:
             table |= {"fts_table": f"{name}_fts", "fts_pk": "rowid"}
         tables[name] = table
+    if RECORD in columns:  # bookkeeping for updating the database, not data
+        tables[RECORD] = {"hidden": True}
     about = settings["about"]
     license_ = (package.get("licenses") or [{}])[0]
     return {

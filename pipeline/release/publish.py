@@ -41,7 +41,8 @@ from pipeline.release.schema import (
     resource_descriptor,
     table_schema,
 )
-from pipeline.release.sqlite import database_checks, write_database
+from pipeline.release.sqlite import DATABASE, database_checks
+from pipeline.release.sqlite_build import build_database
 from pipeline.release.staging import (
     InMemoryTables,
     StagedTables,
@@ -181,7 +182,7 @@ def _arrow(table: str, frame: pd.DataFrame) -> pa.Table:
 
 
 def write_release_folder(
-    folder: Path, version: str, tables: Tables, changelog: str
+    folder: Path, version: str, tables: Tables, changelog: str, previous_db: Path | None = None
 ) -> dict[str, int]:
     """Write every file of a release into ``folder`` (which must not exist yet); returns
     the rows written per table.
@@ -190,7 +191,8 @@ def write_release_folder(
     entries from their deflate pieces, compressed files stored, the database left out),
     its entries in the order the files were written, under ``rule-of-law-plans-<version>/``,
     the archive's own name: ``folder`` is a hidden staging folder until the release is
-    complete."""
+    complete. ``previous_db``: the previous release's database, to update in place (same
+    extraction code and schemas)."""
     (folder / "data").mkdir(parents=True)
     root = f"{DATASET_NAME}-{version}"
     resources, counts = [], {}
@@ -226,7 +228,7 @@ def write_release_folder(
 
     with ThreadPoolExecutor(max_workers=1) as side:
         workbook = side.submit(write_workbook, folder, package, sheets=staged_sheets(tables))
-        write_database(folder, package)
+        build_database(folder, package, tables, previous_db)
         zipped.append(workbook.result())
     (folder / "README.md").write_text(data_dictionary(version, counts), encoding="utf-8")
     (folder / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
@@ -288,7 +290,8 @@ def publish(
     incoming = releases / f".incoming-{version}"
     if incoming.exists():
         shutil.rmtree(incoming)  # left by a crashed run; never visible as a release
-    counts = write_release_folder(incoming, version, tables, changelog)
+    previous_db = release_path(output, previous) / "data" / DATABASE if same_extraction else None
+    counts = write_release_folder(incoming, version, tables, changelog, previous_db)
     checks += validate_release_files(incoming, counts) + database_checks(incoming, counts)
     if not isinstance(tables, StagedTables):
         checks += frictionless_checks(incoming / "datapackage.json")

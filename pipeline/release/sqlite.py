@@ -7,10 +7,12 @@ join column, the schema's descriptions as comments in each ``CREATE TABLE`` (sho
 Chinese full-text index (``<table>_fts``, see ``search.py``) on the columns named in
 ``explore/views.yaml``.
 
-It is built from the release's own files (the Parquet files, and ``rejected.csv``) after they
-are written, with the standard ``sqlite3`` module, in one transaction, rows in file order:
-the same release gives the same bytes (with the same SQLite library, whose version number
-the file header records).
+A release's database is built from its batches' pieces, or updated in place
+(``sqlite_build.py``); this module holds the schema, the loading primitives and, for rows
+not staged by batches, the build from the release's own files (the Parquet files, and
+``rejected.csv``) after they are written, with the standard ``sqlite3`` module, in one
+transaction, rows in file order: the same release gives the same bytes (with the same
+SQLite library, whose version number the file header records).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pipeline.release.search import FTS_TOKENIZE, index_texts
 
 DATABASE = "rule-of-law-plans.sqlite"
 CHUNK = 20_000  # rows per insert batch
-_SQL_TYPES = {
+SQL_TYPES = {
     "string": "TEXT",
     "integer": "INTEGER",
     "number": "REAL",
@@ -66,7 +68,7 @@ def create_table_sql(table: str, schema: dict[str, Any], keys: dict[str, set[tup
     for f in schema["fields"]:
         not_null = " NOT NULL" if f.get("constraints", {}).get("required") else ""
         about = " / ".join(x for x in (f.get("description"), f.get("description_zh")) if x)
-        lines.append((f"{quote(f['name'])} {_SQL_TYPES[f['type']]}{not_null}", about))
+        lines.append((f"{quote(f['name'])} {SQL_TYPES[f['type']]}{not_null}", about))
     constraints = [f"PRIMARY KEY ({', '.join(map(quote, schema['primaryKey']))})"]
     for fk in schema.get("foreignKeys", []):
         ref = fk["reference"]
@@ -115,7 +117,7 @@ def table_batches(folder: Path, resource: dict[str, Any]) -> Iterator[pa.Table]:
         yield pa.Table.from_pandas(part, preserve_index=False)
 
 
-def _tuples(batch: pa.Table) -> list[tuple]:
+def arrow_tuples(batch: pa.Table) -> list[tuple]:
     columns = []
     for column in batch.columns:
         values = column.to_pylist()
@@ -145,7 +147,7 @@ def write_database(folder: Path, package: dict[str, Any]) -> Path:
         )
         for table, cols in search.items():
             _index_text(conn, table, cols)
-        _describe(conn, resources)
+        describe(conn, resources)
         conn.execute("ANALYZE")
         conn.execute("COMMIT")
         conn.execute("VACUUM")
@@ -160,40 +162,73 @@ def write_database(folder: Path, package: dict[str, Any]) -> Path:
 def _load_table(
     conn: sqlite3.Connection, folder: Path, resource: dict[str, Any], keys: dict[str, set[tuple]]
 ) -> None:
-    table, schema = resource["name"], resource["schema"]
+    create_table(conn, resource, keys)
+    load_rows(conn, folder, resource)
+    for sql in join_indexes(resource["name"], resource["schema"], keys):
+        conn.execute(sql)
+
+
+def create_table(
+    conn: sqlite3.Connection, resource: dict[str, Any], keys: dict[str, set[tuple]]
+) -> None:
+    """The release table of ``resource`` (its datapackage.json entry), empty."""
+    schema = resource["schema"]
     described = schema | {k: resource[k] for k in ("title", "description") if k in resource}
-    conn.execute(create_table_sql(table, described, keys))
-    names = [f["name"] for f in schema["fields"]]
+    conn.execute(create_table_sql(resource["name"], described, keys))
+
+
+def load_rows(conn: sqlite3.Connection, folder: Path, resource: dict[str, Any]) -> None:
+    """Append the rows of the release file of ``resource`` (in ``folder``) to its table."""
+    table, names = resource["name"], [f["name"] for f in resource["schema"]["fields"]]
     insert = (
         f"INSERT INTO {quote(table)} ({', '.join(map(quote, names))}) "
         f"VALUES ({', '.join('?' * len(names))})"
     )
     for batch in table_batches(folder, resource):
-        conn.executemany(insert, _tuples(batch))
-    for sql in join_indexes(table, schema, keys):
-        conn.execute(sql)
+        conn.executemany(insert, arrow_tuples(batch))
+
+
+def create_fts(conn: sqlite3.Connection, table: str, cols: list[str]) -> None:
+    """``<table>_fts``: a contentless FTS5 index of ``cols``, by the table's rowid."""
+    conn.execute(
+        f"CREATE VIRTUAL TABLE {quote(f'{table}_fts')} USING fts5({', '.join(map(quote, cols))}, "
+        f"content='', columnsize=0, tokenize='{FTS_TOKENIZE}')"
+    )
 
 
 def _index_text(conn: sqlite3.Connection, table: str, cols: list[str]) -> None:
-    """``<table>_fts``: a contentless FTS5 index of ``cols``, by the table's rowid."""
+    create_fts(conn, table, cols)
+    index_rows(conn, table, cols)
+    optimize_fts(conn, table)
+
+
+def index_rows(conn: sqlite3.Connection, table: str, cols: list[str], after: int = 0) -> None:
+    """Index the rows of ``table`` after rowid ``after`` in ``<table>_fts``."""
     fts = quote(f"{table}_fts")
-    conn.execute(
-        f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(map(quote, cols))}, "
-        f"content='', columnsize=0, tokenize='{FTS_TOKENIZE}')"
-    )
     insert = (
         f"INSERT INTO {fts} (rowid, {', '.join(map(quote, cols))}) VALUES (?{', ?' * len(cols)})"
     )
-    select = f"SELECT rowid, {', '.join(map(quote, cols))} FROM {quote(table)} ORDER BY rowid"
-    cursor = conn.execute(select)
+    select = (
+        f"SELECT rowid, {', '.join(map(quote, cols))} FROM {quote(table)} "
+        "WHERE rowid > ? ORDER BY rowid"
+    )
+    cursor = conn.execute(select, [after])
     while rows := cursor.fetchmany(CHUNK):
-        values = list(zip(*rows, strict=True))
-        indexed = [values[0], *(index_texts(list(v)) for v in values[1:])]
-        conn.executemany(insert, list(zip(*indexed, strict=True)))
+        conn.executemany(insert, token_rows(rows))
+
+
+def token_rows(rows: list[tuple]) -> list[tuple]:
+    """``(rowid, text, ...)`` rows as ``(rowid, tokens, ...)`` (``search.index_texts``)."""
+    values = list(zip(*rows, strict=True))
+    return list(zip(values[0], *(index_texts(list(v)) for v in values[1:]), strict=True))
+
+
+def optimize_fts(conn: sqlite3.Connection, table: str) -> None:
+    fts = quote(f"{table}_fts")
     conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('optimize')")
 
 
-def _describe(conn: sqlite3.Connection, resources: list[dict[str, Any]]) -> None:
+def describe(conn: sqlite3.Connection, resources: list[dict[str, Any]]) -> None:
     """``release_tables`` (one row per table) and ``codebook`` (one row per column)."""
     conn.execute(
         "CREATE TABLE release_tables ( -- The tables of this release\n"

@@ -29,6 +29,7 @@ from pipeline.extract.plan import PlanRows, process_plan
 from pipeline.read.ingest import InputFile, Rejection, decode, read_source
 from pipeline.release.checks import CheckResult, key_hashes, run_checks
 from pipeline.release.schema import columns, conform, plan_tables
+from pipeline.release.sqlite_piece import write_piece
 from pipeline.release.staging import InMemoryTables, release_memory, write_key_hashes, write_part
 from pipeline.release.validate import validate_batch_rows
 from pipeline.runtime.cache import ExtractionCache
@@ -182,6 +183,7 @@ def _stage_and_check(
         rows = [row for plan in plans for row in plan.tables.get(table, [])]
         frames[table] = conform(table, pd.DataFrame(rows, columns=columns(table)))
         write_part(staging, number, table, frames[table])
+    write_piece(staging, number, frames)  # its share of the release database
     if not plans:
         return frames, []
     reference = {"outline_sections": outline_frame()}  # what the plans' rows point to

@@ -40,11 +40,15 @@ BATCH_FILES = (
     "release/pieces.py",
     "release/csvrows.py",
     "release/sheetpiece.py",
+    "release/sqlite_piece.py",  # and what a database piece is made with:
+    "release/sqlite.py",
+    "release/search.py",
+    "../explore/views.yaml",
 )
 LIBRARIES_OF_BATCHES = ("frictionless", "great-expectations", "pandas", "pyarrow")
 EXPECTATIONS_PASSED = "expectations-passed"  # marker file in a cached batch's folder
-# a batch's staged files (rows, key hashes, deflated CSV rows and workbook sheet rows)
-PART_SUFFIXES = (".parquet", ".csv", ".keys", ".csvz", ".sheetz")
+# a batch's staged files (rows, key hashes, deflated CSV rows, workbook sheet rows, database)
+PART_SUFFIXES = (".parquet", ".csv", ".keys", ".csvz", ".sheetz", ".sqlite")
 
 
 @functools.cache
