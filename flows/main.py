@@ -33,7 +33,12 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.states import Failed, State  # noqa: E402
 
 from pipeline.read.ingest import InputFile, Rejection, find_inputs  # noqa: E402
-from pipeline.release.checks import CheckResult, global_key_checks, merge_checks  # noqa: E402
+from pipeline.release.checks import (  # noqa: E402
+    CheckResult,
+    global_key_checks,
+    key_hashes,
+    merge_checks,
+)
 from pipeline.release.publish import PublishResult, publish  # noqa: E402
 from pipeline.release.schema import plan_tables  # noqa: E402
 from pipeline.release.staging import InMemoryTables, read_key_hashes  # noqa: E402
@@ -128,7 +133,12 @@ def key_checks(assembly: Assembly, output: Path) -> list[CheckResult]:
     """The batches' cross-table checks, and keys unique and resolved across the release."""
     staging, _ = _work_dirs(output)
     tables = staged_tables(staging, assembly)
-    saved = None if assembly.excluded else read_key_hashes(staging)  # else: read the rows
+    # the batches' saved hashes; a batch that staged an excluded plan (a duplicate) has its
+    # hashes computed again from its remaining rows
+    saved = read_key_hashes(staging, skip=assembly.excluded_batches)
+    if assembly.excluded_batches:
+        redone = tables.only(assembly.excluded_batches)
+        saved.append(key_hashes(redone, redone.names()))
     return merge_checks(assembly.checks + global_key_checks(tables, saved))
 
 

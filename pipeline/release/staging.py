@@ -81,6 +81,11 @@ class InMemoryTables:
         return len(self.frames[table])
 
 
+def batch_of(part: Path) -> int:
+    """The batch number of a staged part (``part-000042.parquet`` -> 42)."""
+    return int(part.name.split(".")[0].removeprefix("part-"))
+
+
 def part_path(staging: Path, table: str, batch: int, suffix: str = ".parquet") -> Path:
     return staging / table / f"part-{batch:06d}{suffix}"
 
@@ -132,11 +137,13 @@ def write_key_hashes(staging: Path, batch: int, hashes: dict[str, np.ndarray]) -
     path.write_bytes(pickle.dumps(hashes, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def read_key_hashes(staging: Path) -> list[dict[str, np.ndarray]]:
-    """Every staged batch's key hashes, in batch order."""
+def read_key_hashes(staging: Path, skip: Iterable[int] = ()) -> list[dict[str, np.ndarray]]:
+    """Every staged batch's key hashes, in batch order, but those of the batches ``skip``."""
+    left_out = set(skip)
     return [
         pickle.loads(path.read_bytes())
         for path in sorted((staging / KEYS).glob(f"part-*{KEYS_SUFFIX}"))
+        if batch_of(path) not in left_out
     ]
 
 
@@ -150,35 +157,53 @@ class StagedTables:
         excluded_docs: Iterable[str] = (),
         extra: dict[str, pd.DataFrame] | None = None,
         batches: Iterable[int] | None = None,
+        excluded_batches: Iterable[int] | None = None,
     ) -> None:
+        """``excluded_batches``: the batches that staged the ``excluded_docs`` (when known,
+        only their parts are read to take those plans out: at 10,000 plans, reading every
+        part for one duplicate cost a minute)."""
         self.staging = staging
         self.tables = list(tables)
         self.excluded = set(excluded_docs)
         self.extra = {t: conform(t, f) for t, f in (extra or {}).items()}
         self.batches = None if batches is None else set(batches)
+        self.excluded_batches = None if excluded_batches is None else set(excluded_batches)
 
     def only(self, batches: Iterable[int]) -> StagedTables:
         """The same tables restricted to the rows of ``batches`` (no extra tables)."""
-        return StagedTables(self.staging, self.tables, self.excluded, batches=batches)
+        return StagedTables(
+            self.staging,
+            self.tables,
+            self.excluded,
+            batches=batches,
+            excluded_batches=self.excluded_batches,
+        )
+
+    def may_hold_excluded(self, part: Path) -> bool:
+        """Whether the staged ``part`` can hold rows of excluded plans."""
+        if not self.excluded:
+            return False
+        return self.excluded_batches is None or batch_of(part) in self.excluded_batches
 
     def names(self) -> list[str]:
         """Staged and extra tables, in the release's order (parents before children)."""
         names = self.tables + [t for t in self.extra if t not in self.tables]
         return sorted(names, key=lambda t: TABLES.index(t) if t in TABLES else len(TABLES))
 
-    def _parts(self, table: str, suffix: str = ".parquet") -> list[Path]:
+    def parts(self, table: str, suffix: str = ".parquet") -> list[Path]:
+        """The staged parts of ``table`` (files ending in ``suffix``), in batch order."""
         parts = sorted((self.staging / table).glob(f"part-*{suffix}"))
         if self.batches is None:
             return parts
-        return [p for p in parts if int(p.stem.removeprefix("part-")) in self.batches]
+        return [p for p in parts if batch_of(p) in self.batches]
 
     def csv_parts(self, table: str) -> Iterator[tuple[Path, pd.DataFrame | None]]:
         """Each staged CSV part of ``table`` in batch order, with its rows re-read when some
         of them belong to excluded plans (None when the part can be used as it is)."""
         doc_col = "doc_id" in columns(table)
-        for part in self._parts(table, ".csv"):
+        for part in self.parts(table, ".csv"):
             frame = None
-            if self.excluded and doc_col:
+            if doc_col and self.may_hold_excluded(part):
                 parquet = pq.read_table(part.with_suffix(".parquet")).to_pandas()
                 if parquet["doc_id"].isin(self.excluded).any():
                     frame = parquet[~parquet["doc_id"].isin(self.excluded)]
@@ -192,23 +217,23 @@ class StagedTables:
         read_cols = cols
         if cols and self.excluded and "doc_id" in columns(table) and "doc_id" not in cols:
             read_cols = [*cols, "doc_id"]
-        for part in self._parts(table):
+        for part in self.parts(table):
             frame = pq.read_table(part, columns=read_cols).to_pandas()
-            if self.excluded and "doc_id" in frame.columns:
+            if "doc_id" in frame.columns and self.may_hold_excluded(part):
                 frame = frame[~frame["doc_id"].isin(self.excluded)]
             yield frame[cols or columns(table)].reset_index(drop=True)
 
     def staged_bytes(self, table: str) -> int:
         """Size of the staged CSV parts of ``table`` (a proxy for the work of validating it)."""
-        return sum(p.stat().st_size for p in self._parts(table, ".csv"))
+        return sum(p.stat().st_size for p in self.parts(table, ".csv"))
 
     def parquet_parts(self, table: str) -> Iterator[tuple[Path, pa.Table | None]]:
         """Each staged Parquet part of ``table`` in batch order, with its rows without
         excluded plans' when it held some (None when the part can be used as it is)."""
         excluded = pa.array(sorted(self.excluded), pa.string())
-        for part in self._parts(table):
+        for part in self.parts(table):
             rows = None
-            if self.excluded and "doc_id" in columns(table):
+            if "doc_id" in columns(table) and self.may_hold_excluded(part):
                 ids = pq.read_table(part, columns=["doc_id"])["doc_id"]
                 if pc.any(pc.is_in(ids, value_set=excluded)).as_py():
                     rows = pq.read_table(part).filter(pc.invert(pc.is_in(ids, excluded)))
@@ -224,10 +249,8 @@ class StagedTables:
     def _docs_by_batch(self) -> dict[int, set[str]]:
         if not hasattr(self, "_doc_index"):
             self._doc_index = {
-                int(p.stem.removeprefix("part-")): set(
-                    pq.read_table(p, columns=["doc_id"])["doc_id"].to_pylist()
-                )
-                for p in self._parts("documents")
+                batch_of(p): set(pq.read_table(p, columns=["doc_id"])["doc_id"].to_pylist())
+                for p in self.parts("documents")
             }
         return self._doc_index
 
@@ -238,6 +261,12 @@ class StagedTables:
         return pd.concat(parts, ignore_index=True)
 
     def count(self, table: str) -> int:
-        if table in self.extra or (self.excluded and "doc_id" in columns(table)):
-            return sum(len(c) for c in self.chunks(table, columns(table)[:1]))
-        return sum(pq.ParquetFile(p).metadata.num_rows for p in self._parts(table))
+        if table in self.extra:
+            return len(self.extra[table])
+        doc_col = "doc_id" in columns(table)
+        return sum(
+            len(self.only([batch_of(p)]).read(table, ["doc_id"]))
+            if doc_col and self.may_hold_excluded(p)
+            else pq.ParquetFile(p).metadata.num_rows
+            for p in self.parts(table)
+        )

@@ -92,7 +92,10 @@ def staged_sheets(tables: Tables) -> dict[str, list[Source]]:
     for table in tables.names():
         if table in tables.extra:
             continue
-        out[table] = [_staged_source(part, tables.excluded) for part in tables._parts(table)]
+        out[table] = [
+            _staged_source(part, tables.excluded if tables.may_hold_excluded(part) else set())
+            for part in tables.parts(table)
+        ]
     return out
 
 

@@ -25,6 +25,7 @@ class Assembly:
 
     published: list[str] = field(default_factory=list)  # doc_ids
     excluded: set[str] = field(default_factory=set)  # staged doc_ids left out (duplicates)
+    excluded_batches: set[int] = field(default_factory=set)  # the batches that staged them
     rejected: list[Rejection] = field(default_factory=list)
     held_back: list[Rejection] = field(default_factory=list)  # rejected by a row-level check
     checks: list[CheckResult] = field(default_factory=list)
@@ -39,6 +40,7 @@ def combine_batches(batches: list[BatchResult], rejections: list[Rejection]) -> 
     out = Assembly(rejected=list(rejections))
     batches = sorted(batches, key=lambda b: b.batch)  # they may finish in any order
     seen: dict[str, str] = {}
+    batch_of = {p.source_file: b.batch for b in batches for p in b.plans}
     plans = sorted((p for b in batches for p in b.plans), key=lambda p: p.source_file)
     for plan in plans:
         if plan.rejection:
@@ -49,6 +51,7 @@ def combine_batches(batches: list[BatchResult], rejections: list[Rejection]) -> 
             reason = f"duplicate of {seen[plan.text_sha256]} (same normalized text)"
             out.rejected.append(Rejection(plan.source_file, plan.sha256, reason))
             out.excluded.add(plan.doc_id)
+            out.excluded_batches.add(batch_of[plan.source_file])
         else:
             seen[plan.text_sha256] = plan.source_file
             out.published.append(plan.doc_id)
@@ -86,4 +89,10 @@ def staged_tables(staging: Path, assembly: Assembly) -> StagedTables:
     """The candidate release's tables: staged rows of published plans, the outlines they
     point to, and rejections."""
     extra = {"outline_sections": outline_frame(), "rejected": rejected_frame(assembly.rejected)}
-    return StagedTables(staging, list(plan_tables()), assembly.excluded, extra=extra)
+    return StagedTables(
+        staging,
+        list(plan_tables()),
+        assembly.excluded,
+        extra=extra,
+        excluded_batches=assembly.excluded_batches,
+    )

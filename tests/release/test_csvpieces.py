@@ -56,3 +56,20 @@ def test_the_zip_entry_has_the_same_bytes_whatever_the_batches(tmp_path):
         entries.append(b"".join(p.data if p.data is not None else read(p) for p in pieces))
     assert entries[0] == entries[1]
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "three.csv").read_bytes()
+
+
+def test_only_the_batches_that_staged_an_excluded_plan_are_read_again(tmp_path):
+    staging = tmp_path / "staging"
+    frames = [links("d0", 4), pd.concat([links("d1", 3), links("dup", 2)])]
+    for n, frame in enumerate(frames):
+        write_part(staging, n, "measure_agencies", frame)
+    # batch 0 cannot hold the duplicate: its Parquet part is not read, only copied
+    (staging / "measure_agencies" / "part-000000.parquet").write_bytes(b"not read")
+    tables = StagedTables(
+        staging, ["measure_agencies"], excluded_docs={"dup"}, excluded_batches={1}
+    )
+    parts = dict(tables.csv_parts("measure_agencies"))
+    assert [frame is None for frame in parts.values()] == [True, False]
+    assert set(parts[staging / "measure_agencies" / "part-000001.csv"]["doc_id"]) == {"d1"}
+    rows, _ = write_csv("measure_agencies", tables, tmp_path / "out.csv")
+    assert rows == 7
