@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +128,19 @@ def arrow_tuples(batch: pa.Table) -> list[tuple]:
     return list(zip(*columns, strict=True))
 
 
+@contextmanager
+def closed_or_removed(conn: sqlite3.Connection, path: Path, what: str) -> Iterator[None]:
+    """Close ``conn`` when the block is done; when it fails, also remove the half-written
+    database at ``path`` (a release never holds one) and raise one error saying ``what``."""
+    try:
+        yield
+    except Exception as exc:
+        conn.close()
+        path.unlink(missing_ok=True)
+        raise RuntimeError(f"{what}: {exc}") from exc
+    conn.close()
+
+
 def write_database(folder: Path, package: dict[str, Any]) -> Path:
     """Write ``folder/data/rule-of-law-plans.sqlite`` from the release in ``folder``
     (``package``: its datapackage.json); returns its path."""
@@ -136,7 +150,7 @@ def write_database(folder: Path, package: dict[str, Any]) -> Path:
     resources = package["resources"]
     schemas = {r["name"]: r["schema"] for r in resources}
     conn = sqlite3.connect(path, isolation_level=None)
-    try:
+    with closed_or_removed(conn, path, f"could not build {path}"):
         conn.execute("PRAGMA journal_mode = MEMORY")
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("BEGIN")
@@ -151,11 +165,6 @@ def write_database(folder: Path, package: dict[str, Any]) -> Path:
         conn.execute("ANALYZE")
         conn.execute("COMMIT")
         conn.execute("VACUUM")
-    except Exception as exc:
-        conn.close()
-        path.unlink(missing_ok=True)
-        raise RuntimeError(f"could not build {path}: {exc}") from exc
-    conn.close()
     return path
 
 

@@ -39,6 +39,7 @@ from pipeline.release.explore import EXPLORE_DIR
 from pipeline.release.schema import table_schema
 from pipeline.release.sqlite import (
     DATABASE,
+    closed_or_removed,
     create_fts,
     create_table,
     create_table_sql,
@@ -161,7 +162,7 @@ def _full(folder: Path, package: dict[str, Any], tables: StagedTables, pieces: l
     staged = _staged(tables, package)
     search = searched([r["name"] for r in resources])
     conn = _open(path)
-    try:
+    with closed_or_removed(conn, path, f"could not build {path}"):
         conn.execute(f"PRAGMA user_version = {builder_version()}")
         conn.execute("BEGIN")
         for resource in resources:
@@ -211,11 +212,6 @@ def _full(folder: Path, package: dict[str, Any], tables: StagedTables, pieces: l
         describe(conn, resources)
         _analyze(conn)
         conn.execute("COMMIT")
-    except Exception as exc:
-        conn.close()
-        path.unlink(missing_ok=True)
-        raise RuntimeError(f"could not build {path}: {exc}") from exc
-    conn.close()
     _reset_change_counter(path)
     log.info("SQLite database built from %d batch pieces", len(pieces))
     return path
@@ -293,7 +289,7 @@ def _update(
     resources = package["resources"]
     search = searched([r["name"] for r in resources])
     conn = _open(path)
-    try:
+    with closed_or_removed(conn, path, f"could not update {path} from {previous}"):
         conn.execute("BEGIN")
         conn.execute("CREATE TEMP TABLE gone (doc_id TEXT PRIMARY KEY)")
         conn.executemany("INSERT INTO temp.gone VALUES (?)", [(d,) for d in gone])
@@ -325,11 +321,6 @@ def _update(
         describe(conn, resources)
         _analyze(conn)
         conn.execute("COMMIT")
-    except Exception as exc:
-        conn.close()
-        path.unlink(missing_ok=True)
-        raise RuntimeError(f"could not update {path} from {previous}: {exc}") from exc
-    conn.close()
     log.info(
         "SQLite database updated in place from the previous release: %d plans' rows "
         "deleted, %d plans' rows added (from %d of %d batches)",
