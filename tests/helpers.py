@@ -4,6 +4,7 @@ tables built without Prefect, and file digests."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -55,6 +56,11 @@ def build_tables(seeds: Path) -> dict[str, pd.DataFrame]:
         batch = run_batch(0, items, Path(staging), cache=None)
         tables = staged_tables(Path(staging), combine_batches([batch], rejected))
         return {t: tables.read(t) for t in tables.names()}
+
+
+def read_package(folder: Path) -> dict:
+    """The datapackage.json of the release in ``folder``."""
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
 
 
 def digest(folder: Path) -> dict[str, str]:

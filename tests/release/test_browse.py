@@ -4,7 +4,6 @@ index, facets, search, labels, every canned query, the map, and markup shown as 
 from __future__ import annotations
 
 import asyncio
-import json
 import shutil
 
 import pandas as pd
@@ -16,6 +15,7 @@ from pipeline.release import browse
 from pipeline.release.browse import NAME, datasette_app, metadata
 from pipeline.release.explore import canned_queries, has_all
 from pipeline.release.sqlite import DATABASE, write_database
+from tests.helpers import read_package
 
 PARAMS = {"words": "宪法", "jurisdiction": "", "name": ""}
 
@@ -97,7 +97,7 @@ def test_canned_queries_are_offered_only_with_their_columns():
 def with_markup(release, folder):
     """A copy of the release in which one measure holds markup, its database rebuilt."""
     shutil.copytree(release, folder)
-    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    package = read_package(folder)
     measures = pq.read_table(folder / "data/measures.parquet").to_pandas()
     measures.loc[0, "text"] = "<script>alert('x')</script>维护宪法权威"
     pq.write_table(

@@ -5,7 +5,6 @@ exactly the rows containing a word."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import sqlite3
 import zipfile
@@ -24,13 +23,13 @@ from pipeline.release.sqlite import (
     unique_keys,
     write_database,
 )
-from tests.helpers import digest
+from tests.helpers import digest, read_package
 
 
 @pytest.fixture(scope="module")
 def release(seed_release):
     folder, _ = seed_release
-    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    package = read_package(folder)
     conn = sqlite3.connect(f"file:{folder / 'data' / DATABASE}?mode=ro", uri=True)
     yield folder, package, conn
     conn.close()

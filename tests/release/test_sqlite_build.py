@@ -5,7 +5,6 @@ results as one built fresh from the same batches, and both are byte-stable."""
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import sqlite3
@@ -22,7 +21,7 @@ from pipeline.release.sqlite_piece import searched
 from pipeline.release.staging import StagedTables
 from pipeline.runtime.assemble import combine_batches, staged_tables
 from pipeline.runtime.batch import run_batch
-from tests.helpers import SEEDS, digest
+from tests.helpers import SEEDS, digest, read_package
 
 WORDS = ["宪法", "调解", "公共法律服务", "法治", "普法", "三亚", "条例", "依法", "政府"]
 
@@ -57,7 +56,7 @@ def fresh_copy(release: Path, folder: Path, tables: StagedTables) -> Path:
     """``release`` copied to ``folder`` with its database built anew from ``tables``."""
     shutil.copytree(release, folder)
     (folder / "data" / DATABASE).unlink()
-    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    package = read_package(folder)
     return build_database(folder, package, tables, None)
 
 
@@ -115,7 +114,7 @@ def test_the_second_release_was_updated_not_rebuilt(releases, tmp_path, caplog):
     folder = tmp_path / "again"
     shutil.copytree(second, folder)
     (folder / "data" / DATABASE).unlink()
-    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    package = read_package(folder)
     with caplog.at_level(logging.INFO, logger="pipeline.release.sqlite_build"):
         build_database(folder, package, tables, first / "data" / DATABASE)
     assert "updated in place" in caplog.text
@@ -144,7 +143,7 @@ def test_a_database_of_other_code_is_rebuilt_with_the_reason_logged(releases, tm
     folder = tmp_path / "rebuilt"
     shutil.copytree(second, folder)
     (folder / "data" / DATABASE).unlink()
-    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    package = read_package(folder)
     with caplog.at_level(logging.INFO, logger="pipeline.release.sqlite_build"):
         build_database(folder, package, tables, previous)
     assert "built in full, not updated: its database was built by other code" in caplog.text

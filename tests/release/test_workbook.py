@@ -4,7 +4,6 @@ formula or markup."""
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import zipfile
@@ -26,14 +25,14 @@ from pipeline.release.workbook import (
     staged_sheets,
     write_workbook,
 )
-from tests.helpers import digest
+from tests.helpers import digest, read_package
 from tests.release.frames import links
 
 
 @pytest.fixture(scope="module")
 def book(seed_release):
     folder, _ = seed_release
-    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    package = read_package(folder)
     return folder, package, openpyxl.load_workbook(folder / "data" / WORKBOOK)
 
 
