@@ -15,14 +15,18 @@ The same rows give the same bytes (one transaction, rows in batch order).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 
+from pipeline.release.csvrows import plan_cuts
 from pipeline.release.explore import columns_in
+from pipeline.release.pieces import runs
 from pipeline.release.schema import arrow_schema, table_schema
 from pipeline.release.sqlite import SQL_TYPES, arrow_tuples, quote, token_rows
 from pipeline.release.staging import part_path
@@ -72,10 +76,9 @@ def write_piece(staging: Path, batch: int, frames: dict[str, pd.DataFrame]) -> P
             if table in search:
                 _write_tokens(conn, table, search[table], names, rows)
             if "doc_id" in names:
-                at = names.index("doc_id")
-                for row in rows:
-                    digest = plans.setdefault(row[at], hashlib.sha256())
-                    digest.update(f"{table}\0{row!r}\n".encode())
+                for doc, csv_rows in plan_csv_rows(staging, batch, table, frame):
+                    plans.setdefault(doc, hashlib.sha256()).update(f"{table}\0".encode())
+                    plans[doc].update(csv_rows)
         conn.execute(f"CREATE TABLE {PLANS} (doc_id TEXT PRIMARY KEY, rows_sha256 TEXT NOT NULL)")
         conn.executemany(
             f"INSERT INTO {PLANS} VALUES (?, ?)",
@@ -85,6 +88,27 @@ def write_piece(staging: Path, batch: int, frames: dict[str, pd.DataFrame]) -> P
     finally:
         conn.close()
     return path
+
+
+def plan_csv_rows(
+    staging: Path, batch: int, table: str, frame: pd.DataFrame
+) -> Iterator[tuple[str, bytes]]:
+    """Each plan's rows of ``frame`` as the batch's staged CSV part has them (written before
+    the piece, by ``staging.write_part``): the bytes a plan's entry in ``_plans`` hashes. The
+    CSV is the release's own rendering of a row, the same whatever the batch; hashing its
+    bytes is cheaper than a Python ``repr`` of every row (piece 5.0 -> 4.3 ms per plan), and a
+    pandas hash of the frame would depend on dtypes that an all-null column of a small batch
+    does not have."""
+    if frame.empty:
+        return
+    data = part_path(staging, table, batch, ".csv").read_bytes()
+    body = data[data.find(b"\n") + 1 :]
+    docs = frame["doc_id"].astype(object).tolist()
+    counts = runs(docs)
+    cuts = [0, *plan_cuts(body, counts, table), len(body)]
+    firsts = [0, *itertools.accumulate(counts)][:-1]  # each plan's first row
+    for n, first in enumerate(firsts):
+        yield docs[first], body[cuts[n] : cuts[n + 1]]
 
 
 def _write_tokens(
