@@ -31,6 +31,7 @@ from pathlib import Path  # noqa: E402
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 from prefect.states import Failed, State  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
 
 from pipeline.read.ingest import InputFile, Rejection, find_inputs  # noqa: E402
 from pipeline.release.checks import (  # noqa: E402
@@ -217,12 +218,16 @@ def _build_release(
     batch_size: int,
     use_cache: bool,
 ) -> dict | State:
-    """The flow's steps, run while the flow holds the output folder."""
+    """The flow's steps, run while the flow holds the output folder.
+
+    Large arguments (the batches' files, their results, the assembly, the checks) are passed
+    ``quote``d: Prefect otherwise walks every object inside a task's arguments, twice, to find
+    futures in them (at 10,000 plans, ~3 s of a rerun went to that walk)."""
     items, rejected = ingest(seeds_dir, output_dir)
     n_inputs = len(items) + len(rejected)
     log.info("Found %d input files in %s", n_inputs, seeds_dir)
     batches = plan_batches(items, batch_size)
-    restored = restore_batches(batches, output_dir, use_cache)
+    restored = restore_batches(quote(batches), output_dir, use_cache)
     # largest batches first, so that no worker is left with a big one at the end
     fresh = sorted(
         (n for n in range(len(batches)) if n not in restored), key=lambda n: -len(batches[n])
@@ -234,7 +239,7 @@ def _build_release(
     extracted = _run(
         extract_batch, [(n, batches[n], output_dir, use_cache) for n in fresh], progress
     )
-    assembly = combine([*restored.values(), *extracted], rejected)
+    assembly = combine(quote([*restored.values(), *extracted]), quote(rejected))
     log.info(
         "Extracted %d plans in %d batches (%d from the cache)",
         len(items),
@@ -259,15 +264,15 @@ def _build_release(
     # one task per table; one for all of them when a single batch is new (its rows are
     # few, and a task costs more than validating them)
     groups = [to_expect] if validator is not None else [[t] for t in to_expect]
-    calls = [(names, assembly, output_dir) for names in groups if names]
+    calls = [(names, quote(assembly), output_dir) for names in groups if names]
     # key checks first, in this process, then GX: not side by side, so that their memory
     # peaks do not add up at 10,000 plans
-    checks = key_checks(assembly, output_dir)
+    checks = key_checks(quote(assembly), output_dir)
     # in worker processes, a task per table (already started for a single new batch)
     checks += [c for f in [expectations.submit(*call) for call in calls] for c in f.result()]
     if validator is not None:
         validator.wait()
-    record_validation(checks, assembly, output_dir, use_cache)
+    record_validation(quote(checks), quote(assembly), output_dir, use_cache)
     failures = [c for c in checks if not c.passed]
     if failures:
         return _fail(log, str(ValidationError(failures, output_dir / "reports" / "validation.md")))
@@ -276,7 +281,7 @@ def _build_release(
         "cross-table checks)",
         len(checks),
     )
-    result = publish_release(assembly, output_dir, dry_run, checks)
+    result = publish_release(quote(assembly), output_dir, dry_run, quote(checks))
     if result.status == "invalid":
         return _fail(log, str(ValidationError(result.failures, result.report)))
     rows = staged_tables(_work_dirs(output_dir)[0], assembly)
@@ -324,7 +329,7 @@ def _run(step, calls: list[tuple], progress: Progress) -> list:
     processes for it costs more). ``progress`` hears of each batch as it completes."""
     if len(calls) == 1:
         return [step(*calls[0])]
-    futures = [step.submit(*call) for call in calls]
+    futures = [step.submit(call[0], quote(call[1]), *call[2:]) for call in calls]
     plans = {id(f): len(call[1]) for f, call in zip(futures, calls, strict=True)}
     for done in as_completed(futures):
         progress.advance(plans[id(done)])
