@@ -268,10 +268,10 @@ def _build_release(
     # key checks first, in this process, then GX: not side by side, so that their memory
     # peaks do not add up at 10,000 plans
     checks = key_checks(quote(assembly), output_dir)
-    # in worker processes, a task per table (already started for a single new batch)
+    if validator is not None:  # its worker, idle once it is done, takes the expectations:
+        validator.wait()  # submitted before, they had started a second worker (GX, ~3 s)
+    # in worker processes, a task per table (one task for a single new batch)
     checks += [c for f in [expectations.submit(*call) for call in calls] for c in f.result()]
-    if validator is not None:
-        validator.wait()
     record_validation(quote(checks), quote(assembly), output_dir, use_cache)
     failures = [c for c in checks if not c.passed]
     if failures:
