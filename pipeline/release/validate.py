@@ -116,13 +116,19 @@ def run_expectations(tables: Tables, names: list[str] | None = None) -> list[Che
     gets its own ephemeral context: a context keeps every DataFrame it validated, which grew to
     gigabytes at 10,000 plans."""
     results: list[CheckResult] = []
+    shared = None  # small frames (one new batch's rows) share a context: ~0.05 s each
     for table in names or tables.names():
         for n, frame in enumerate(_bounded(tables.chunks(table))):
             big = frame.memory_usage(deep=True).sum() >= GX_CHUNK_BYTES // 4
-            source = _context().data_sources.add_pandas("release")
+            if big:
+                context = _context()
+            else:
+                context = shared = shared or _context()
+            source = context.data_sources.add_pandas(f"release-{table}-{n}")
             results += _validate_frame(source, table, frame, n)
             del source, frame
             if big:  # a context's reference cycles keep its frame until collected
+                del context
                 release_memory()  # (~0.2 s: not worth it for one new batch's rows)
     return merge_checks(results)
 
