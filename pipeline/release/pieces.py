@@ -24,10 +24,12 @@ import json
 import os
 import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+
+import numpy as np
 
 MAGIC = b"DZP1"
 _HEADER = struct.Struct("<IQQI")  # crc32, raw length, deflated length, metadata length
@@ -86,18 +88,15 @@ def split(piece: Piece, metas: Iterable[dict[str, Any]]) -> list[Piece]:
     return parts
 
 
-def runs(values: Iterable[Any]) -> list[int]:
+def runs(values: Sequence[Any]) -> list[int]:
     """The lengths of the runs of equal consecutive ``values`` (a batch's rows, plan by
-    plan): [2, 1] for a, a, b."""
-    out: list[int] = []
-    previous: Any = object()
-    for value in values:
-        if out and value == previous:
-            out[-1] += 1
-        else:
-            out.append(1)
-        previous = value
-    return out
+    plan): [2, 1] for a, a, b. Compared in numpy: a Python loop over a pandas column of
+    Arrow strings took ~0.8 ms per plan."""
+    items = np.asarray(values, dtype=object)
+    if not len(items):
+        return []
+    starts = np.flatnonzero(items[1:] != items[:-1]) + 1
+    return np.diff([0, *starts, len(items)]).tolist()
 
 
 def write_piece(
