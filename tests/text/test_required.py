@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from pipeline.text.required import may_match, requirements
+from pipeline.text.required import may_match, requirements, searcher
 from pipeline.vocab import load_yaml
 
 
@@ -71,3 +71,12 @@ def test_every_reviewed_pattern_that_matches_passes_the_test(line: str) -> None:
             matched += 1
             assert may_match(pattern, text), entry["name"]
     assert matched, f"no reviewed pattern matches {line!r}: the test input is wrong"
+
+
+def test_searcher_finds_what_one_of_its_patterns_finds() -> None:
+    patterns = (_compiled(r"(?<!\d)\d{7,}(?!\d)"), _compiled(r"(?:第)?[一二三四]季度"))
+    found = searcher(patterns)
+    assert found("每年一季度召开会议")
+    assert found("热线电话12345678")
+    assert not found("每年召开会议")
+    assert not found("12345号")  # digits, but fewer than seven
