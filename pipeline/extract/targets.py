@@ -32,10 +32,12 @@ import bisect
 import dataclasses
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pipeline.extract.numerals import is_chinese, parse_numeral
+from pipeline.text.required import requirements, searcher
 from pipeline.vocab import load_yaml
 
 CLAUSE_BREAKS = ",.;:，。；：!?！？\n\r"
@@ -189,11 +191,22 @@ def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
+@functools.cache
+def _somewhere(key: str) -> Callable[[str], bool]:
+    """Whether one of the vocabulary's patterns under ``key`` matches somewhere in a text:
+    their union, searched only where the literals it requires are (most sentences lack
+    them); for a union that requires none (a phone number needs only digits), each pattern
+    searched so."""
+    patterns = _frequency_res() if key == "frequencies" else _patterns(key)
+    union = _union(patterns)
+    return searcher((union,) if requirements(union) else patterns)
+
+
 @functools.lru_cache(maxsize=64)
 def _blocked(sentence: str) -> tuple[bool, ...]:
     """Characters covered by an exclusion pattern or a document title 《…》."""
     blocked = _inside_pairs(sentence, _vocab()["title_pairs"])
-    if not _union(_patterns("exclusions")).search(sentence):
+    if not _somewhere("exclusions")(sentence):
         return blocked
     marked = list(blocked)
     for pattern in _patterns("exclusions"):
@@ -210,7 +223,7 @@ def _frequency_res() -> tuple[re.Pattern[str], ...]:
 @functools.lru_cache(maxsize=64)
 def _periods(sentence: str) -> tuple[tuple[int, int, str, str | None], ...]:
     """Recurring-period markers: (start, end, frequency, scope) sorted by position."""
-    if not _union(_frequency_res()).search(sentence):
+    if not _somewhere("frequencies")(sentence):
         return ()
     found: list[tuple[int, int, str, str | None]] = []
     taken = [False] * len(sentence)
@@ -227,7 +240,7 @@ def _periods(sentence: str) -> tuple[tuple[int, int, str, str | None], ...]:
 @functools.lru_cache(maxsize=64)
 def _date_markers(sentence: str) -> tuple[tuple[int, int, str], ...]:
     out = []
-    if not _union(_patterns("date_markers")).search(sentence):
+    if not _somewhere("date_markers")(sentence):
         return ()
     for pattern in _patterns("date_markers"):
         for m in pattern.finditer(sentence):
@@ -413,7 +426,7 @@ def _chinese_counts(
 
 def _is_baseline(before: str) -> bool:
     """Whether the clause text before a number or year states a past fact or a baseline."""
-    return _union(_patterns("baseline_before")).search(before) is not None
+    return _somewhere("baseline_before")(before)
 
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
@@ -452,11 +465,11 @@ def _years(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
         clause = _clause_of(spans, m.start())
         if _is_baseline(sentence[clause[0] : m.start()]):
             continue
-        past = _union(_patterns("baseline_past"))
-        if past.search(sentence[clause[0] : clause[1]]):
+        past = _somewhere("baseline_past")
+        if past(sentence[clause[0] : clause[1]]):
             continue
         as_of = sentence[max(0, m.start() - 3) : m.start()]
-        if any(as_of.endswith(w) for w in vocab["baseline_year_prefix"]) and past.search(
+        if any(as_of.endswith(w) for w in vocab["baseline_year_prefix"]) and past(
             sentence[m.end() :]
         ):
             continue

@@ -72,7 +72,8 @@ def parse_sections(text: str) -> list[Section]:
     counters: dict[str | None, int] = {}
     for i, (start, end, marker) in enumerate(found):
         span_end = found[i + 1][0] if i + 1 < len(found) else len(text)
-        span_end = len(text[:span_end].rstrip("\n"))
+        while span_end and text[span_end - 1] == "\n":  # len(text[:span_end].rstrip("\n"))
+            span_end -= 1  # without copying the text up to here, once per heading
         parent = None
         for level in range(marker.level - 1, top_level - 1, -1):
             if level in open_by_level:

@@ -10,6 +10,7 @@ the method's links of one chapter or section of one plan.
 from __future__ import annotations
 
 import functools
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -67,9 +68,15 @@ def plan_nodes(
 def _up(ancestors: list[list[int]], n_sections: int) -> csr_matrix:
     """(section, member) is 1 where the section is the member's own or one of its
     ancestors: rows of sections, columns of ``ancestors``' members."""
-    rows = [a for up in ancestors for a in up]
-    cols = [k for k, up in enumerate(ancestors) for _ in up]
-    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_sections, len(ancestors)))
+    members_of: list[list[int]] = [[] for _ in range(n_sections)]
+    for k, up in enumerate(ancestors):
+        for a in up:
+            members_of[a].append(k)  # in member order: the row's columns come sorted
+    # built as CSR directly: from (row, column) pairs scipy went through COO and sorted them
+    indptr = np.zeros(n_sections + 1, dtype=np.int32)
+    np.cumsum([len(m) for m in members_of], out=indptr[1:])
+    columns = np.fromiter(chain.from_iterable(members_of), np.int32, count=int(indptr[-1]))
+    return csr_matrix((np.ones(len(columns)), columns, indptr), shape=(n_sections, len(ancestors)))
 
 
 def cited_outlines(text: str) -> set[str]:

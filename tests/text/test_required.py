@@ -1,0 +1,82 @@
+"""The literal pre-test that lets normalization skip a junk pattern: it must never rule out
+a text the pattern matches, and it should rule out texts that lack the pattern's words."""
+
+import re
+
+import pytest
+
+from pipeline.text.required import may_match, requirements, searcher
+from pipeline.vocab import load_yaml
+
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.MULTILINE)
+
+
+def test_literal_runs_sets_and_branches_are_required() -> None:
+    found = requirements(_compiled(r"^[ \t]*(?:点击下载|下载文档)[^\n]*$"))
+    assert found == (frozenset({"点击下载", "下载文档"}),)
+    assert requirements(_compiled(r"已阅读\d+页[,，]?还剩")) == (
+        frozenset({"已阅读"}),
+        frozenset({"还剩"}),
+        frozenset({"页"}),
+    )
+    assert requirements(_compiled("\ufffd+")) == (frozenset({"\ufffd"}),)
+
+
+def test_parts_that_may_be_absent_require_nothing() -> None:
+    assert requirements(_compiled(r"(?:推荐)?访问")) == (frozenset({"访问"}),)
+    assert requirements(_compiled(r"推荐|\d+")) == ()  # one alternative has no literal
+    assert requirements(_compiled(r"[^\n]+")) == ()
+    assert requirements(_compiled(r"[\u4e00-\u9fff]{3}")) == ()  # a range too wide to list
+    assert requirements(re.compile("abc", re.IGNORECASE)) == ()
+    assert requirements(_compiled("x(?i:abc)y")) == (frozenset({"x"}), frozenset({"y"}))
+
+
+def test_a_text_without_the_words_is_ruled_out() -> None:
+    pattern = _compiled(r"^[ \t]*(?:相关推荐|上一篇)[ \t]*[:：].*$")
+    assert not may_match(pattern, "一、总体要求\n(一)加强领导。各部门要加强组织领导。\n")
+    assert not may_match(pattern, "相关推荐 只有词,没有冒号\n")
+    assert may_match(pattern, "正文。\n相关推荐:某某方案\n")
+
+
+JUNK_LINES = [
+    "下面是小编为大家整理的法治社会建设实施方案,供大家参考。",
+    "当前隐藏内容免费查看",
+    "推荐访问:法治政府建设实施方案",
+    "  下一篇 : 某某区工作要点",
+    "点击下载完整文档",
+    "本文档由会员分享, 可在线阅读,更多相关内容请下载",
+    "已阅读5页,还剩10页未读, 继续阅读",
+    "您现在的位置:首页 > 政务公开 > 规划计划",
+    "首页 > 政策 > 文件",
+    "字号:大 中 小",
+    "【打印本页】 【关闭窗口】",
+    "建设法治社会</p>",
+    "锟斤拷锟斤拷",
+    "乱码\ufffd\ufffd",
+    "ä¸­å›½äººæ°‘",
+    "?。ù思_開發布)",
+]
+
+
+@pytest.mark.parametrize("line", JUNK_LINES)
+def test_every_reviewed_pattern_that_matches_passes_the_test(line: str) -> None:
+    text = f"一、总体要求\n{line}\n(一)加强领导。\n"
+    entries = load_yaml("junk.yaml") + load_yaml("mirror.yaml")["mojibake"]
+    matched = 0
+    for entry in entries:
+        pattern = _compiled(entry["pattern"])
+        if pattern.search(text):
+            matched += 1
+            assert may_match(pattern, text), entry["name"]
+    assert matched, f"no reviewed pattern matches {line!r}: the test input is wrong"
+
+
+def test_searcher_finds_what_one_of_its_patterns_finds() -> None:
+    patterns = (_compiled(r"(?<!\d)\d{7,}(?!\d)"), _compiled(r"(?:第)?[一二三四]季度"))
+    found = searcher(patterns)
+    assert found("每年一季度召开会议")
+    assert found("热线电话12345678")
+    assert not found("每年召开会议")
+    assert not found("12345号")  # digits, but fewer than seven
