@@ -220,9 +220,10 @@ def _build_release(
 ) -> dict | State:
     """The flow's steps, run while the flow holds the output folder.
 
-    Large arguments (the batches' files, their results, the assembly, the checks) are passed
-    ``quote``d: Prefect otherwise walks every object inside a task's arguments, twice, to find
-    futures in them (at 10,000 plans, ~3 s of a rerun went to that walk)."""
+    Large arguments of the tasks run in this process (the batches, their results, the
+    assembly, the checks) are passed ``quote``d: Prefect otherwise walks every object inside
+    a task's arguments, twice, to find futures in them (at 10,000 plans, ~3 s of a rerun
+    went to that walk). Not those of submitted tasks: Dask turns a quote into a plain tuple."""
     items, rejected = ingest(seeds_dir, output_dir)
     n_inputs = len(items) + len(rejected)
     log.info("Found %d input files in %s", n_inputs, seeds_dir)
@@ -264,7 +265,7 @@ def _build_release(
     # one task per table; one for all of them when a single batch is new (its rows are
     # few, and a task costs more than validating them)
     groups = [to_expect] if validator is not None else [[t] for t in to_expect]
-    calls = [(names, quote(assembly), output_dir) for names in groups if names]
+    calls = [(names, assembly, output_dir) for names in groups if names]
     # key checks first, in this process, then GX: not side by side, so that their memory
     # peaks do not add up at 10,000 plans
     checks = key_checks(quote(assembly), output_dir)
@@ -329,7 +330,7 @@ def _run(step, calls: list[tuple], progress: Progress) -> list:
     processes for it costs more). ``progress`` hears of each batch as it completes."""
     if len(calls) == 1:
         return [step(*calls[0])]
-    futures = [step.submit(call[0], quote(call[1]), *call[2:]) for call in calls]
+    futures = [step.submit(*call) for call in calls]
     plans = {id(f): len(call[1]) for f, call in zip(futures, calls, strict=True)}
     for done in as_completed(futures):
         progress.advance(plans[id(done)])
