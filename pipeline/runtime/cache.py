@@ -22,11 +22,13 @@ import pickle
 import shutil
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.extract.plan import PlanRows
 from pipeline.extract.version import code_version
 from pipeline.read.ingest import Rejection
+
+if TYPE_CHECKING:  # the extraction stages load only when a plan is extracted
+    from pipeline.extract.plan import PlanRows
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # pipeline/
 # Code and schemas that shape a batch's staged parts and check results.

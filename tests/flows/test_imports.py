@@ -30,6 +30,10 @@ ON_DEMAND = (
     "trafilatura",
     "sklearn",
     "jieba",
+    "pipeline.extract.plan",  # extracting a plan no cached batch holds
+    "pipeline.themes.place",
+    "scipy.optimize",
+    "cn2an",
 )
 
 
