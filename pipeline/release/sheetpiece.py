@@ -14,7 +14,6 @@ if they changed) and the display widths of its first plan's rows (for the sheet'
 
 from __future__ import annotations
 
-import itertools
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -83,18 +82,18 @@ def render(
     and for each plan its rows, cut cells and widths) and the offsets where each plan's
     rows after the first begin (``plans``: rows per plan; None: all one)."""
     batch = rows.select(header)
-    xml, cut = rows_xml(batch, kinds, note)
+    xml, ends, cut = rows_xml(batch, kinds, note)
     plans = plans if plans is not None else [batch.num_rows]
-    chunks, each, start = [], [], 0
-    for n in plans:
-        chunks.append("".join(xml[start : start + n]).encode("utf-8"))
-        each.append({"rows": n, "cut": int(cut[start : start + n].sum()), "widths": None})
-        start += n
+    bounds = np.cumsum([0, *plans])
+    each = [
+        {"rows": n, "cut": int(cut[start : start + n].sum()), "widths": None}
+        for n, start in zip(plans, bounds[:-1].tolist(), strict=True)
+    ]
     if each:  # the first plan's widths; another plan's, if a sheet begins there, at publish
         each[0]["widths"] = widths_of(batch.slice(0, each[0]["rows"]))
-    cuts = list(itertools.accumulate(len(c) for c in chunks))[:-1]
+    cuts = [int(c) for c in ends[bounds[1:-1]]] if len(ends) else []
     meta = {"rows": batch.num_rows, "plans": [p for p in each if p["rows"]]}
-    return b"".join(chunks), meta | {"header": header, "kinds": kinds, "note": note}, cuts
+    return xml, meta | {"header": header, "kinds": kinds, "note": note}, cuts
 
 
 def widths_of(rows: pa.Table) -> list[int]:
@@ -110,10 +109,12 @@ def widths_of(rows: pa.Table) -> list[int]:
     ]
 
 
-def rows_xml(batch: pa.Table, kinds: list[str], note: str) -> tuple[list[str], np.ndarray]:
+def rows_xml(batch: pa.Table, kinds: list[str], note: str) -> tuple[bytes, np.ndarray, np.ndarray]:
     """SpreadsheetML ``<row>`` elements for ``batch`` (one column per kind, one element per
     row), without positions; strings as inline text, never formulas. Returns the rows' XML
-    and each row's number of values cut at ``MAX_CELL`` characters."""
+    as UTF-8, the offset in it where each row's XML begins (and, last, its length), and each
+    row's number of values cut at ``MAX_CELL`` characters. The XML is read from the Arrow
+    array's own buffer: no Python string per row."""
     cells, n_cut = [], np.zeros(batch.num_rows, np.int64)
     for kind, column in zip(kinds, batch.columns, strict=True):
         if kind in ("integer", "number"):
@@ -132,14 +133,31 @@ def rows_xml(batch: pa.Table, kinds: list[str], note: str) -> tuple[list[str], n
                 short = pc.utf8_slice_codeunits(text, 0, MAX_CELL - len(note))
                 text = pc.if_else(long, pc.binary_join_element_wise(short, note, ""), text)
                 n_cut += long.fill_null(False).to_numpy(zero_copy_only=False).astype(np.int64)
-            text = pc.replace_substring_regex(text, _CONTROL, "")
+            # each pass only where it changes something: most columns hold none of these
+            if pc.any(pc.match_substring_regex(text, _CONTROL)).as_py():
+                text = pc.replace_substring_regex(text, _CONTROL, "")
             for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-                text = pc.replace_substring(text, char, entity)
+                if pc.any(pc.match_substring(text, char)).as_py():
+                    text = pc.replace_substring(text, char, entity)
             cell = pc.binary_join_element_wise(
                 '<c t="inlineStr"><is><t xml:space="preserve">', text, "</t></is></c>", ""
             )
         cells.append(pc.if_else(pc.fill_null(valid, False), cell, "<c/>"))
     if not cells or not batch.num_rows:
-        return [], n_cut
-    rows = pc.binary_join_element_wise("<row>", *cells, "</row>", "")
-    return rows.to_pylist(), n_cut
+        return b"", np.zeros(batch.num_rows + 1, np.int64), n_cut
+    rows = pc.binary_join_element_wise("<row>", *cells, "</row>", "").cast(pa.large_string())
+    xml, starts = _utf8_of(rows.combine_chunks() if isinstance(rows, pa.ChunkedArray) else rows)
+    return xml, starts, n_cut
+
+
+def _utf8_of(strings: pa.LargeStringArray) -> tuple[bytes, np.ndarray]:
+    """The values of ``strings`` (no nulls) one after another as UTF-8, and the offset of
+    each value's start in them (and, last, their length)."""
+    _, offsets_buffer, data_buffer = strings.buffers()
+    offsets = np.frombuffer(offsets_buffer, np.int64)[
+        strings.offset : strings.offset + len(strings) + 1
+    ]
+    if data_buffer is None:  # every value empty
+        return b"", offsets - offsets[0]
+    data = memoryview(data_buffer)[int(offsets[0]) : int(offsets[-1])].tobytes()
+    return data, offsets - offsets[0]
