@@ -45,6 +45,7 @@ from pipeline.release.schema import plan_tables  # noqa: E402
 from pipeline.release.staging import InMemoryTables, read_key_hashes  # noqa: E402
 from pipeline.release.validate import (  # noqa: E402
     ValidationError,
+    import_great_expectations,
     run_expectations,
     write_report,
 )
@@ -124,9 +125,11 @@ def expectations(names: list[str], assembly: Assembly, output: Path) -> list[Che
 
 @task(name="start-validator")
 def start_validator() -> None:
-    """Nothing to do: the worker process that runs it imports Great Expectations as it
-    starts (pipeline/runtime/runners.py), while the flow extracts a single new batch in its
-    own process; that worker then validates the batch's rows at once."""
+    """Import Great Expectations (~3-4 s) in the worker process that runs it, before it
+    validates anything: while the flow extracts a single new batch in its own process, or,
+    queued behind many batches, once a worker has no batch left to take (it would
+    otherwise wait for the last batches and the key checks)."""
+    import_great_expectations()
 
 
 @task(name="key-checks")
@@ -237,8 +240,11 @@ def _build_release(
     # starts and imports Great Expectations (~3 s) to validate its rows
     validator = start_validator.submit() if len(fresh) == 1 else None
     progress = Progress(sum(len(batches[n]) for n in fresh), log.info)
-    extracted = _run(
-        extract_batch, [(n, batches[n], output_dir, use_cache) for n in fresh], progress
+    extracted, warming = _run(
+        extract_batch,
+        [(n, batches[n], output_dir, use_cache) for n in fresh],
+        progress,
+        then=start_validator,
     )
     assembly = combine(quote([*restored.values(), *extracted]), quote(rejected))
     log.info(
@@ -271,6 +277,8 @@ def _build_release(
     checks = key_checks(quote(assembly), output_dir)
     if validator is not None:  # its worker, idle once it is done, takes the expectations:
         validator.wait()  # submitted before, they had started a second worker (GX, ~3 s)
+    for future in warming:  # the workers' imports, begun as they ran out of batches
+        future.wait()
     # in worker processes, a task per table (one task for a single new batch)
     checks += [c for f in [expectations.submit(*call) for call in calls] for c in f.result()]
     record_validation(quote(checks), quote(assembly), output_dir, use_cache)
@@ -324,17 +332,20 @@ def _build_release(
     }
 
 
-def _run(step, calls: list[tuple], progress: Progress) -> list:
+def _run(step, calls: list[tuple], progress: Progress, then=None) -> tuple[list, list]:
     """Run ``step`` for each call (a batch: its plans are ``call[1]``): on the task runner
     when there are several, in this process when there is only one (starting worker
-    processes for it costs more). ``progress`` hears of each batch as it completes."""
+    processes for it costs more). ``progress`` hears of each batch as it completes. ``then``:
+    a task submitted once per core behind the calls, for the workers to run as they find no
+    call left; returns the results and ``then``'s futures (for the caller to wait on)."""
     if len(calls) == 1:
-        return [step(*calls[0])]
+        return [step(*calls[0])], []
     futures = [step.submit(*call) for call in calls]
+    after = [then.submit() for _ in range(min(len(calls), os.cpu_count() or 1))] if then else []
     plans = {id(f): len(call[1]) for f, call in zip(futures, calls, strict=True)}
     for done in as_completed(futures):
         progress.advance(plans[id(done)])
-    return [f.result() for f in futures]
+    return [f.result() for f in futures], after
 
 
 def _fail(log: logging.LoggerAdapter, message: str) -> State:
