@@ -41,7 +41,10 @@ def _result(
     bad: pd.Series,
     describe: Callable[[pd.DataFrame], pd.Series],
 ) -> CheckResult:
-    failing = frame[bad.fillna(False).astype(bool)]
+    bad = bad.fillna(False).astype(bool)
+    if not bad.any():  # the usual case: no copy of the frame's rows for an empty selection
+        return CheckResult(check=check, table=table, passed=True)
+    failing = frame[bad]
     return CheckResult(
         check=check,
         table=table,
@@ -117,12 +120,14 @@ def quotes_match_text(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
         ("instruments", "name"),
     ):
         frame = tables[table]
+        # lists, not Series: iterating Arrow-backed columns converts one value at a time
+        docs, starts, ends = (frame[c].tolist() for c in ("doc_id", "char_start", "char_end"))
         quoted = [
             texts.get(d, "")[int(s) : int(e)] if pd.notna(s) and pd.notna(e) else None
-            for d, s, e in zip(frame["doc_id"], frame["char_start"], frame["char_end"], strict=True)
+            for d, s, e in zip(docs, starts, ends, strict=True)
         ]
         bad = pd.Series(
-            [q != v for q, v in zip(quoted, frame[column], strict=True)],
+            [q != v for q, v in zip(quoted, frame[column].tolist(), strict=True)],
             index=frame.index,
             dtype=bool,
         )
@@ -179,7 +184,10 @@ def stable_ids(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
     ):
         frame = tables[table]
         bad = ~pd.Series(
-            [i.startswith(f"{d}:") for i, d in zip(frame[column], frame["doc_id"], strict=True)],
+            [
+                i.startswith(f"{d}:")
+                for i, d in zip(frame[column].tolist(), frame["doc_id"].tolist(), strict=True)
+            ],
             index=frame.index,
             dtype=bool,
         )
