@@ -14,9 +14,14 @@ plans were grouped into batches: a release has the same bytes whatever the batch
 
 Compressed by ISA-L (``isal``, its zlib-compatible API), not by Python's zlib: at level 1
 it deflates CSV and sheet XML ~3.4x faster (409 against 119 MB/s here) to the same size
-(35.3% against 34.7%), and ~8 ms per plan of a batch went to zlib. Its bytes are fixed by the
-version pinned in the lock file (its wheel carries the library), not by the system's zlib;
-ISA-L picks its code path by CPU, and every x86-64 path from SSE4.2 up gives the same bytes.
+(35.3% against 34.7%), and ~8 ms per plan of a batch went to zlib. The compressed bytes
+are the same on every run, and depend on the ISA-L version pinned in the lock file (its
+wheel carries the library), not on the system's zlib (which distributions build
+differently: zlib-ng's compatible build gives other bytes). ISA-L picks its code path by
+CPU; that all its x86-64 paths give the same bytes is reported (from SSE4.2 up) but not
+documented, so across machines only the uncompressed bytes (every CSV, the CRCs in the zip)
+are guaranteed the same. Compressed bytes never decide anything: pieces are cached per
+machine, and a zip or workbook is checked by its CRCs and contents.
 
 File form (``.csvz``, ``.sheetz``): ``MAGIC``, a fixed header (CRC, uncompressed length,
 compressed length, metadata length), the metadata as JSON (rows, cut cells, widths …), then
