@@ -176,36 +176,43 @@ def _place_measures(
         links_of.setdefault(lk.section_id, []).append(lk)
     measures = rows.tables["measures"]
     model = outline_model()
-    column = {n.outline_id: k for k, n in enumerate(model.nodes)}
-    sections_of = [
-        k for k, n in enumerate(model.nodes) if n.outline in outlines and n.section is not None
-    ]
-    own_of, need = [], []  # each measure's chapter or section links; who needs its cosines
+    column, sections_of = _measure_columns(outlines)
+    pending = []  # measures that a single link does not place: (row, node, links)
     for i, m in enumerate(measures):
         node = m["section_id"]
         while node and level[node] > 2:  # items take their section's
             node = parent[node]
-        own_of.append((node, links_of.get(node, []) if node else []))
-        if len(own_of[-1][1]) != 1:
-            need.append(i)
-    # cosines only of the measures that a single link does not place (rows are weighted
-    # and normed one by one, so a row's cosines do not depend on the other rows)
-    similarity = (
-        dict(zip(need, model.body_similarity_of(counts[need]), strict=True)) if need else {}
-    )
-    for i, m in enumerate(measures):
-        node, own = own_of[i]
+        own = links_of.get(node, []) if node else []
         m["outline_id"], m["outline_score"], m["no_outline_reason"] = None, None, None
         if len(own) == 1:
             m["outline_id"], m["outline_score"] = own[0].outline_id, round(own[0].score, 3)
-            continue
+        else:
+            pending.append((i, node, own))
+    if not pending:
+        return
+    # cosines only of those measures (rows are weighted and normed one by one, so a row's
+    # cosines do not depend on the other rows)
+    similarity = model.body_similarity_of(counts[[i for i, _, _ in pending]])
+    for (i, node, own), cosines in zip(pending, similarity, strict=True):
+        m = measures[i]
         cols = [column[lk.outline_id] for lk in own] if own else sections_of
-        best = cols[int(np.argmax(similarity[i][cols]))]
-        if own or similarity[i][best] >= MEASURE_LINK:
+        best = cols[int(np.argmax(cosines[cols]))]
+        if own or cosines[best] >= MEASURE_LINK:
             m["outline_id"] = model.nodes[best].outline_id
-            m["outline_score"] = round(float(similarity[i][best]), 3)
+            m["outline_score"] = round(float(cosines[best]), 3)
         else:  # a local addition, or an item that stands in no chapter or section
             m["no_outline_reason"] = "local_addition" if node else "no_match"
+
+
+@functools.cache
+def _measure_columns(outlines: tuple[str, ...]) -> tuple[dict[str, int], list[int]]:
+    """Each outline node's row in the model, and the rows of the sections of ``outlines``
+    (the same for every plan, so worked out once; not to be changed)."""
+    nodes = outline_model().nodes
+    column = {n.outline_id: k for k, n in enumerate(nodes)}
+    return column, [
+        k for k, n in enumerate(nodes) if n.outline in outlines and n.section is not None
+    ]
 
 
 def _coverage(rows: PlanRows, outline: str | None) -> list[Row]:
