@@ -33,6 +33,8 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from pipeline.text.headings import LABEL_LINE, match_marker
 from pipeline.text.mirror import pinyin_spans, t2s_spans
 from pipeline.text.required import may_match
@@ -240,15 +242,27 @@ def _line_spans(text: str) -> list[Span]:
     return spans
 
 
+# SPACES' characters (whitespace but a line break), all below U+3001, as a lookup table:
+# finding their runs with numpy took a third of the regex's scan (~11,000 characters a plan)
+_SPACE = np.array([c != "\n" and c.isspace() for c in map(chr, range(0x3002))])
+
+
+def _space_runs(text: str) -> list[tuple[int, int]]:
+    """Start and end of every run of ``SPACES`` in ``text``, as ``SPACES.finditer`` finds."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    edges = np.flatnonzero(np.diff(_SPACE[np.minimum(codes, 0x3001)], prepend=False, append=False))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
 def _space_spans(text: str) -> list[Span]:
     spans: list[Span] = []
-    for m in SPACES.finditer(text):
-        left = text[m.start() - 1] if m.start() > 0 else "\n"
-        right = text[m.end()] if m.end() < len(text) else "\n"
+    for start, end in _space_runs(text):
+        left = text[start - 1] if start > 0 else "\n"
+        right = text[end] if end < len(text) else "\n"
         keep = "\n" not in (left, right) and (
             bool(LATIN.match(left) or LATIN.match(right)) or (left.isdigit() and right.isdigit())
         )
-        spans.append((m.start(), m.end(), " " if keep else "", "space"))
+        spans.append((start, end, " " if keep else "", "space"))
     return spans
 
 

@@ -133,3 +133,21 @@ def test_inline_chapter_markers_after_a_stop_or_any_space_break_a_flattened_line
         "前言。\n一、总体要求。坚持党的领导。\n二、主要任务\n三、保障措施\n说明。四、附则"
     )
     assert [e.removed for e in result.edits if e.kind == "heading_break"] == ["", "", "\u3000"]
+
+
+def test_space_runs_are_the_runs_the_space_rule_names():
+    """The numpy scan finds exactly ``SPACES``' runs: every Unicode space but a line break,
+    at the ends, next to line breaks, beside astral characters and a lone surrogate."""
+    from pipeline.text.normalize import SPACES, _space_runs
+
+    spaces = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c != "\n")
+    texts = [
+        "",
+        " ",
+        "\n",
+        " 到 2025 年\t\t底\u3000\u3000建成 \n 法治\xa0 市 ",
+        f"a{spaces}b\n{spaces}\n",
+        "𠀋 𠀋\ud800 x\u200b \u2028\u2029\n\r\n\x0b\x0c\x1c\x85",
+    ]
+    for text in texts:
+        assert _space_runs(text) == [m.span() for m in SPACES.finditer(text)], repr(text)
