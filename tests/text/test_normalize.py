@@ -151,3 +151,17 @@ def test_space_runs_are_the_runs_the_space_rule_names():
     ]
     for text in texts:
         assert _space_runs(text) == [m.span() for m in SPACES.finditer(text)], repr(text)
+
+
+def test_inline_chapter_markers_are_found_where_the_pattern_matches():
+    from pipeline.text.normalize import INLINE_CHAPTER, _inline_chapters
+
+    texts = [
+        "",
+        "一、",
+        "总体要求。一、指导思想 二、目标\n三、措施\u3000四、保障;五、其他!六、x?七、",
+        "\n一、a\t十二、b 一二三四、c 。十、",
+        "𠀋 一、\ud800 二、",
+    ]
+    for text in texts:
+        assert _inline_chapters(text) == [m.start() for m in INLINE_CHAPTER.finditer(text)]
