@@ -50,7 +50,6 @@ INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 SPACES = re.compile(r"[^\S\n]+")
 LIST_MARKER = re.compile(r"^[ \t]*[-•·*▪●][ \t]+", re.MULTILINE)
 LATIN = re.compile(r"[A-Za-z]")
-FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 
 
 @dataclass  # not frozen: a frozen dataclass's __init__ cost ~1.6 us, ~0.4 ms a plan
@@ -230,9 +229,12 @@ def _heading_break_spans(text: str) -> list[Span]:
 
 
 def _width_spans(text: str) -> list[Span]:
+    """Full-width ASCII forms (U+FF01-FF5E) folded to ASCII (found with numpy: ~190 a plan)."""
+    codes = _codes(text)
+    at = np.flatnonzero((codes >= 0xFF01) & (codes <= 0xFF5E))
     return [
-        (m.start(), m.end(), chr(ord(m.group()) - 0xFEE0), "width")
-        for m in FULL_WIDTH.finditer(text)
+        (i, i + 1, chr(c - 0xFEE0), "width")
+        for i, c in zip(at.tolist(), codes[at].tolist(), strict=True)
     ]
 
 

@@ -165,3 +165,15 @@ def test_inline_chapter_markers_are_found_where_the_pattern_matches():
     ]
     for text in texts:
         assert _inline_chapters(text) == [m.start() for m in INLINE_CHAPTER.finditer(text)]
+
+
+def test_full_width_folding_ends_at_the_block_edges():
+    """U+FF01 and U+FF5E fold, U+FF00 and U+FF5F (outside the ASCII forms) stay; each fold
+    is logged at its own offset, after an astral character too."""
+    result = normalize("ａ\uff00𠀋！\uff5e\uff5f")
+    assert result.text == "a\uff00𠀋!~\uff5f"
+    assert [(e.raw_start, e.removed, e.inserted) for e in result.edits] == [
+        (0, "ａ", "a"),
+        (3, "！", "!"),
+        (4, "\uff5e", "~"),
+    ]
