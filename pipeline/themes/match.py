@@ -21,6 +21,7 @@ other sections below LINK are local additions and get no link.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,7 +68,7 @@ def _order(n: int) -> np.ndarray:
 
 
 def _scores(
-    nodes: list[PlanNode], cols: list[int], position: np.ndarray
+    nodes: list[PlanNode], cols: tuple[int, ...], position: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Scores (0-1) of ``nodes`` x outline rows ``cols``, their three weighted parts, and
     the raw heading and body cosines."""
@@ -100,14 +101,44 @@ def _method(parts: np.ndarray, i: int, j: int) -> str:
     return "body" if parts[1, i, j] >= parts[2, i, j] else "position"
 
 
+@functools.cache
+def _chapter_columns(outlines: tuple[str, ...]) -> tuple[tuple[int, ...], np.ndarray]:
+    """The outline chapters of ``outlines`` (their rows in the model) and the rank of each
+    in its outline (0 to 1): the same for every plan, so worked out once."""
+    nodes = outline_model().nodes
+    cols = [k for k, n in enumerate(nodes) if n.outline in outlines and n.section is None]
+    rank = {n.outline: _order(sum(1 for k in cols if nodes[k].outline == n.outline)) for n in nodes}
+    outline_rank = np.array([rank[nodes[k].outline][nodes[k].chapter - 1] for k in cols])
+    outline_rank.flags.writeable = False
+    return tuple(cols), outline_rank
+
+
+@functools.cache
+def _section_columns(
+    outlines: tuple[str, ...],
+) -> tuple[tuple[int, ...], dict[str, tuple[list[int], np.ndarray]]]:
+    """The outline sections of ``outlines`` (their rows in the model) and, per outline
+    chapter (``society.2``), its sections (as positions in those rows) and the rank of each
+    in the chapter (0 to 1): the same for every plan, so worked out once."""
+    nodes = outline_model().nodes
+    cols = [k for k, n in enumerate(nodes) if n.outline in outlines and n.section is not None]
+    in_chapter: dict[str, list[int]] = {}
+    for c, k in enumerate(cols):
+        in_chapter.setdefault(f"{nodes[k].outline}.{nodes[k].chapter}", []).append(c)
+    chapters = {}
+    for chapter, members in in_chapter.items():
+        ranks = _order(len(members))[[nodes[cols[c]].section - 1 for c in members]]
+        ranks.flags.writeable = False
+        chapters[chapter] = (members, ranks)
+    return tuple(cols), chapters
+
+
 def match_chapters(chapters: list[PlanNode], outlines: tuple[str, ...]) -> list[Link]:
     """One-to-one links of the plan's chapters to outline chapters."""
     nodes = outline_model().nodes
-    cols = [k for k, n in enumerate(nodes) if n.outline in outlines and n.section is None]
+    cols, outline_rank = _chapter_columns(outlines)
     if not chapters or not cols:
         return []
-    rank = {n.outline: _order(sum(1 for k in cols if nodes[k].outline == n.outline)) for n in nodes}
-    outline_rank = np.array([rank[nodes[k].outline][nodes[k].chapter - 1] for k in cols])
     position = 1 - np.abs(_order(len(chapters))[:, None] - outline_rank[None, :])
     score, parts, _, _ = _scores(chapters, cols, position)
     rows, picked = linear_sum_assignment(-score)
@@ -129,24 +160,22 @@ def match_sections(
     """Links of the plan's sections; ``chapter_of`` maps a plan chapter's section_id to the
     outline chapter id it was matched to."""
     nodes = outline_model().nodes
-    cols = [k for k, n in enumerate(nodes) if n.outline in outlines and n.section is not None]
+    cols, chapters = _section_columns(outlines)
     if not sections or not cols:
         return []
     siblings: dict[str | None, list[int]] = {}
     for i, s in enumerate(sections):
         siblings.setdefault(s.parent_id, []).append(i)
-    key = [f"{nodes[k].outline}.{nodes[k].chapter}" for k in cols]
-    per_chapter = {c: key.count(c) for c in key}
     position = np.zeros((len(sections), len(cols)))
     for parent, members in siblings.items():
         chapter = chapter_of.get(parent) if parent else None
-        in_chapter = [(c, k) for c, k in enumerate(cols) if key[c] == chapter]
-        if not in_chapter:
+        if chapter not in chapters:
             continue
-        j_ranks = _order(per_chapter[chapter])
-        for rank, i in zip(_order(len(members)), members, strict=True):
-            for c, k in in_chapter:
-                position[i, c] = 0.5 + 0.5 * (1 - abs(rank - j_ranks[nodes[k].section - 1]))
+        in_chapter, j_ranks = chapters[chapter]
+        ranks = _order(len(members))
+        position[np.ix_(members, in_chapter)] = 0.5 + 0.5 * (
+            1 - np.abs(ranks[:, None] - j_ranks[None, :])
+        )
     score, parts, heading, body = _scores(sections, cols, position)
     chosen: dict[int, list[int]] = {}
     for i in range(len(sections)):
@@ -168,7 +197,7 @@ def match_sections(
     for parent, members in siblings.items():
         chapter = chapter_of.get(parent) if parent else None
         if chapter:
-            gaps = _gaps(members, chosen, [c for c in range(len(cols)) if key[c] == chapter])
+            gaps = _gaps(members, chosen, chapters[chapter][0] if chapter in chapters else [])
             for i, j in gaps:
                 if score[i, j] >= GAP_MIN:
                     chosen[i], methods[(i, j)] = [j], "position"

@@ -139,7 +139,11 @@ class OutlineModel:
     def body_counts(self, texts: list[str]) -> csr_matrix:
         """Counts of the outline side's n-grams in each text (a plan's text is read once:
         a section's counts are the sum of its measures' and headings')."""
-        return self.body_ngrams.counts([char_wb_doc(t) for t in clean_all(texts)])
+        return self.body_counts_of(clean_all(texts))
+
+    def body_counts_of(self, cleaned: list[str]) -> csr_matrix:
+        """``body_counts`` of texts already ``clean``ed."""
+        return self.body_ngrams.counts([char_wb_doc(t) for t in cleaned])
 
     def body_similarity_of(self, counts: csr_matrix) -> np.ndarray:
         """Cosine of each row of counts against every outline node, (rows, nodes)."""
@@ -150,7 +154,11 @@ class OutlineModel:
         return self.body_similarity_of(self.body_counts(texts))
 
     def heading_similarity(self, headings: list[str]) -> np.ndarray:
-        counts = self.heading_ngrams.counts([char_doc(h) for h in clean_all(headings)])
+        return self.heading_similarity_of(clean_all(headings))
+
+    def heading_similarity_of(self, cleaned: list[str]) -> np.ndarray:
+        """``heading_similarity`` of headings already ``clean``ed."""
+        counts = self.heading_ngrams.counts([char_doc(h) for h in cleaned])
         return _tfidf(counts, self.heading_idf, sublinear=False) @ self.heading_t
 
 

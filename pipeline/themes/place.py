@@ -18,7 +18,13 @@ from scipy.sparse import csr_matrix
 
 from pipeline.extract.plan import PlanRows
 from pipeline.themes.match import Link, PlanNode, match_chapters, match_plan
-from pipeline.themes.outlines import OUTLINES, outline_model, outline_nodes, simplified
+from pipeline.themes.outlines import (
+    OUTLINES,
+    clean_all,
+    outline_model,
+    outline_nodes,
+    simplified,
+)
 from pipeline.vocab import load_csv, load_yaml
 
 Row = dict[str, Any]
@@ -27,12 +33,17 @@ CHAPTERS_FOR_OUTLINE = 0.5  # share of a plan's chapters that must match one out
 
 
 def plan_nodes(
-    text: str, sections: list[Row], measures: list[Row], measure_counts: csr_matrix
+    text: str,
+    sections: list[Row],
+    measures: list[Row],
+    heading_counts: csr_matrix,
+    measure_counts: csr_matrix,
+    cleaned_headings: list[str],
 ) -> list[PlanNode]:
     """The plan's chapters and sections, each with the text of its whole subtree and its
-    cosines; the body's from the n-gram counts of the headings and measures in it
-    (``measure_counts``, one row per measure), so that the plan's text is read once, not
-    once per level."""
+    cosines; the body's from the n-gram counts of the headings and measures in it (one row
+    per section, one per measure), so that the plan's text is read once, not once per
+    level."""
     end = {s["section_id"]: s["char_end"] for s in sections}
     for s in reversed(sections):  # children follow their parent
         if s["parent_id"]:
@@ -42,16 +53,15 @@ def plan_nodes(
     for s in sections:  # parents come first
         parent = s["parent_id"]
         ancestors[s["section_id"]] = [row[s["section_id"]], *(ancestors[parent] if parent else [])]
-    heading_counts = outline_model().body_counts([s["heading"] or "" for s in sections])
     up_headings = _up([ancestors[s["section_id"]] for s in sections], len(sections))
     up_measures = _up([ancestors[m["section_id"]] for m in measures], len(sections))
-    counts = up_headings @ heading_counts + up_measures @ measure_counts
+    counts_of = up_headings @ heading_counts + up_measures @ measure_counts
     keep = [k for k, s in enumerate(sections) if s["level"] <= 2]
     if not keep:
         return []
     model = outline_model()  # every node's cosines at once: one call, not one per node
-    heading = model.heading_similarity([sections[k]["heading"] or "" for k in keep])
-    body = model.body_similarity_of(counts[keep])
+    heading = model.heading_similarity_of([cleaned_headings[k] for k in keep])
+    body = model.body_similarity_of(counts_of[keep])
     return [
         PlanNode(
             s["section_id"],
@@ -127,8 +137,13 @@ def place_plan(rows: PlanRows) -> PlanRows:
     doc = rows.tables["documents"][0]
     sections = rows.tables["sections"]
     measures = rows.tables["measures"]
-    measure_counts = outline_model().body_counts([m["text"] for m in measures])
-    nodes = plan_nodes(rows.text, sections, measures, measure_counts)
+    # the headings and measures cleaned and counted in one pass (a call per list cost more)
+    cleaned = clean_all([s["heading"] or "" for s in sections] + [m["text"] for m in measures])
+    counts = outline_model().body_counts_of(cleaned)
+    heading_counts, measure_counts = counts[: len(sections)], counts[len(sections) :]
+    nodes = plan_nodes(
+        rows.text, sections, measures, heading_counts, measure_counts, cleaned[: len(sections)]
+    )
     outline = plan_outline(doc.get("plan_type"), rows.text, nodes)
     links = apply_overrides(rows.doc_id, sections, match_plan(nodes, outline))
     order = {s["section_id"]: k for k, s in enumerate(sections)}
@@ -161,11 +176,8 @@ def _place_measures(
         links_of.setdefault(lk.section_id, []).append(lk)
     measures = rows.tables["measures"]
     model = outline_model()
-    column = {n.outline_id: k for k, n in enumerate(model.nodes)}
-    sections_of = [
-        k for k, n in enumerate(model.nodes) if n.outline in outlines and n.section is not None
-    ]
-    similarity = model.body_similarity_of(counts) if measures else None
+    column, sections_of = _measure_columns(outlines)
+    pending = []  # measures that a single link does not place: (row, node, links)
     for i, m in enumerate(measures):
         node = m["section_id"]
         while node and level[node] > 2:  # items take their section's
@@ -174,14 +186,33 @@ def _place_measures(
         m["outline_id"], m["outline_score"], m["no_outline_reason"] = None, None, None
         if len(own) == 1:
             m["outline_id"], m["outline_score"] = own[0].outline_id, round(own[0].score, 3)
-            continue
+        else:
+            pending.append((i, node, own))
+    if not pending:
+        return
+    # cosines only of those measures (rows are weighted and normed one by one, so a row's
+    # cosines do not depend on the other rows)
+    similarity = model.body_similarity_of(counts[[i for i, _, _ in pending]])
+    for (i, node, own), cosines in zip(pending, similarity, strict=True):
+        m = measures[i]
         cols = [column[lk.outline_id] for lk in own] if own else sections_of
-        best = cols[int(np.argmax(similarity[i, cols]))]
-        if own or similarity[i, best] >= MEASURE_LINK:
+        best = cols[int(np.argmax(cosines[cols]))]
+        if own or cosines[best] >= MEASURE_LINK:
             m["outline_id"] = model.nodes[best].outline_id
-            m["outline_score"] = round(float(similarity[i, best]), 3)
+            m["outline_score"] = round(float(cosines[best]), 3)
         else:  # a local addition, or an item that stands in no chapter or section
             m["no_outline_reason"] = "local_addition" if node else "no_match"
+
+
+@functools.cache
+def _measure_columns(outlines: tuple[str, ...]) -> tuple[dict[str, int], list[int]]:
+    """Each outline node's row in the model, and the rows of the sections of ``outlines``
+    (the same for every plan, so worked out once; not to be changed)."""
+    nodes = outline_model().nodes
+    column = {n.outline_id: k for k, n in enumerate(nodes)}
+    return column, [
+        k for k, n in enumerate(nodes) if n.outline in outlines and n.section is not None
+    ]
 
 
 def _coverage(rows: PlanRows, outline: str | None) -> list[Row]:

@@ -133,3 +133,47 @@ def test_inline_chapter_markers_after_a_stop_or_any_space_break_a_flattened_line
         "前言。\n一、总体要求。坚持党的领导。\n二、主要任务\n三、保障措施\n说明。四、附则"
     )
     assert [e.removed for e in result.edits if e.kind == "heading_break"] == ["", "", "\u3000"]
+
+
+def test_space_runs_are_the_runs_the_space_rule_names():
+    """The numpy scan finds exactly ``SPACES``' runs: every Unicode space but a line break,
+    at the ends, next to line breaks, beside astral characters and a lone surrogate."""
+    from pipeline.text.normalize import SPACES, _space_runs
+
+    spaces = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c != "\n")
+    texts = [
+        "",
+        " ",
+        "\n",
+        " 到 2025 年\t\t底\u3000\u3000建成 \n 法治\xa0 市 ",
+        f"a{spaces}b\n{spaces}\n",
+        "𠀋 𠀋\ud800 x\u200b \u2028\u2029\n\r\n\x0b\x0c\x1c\x85",
+    ]
+    for text in texts:
+        assert _space_runs(text) == [m.span() for m in SPACES.finditer(text)], repr(text)
+
+
+def test_inline_chapter_markers_are_found_where_the_pattern_matches():
+    from pipeline.text.normalize import INLINE_CHAPTER, _inline_chapters
+
+    texts = [
+        "",
+        "一、",
+        "总体要求。一、指导思想 二、目标\n三、措施\u3000四、保障;五、其他!六、x?七、",
+        "\n一、a\t十二、b 一二三四、c 。十、",
+        "𠀋 一、\ud800 二、",
+    ]
+    for text in texts:
+        assert _inline_chapters(text) == [m.start() for m in INLINE_CHAPTER.finditer(text)]
+
+
+def test_full_width_folding_ends_at_the_block_edges():
+    """U+FF01 and U+FF5E fold, U+FF00 and U+FF5F (outside the ASCII forms) stay; each fold
+    is logged at its own offset, after an astral character too."""
+    result = normalize("ａ\uff00𠀋！\uff5e\uff5f")
+    assert result.text == "a\uff00𠀋!~\uff5f"
+    assert [(e.raw_start, e.removed, e.inserted) for e in result.edits] == [
+        (0, "ａ", "a"),
+        (3, "！", "!"),
+        (4, "\uff5e", "~"),
+    ]
