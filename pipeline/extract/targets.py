@@ -108,6 +108,16 @@ def _number_re() -> re.Pattern[str]:
     return re.compile(rf"(?<![\d.])(?:{_NUMBER})")
 
 
+@functools.cache
+def _may_state_target() -> Callable[[str], bool]:
+    """Whether a sentence holds what every target row needs: a number followed by a unit
+    (what ``_mentions`` reads; a share needs 分之 unless its unit is %), a year (``_years``)
+    or a date marker (``_date_rows``). Most sentences hold none, and skip the passes."""
+    number_unit = re.compile(_number_re().pattern + _unit_re().pattern)
+    dates = _somewhere("date_markers")
+    return lambda s: bool("分之" in s or number_unit.search(s) or _YEAR.search(s) or dates(s))
+
+
 def clause_spans(sentence: str) -> list[tuple[int, int]]:
     """Clauses of a sentence as (start, end) offsets, trimmed of surrounding whitespace.
 
@@ -531,6 +541,8 @@ def find_targets(sentence: str) -> list[TargetHit]:
     if len(sentence) > MAX_SENTENCE:
         return [hit for start, piece in _windows(sentence) for hit in _shifted(piece, start)]
     if not sentence or not _MAY_HOLD_TARGET.search(sentence):
+        return []
+    if not _may_state_target()(sentence):
         return []
     spans = clause_spans(sentence)
     if not spans:
