@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.extract.agencies import parse_role_line, role_note_start
 from pipeline.vocab import load_yaml
@@ -22,11 +22,12 @@ TASK_SEPARATOR = ";"
 OPENERS, CLOSERS = "《“(〈<「『[", "》”)〉>」』]"
 _MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPARATOR) + "]")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_LINE = re.compile(r"[^\n]+")
 
 
-@dataclass(frozen=True)
-class Statement:
-    """A measure's place in the document text, and the full sentence around it."""
+class Statement(NamedTuple):
+    """A measure's place in the document text, and the full sentence around it (a tuple:
+    ~180 a plan, built several times faster than a frozen dataclass)."""
 
     start: int
     end: int
@@ -70,7 +71,7 @@ def _line_statements(text: str, start: int, end: int) -> list[Statement]:
 def split_statements(text: str, start: int, end: int) -> list[Statement]:
     """Measures within text[start:end] (a section body), skipping role lines."""
     out: list[Statement] = []
-    for m in re.finditer(r"[^\n]+", text[start:end]):
+    for m in _LINE.finditer(text[start:end]):
         line_start, line_end = start + m.start(), start + m.end()
         if parse_role_line(m.group().strip()) is not None:
             continue
