@@ -105,7 +105,9 @@ def _unit_re() -> re.Pattern[str]:
 
 @functools.cache
 def _number_re() -> re.Pattern[str]:
-    return re.compile(rf"(?<![\d.])(?:{_NUMBER})")
+    # the lookahead names the characters a number starts with, so that ``re`` scans for
+    # them in C instead of trying the lookbehind at every position (~3x faster)
+    return re.compile(rf"(?=[{_CN}\d])(?<![\d.])(?:{_NUMBER})")
 
 
 @functools.cache
@@ -439,7 +441,7 @@ def _is_baseline(before: str) -> bool:
     return _somewhere("baseline_before")(before)
 
 
-_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
+_YEAR = re.compile(r"(?=\d)(?<!\d)(\d{4})\s*年")  # (?=\d): see _number_re
 
 
 def _is_metadata_date(sentence: str, start: int, clause_start: int) -> bool:
