@@ -106,20 +106,22 @@ def _modals() -> tuple[str, ...]:
 _CLAUSE_SPLIT = re.compile(r"[,;:。]")
 
 
-def _longest(key: str, text: str, pos: int) -> str | None:
-    """The longest word listed under ``key`` in actions.yaml that ``text`` has at ``pos``."""
-    m = _alternation(key).match(text, pos)
-    return m.group() if m else None
+@functools.cache
+def _word_starts(*alternations: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern matching where any of ``alternations`` matches."""
+    return re.compile("|".join(p.pattern for p in alternations))
 
 
 def _verb_at(statement: str, pos: int) -> str | None:
-    """The verb at ``pos``, skipping modifiers when a verb follows them."""
-    modifier = _longest("modifiers", statement, pos)
-    if modifier:
-        after = _verb_at(statement, pos + len(modifier))
+    """The verb at ``pos``, skipping modifiers when a verb follows them (each the longest word
+    listed in actions.yaml that the statement has there)."""
+    modifier = _alternation("modifiers").match(statement, pos)
+    if modifier and modifier.end() > pos:
+        after = _verb_at(statement, modifier.end())
         if after:
             return after
-    return _longest("verbs", statement, pos)
+    verb = _alternation("verbs").match(statement, pos)
+    return verb.group() if verb else None
 
 
 def leading_action(statement: str) -> str | None:
@@ -130,10 +132,14 @@ def leading_action(statement: str) -> str | None:
         return found
     clauses = _CLAUSE_SPLIT.split(statement)
     if clauses[0].startswith(_frames()):
-        for pos in range(1, len(clauses[0])):
-            found = _verb_at(clauses[0], pos)
+        # only where a modifier or a verb starts can _verb_at find one: jump between those
+        starts = _word_starts(_alternation("modifiers"), _alternation("verbs"))
+        word = starts.search(clauses[0], 1)
+        while word:
+            found = _verb_at(clauses[0], word.start())
             if found:
                 return found
+            word = starts.search(clauses[0], word.start() + 1)
         for later in clauses[1:3]:
             found = _verb_at(later, 0)
             if found:
