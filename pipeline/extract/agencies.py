@@ -326,9 +326,8 @@ def agencies_named_in_text(
     if not _cue_re().search(sentence):
         return out  # an actor is always followed by a cue
     start = 0
-    for m in [*_CLAUSE_BREAK.finditer(sentence), None]:
-        end = m.start() if m else len(sentence)
-        if end > start:
-            out.extend(_clause_actors(sentence[start:end], start, include_generic))
-        start = m.end() if m else len(sentence)
+    for clause in _CLAUSE_BREAK.split(sentence):  # a break is one character
+        if clause:
+            out.extend(_clause_actors(clause, start, include_generic))
+        start += len(clause) + 1
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.extract.agencies import parse_role_line, role_note_start
 from pipeline.vocab import load_yaml
@@ -22,11 +22,12 @@ TASK_SEPARATOR = ";"
 OPENERS, CLOSERS = "《“(〈<「『[", "》”)〉>」』]"
 _MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPARATOR) + "]")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_LINE = re.compile(r"[^\n]+")
 
 
-@dataclass(frozen=True)
-class Statement:
-    """A measure's place in the document text, and the full sentence around it."""
+class Statement(NamedTuple):
+    """A measure's place in the document text, and the full sentence around it (a tuple:
+    ~180 a plan, built several times faster than a frozen dataclass)."""
 
     start: int
     end: int
@@ -70,7 +71,7 @@ def _line_statements(text: str, start: int, end: int) -> list[Statement]:
 def split_statements(text: str, start: int, end: int) -> list[Statement]:
     """Measures within text[start:end] (a section body), skipping role lines."""
     out: list[Statement] = []
-    for m in re.finditer(r"[^\n]+", text[start:end]):
+    for m in _LINE.finditer(text[start:end]):
         line_start, line_end = start + m.start(), start + m.end()
         if parse_role_line(m.group().strip()) is not None:
             continue
@@ -105,20 +106,22 @@ def _modals() -> tuple[str, ...]:
 _CLAUSE_SPLIT = re.compile(r"[,;:。]")
 
 
-def _longest(key: str, text: str, pos: int) -> str | None:
-    """The longest word listed under ``key`` in actions.yaml that ``text`` has at ``pos``."""
-    m = _alternation(key).match(text, pos)
-    return m.group() if m else None
+@functools.cache
+def _word_starts(*alternations: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern matching where any of ``alternations`` matches."""
+    return re.compile("|".join(p.pattern for p in alternations))
 
 
 def _verb_at(statement: str, pos: int) -> str | None:
-    """The verb at ``pos``, skipping modifiers when a verb follows them."""
-    modifier = _longest("modifiers", statement, pos)
-    if modifier:
-        after = _verb_at(statement, pos + len(modifier))
+    """The verb at ``pos``, skipping modifiers when a verb follows them (each the longest word
+    listed in actions.yaml that the statement has there)."""
+    modifier = _alternation("modifiers").match(statement, pos)
+    if modifier and modifier.end() > pos:
+        after = _verb_at(statement, modifier.end())
         if after:
             return after
-    return _longest("verbs", statement, pos)
+    verb = _alternation("verbs").match(statement, pos)
+    return verb.group() if verb else None
 
 
 def leading_action(statement: str) -> str | None:
@@ -129,10 +132,14 @@ def leading_action(statement: str) -> str | None:
         return found
     clauses = _CLAUSE_SPLIT.split(statement)
     if clauses[0].startswith(_frames()):
-        for pos in range(1, len(clauses[0])):
-            found = _verb_at(clauses[0], pos)
+        # only where a modifier or a verb starts can _verb_at find one: jump between those
+        starts = _word_starts(_alternation("modifiers"), _alternation("verbs"))
+        word = starts.search(clauses[0], 1)
+        while word:
+            found = _verb_at(clauses[0], word.start())
             if found:
                 return found
+            word = starts.search(clauses[0], word.start() + 1)
         for later in clauses[1:3]:
             found = _verb_at(later, 0)
             if found:

@@ -83,30 +83,32 @@ def extract_rows(
     }
     agencies: dict[str, Row] = {}
     links: dict[tuple[str, str, str], Row] = {}
+    agency_ids: dict[str, str] = {}  # name_raw -> agency_id: a role line names it per measure
 
     def link(measure_id: str, name_raw: str, role: str) -> None:
-        agency = canonical_agency(name_raw)
-        digest = hashlib.sha1(agency.name.encode("utf-8")).hexdigest()[:10]
-        agency_id = f"{doc_id}:a{digest}"
-        agencies.setdefault(
-            agency_id,
-            {
-                "agency_id": agency_id,
-                "doc_id": doc_id,
-                "name": agency.name,
-                "is_generic": agency.is_generic,
-            },
-        )
-        links.setdefault(
-            (measure_id, agency_id, role),
-            {
+        agency_id = agency_ids.get(name_raw)
+        if agency_id is None:
+            agency = canonical_agency(name_raw)
+            digest = hashlib.sha1(agency.name.encode("utf-8")).hexdigest()[:10]
+            agency_id = agency_ids[name_raw] = f"{doc_id}:a{digest}"
+            agencies.setdefault(
+                agency_id,
+                {
+                    "agency_id": agency_id,
+                    "doc_id": doc_id,
+                    "name": agency.name,
+                    "is_generic": agency.is_generic,
+                },
+            )
+        key = (measure_id, agency_id, role)
+        if key not in links:
+            links[key] = {
                 "doc_id": doc_id,
                 "measure_id": measure_id,
                 "agency_id": agency_id,
                 "role": role,
                 "name_raw": name_raw,
-            },
-        )
+            }
 
     sections_measures: list[tuple[Section, list[tuple[Statement, Row]]]] = []
     for section in sections:

@@ -105,7 +105,19 @@ def _unit_re() -> re.Pattern[str]:
 
 @functools.cache
 def _number_re() -> re.Pattern[str]:
-    return re.compile(rf"(?<![\d.])(?:{_NUMBER})")
+    # the lookahead names the characters a number starts with, so that ``re`` scans for
+    # them in C instead of trying the lookbehind at every position (~3x faster)
+    return re.compile(rf"(?=[{_CN}\d])(?<![\d.])(?:{_NUMBER})")
+
+
+@functools.cache
+def _may_state_target() -> Callable[[str], bool]:
+    """Whether a sentence holds what every target row needs: a number followed by a unit
+    (what ``_mentions`` reads; a share needs 分之 unless its unit is %), a year (``_years``)
+    or a date marker (``_date_rows``). Most sentences hold none, and skip the passes."""
+    number_unit = re.compile(_number_re().pattern + _unit_re().pattern)
+    dates = _somewhere("date_markers")
+    return lambda s: bool("分之" in s or number_unit.search(s) or _YEAR.search(s) or dates(s))
 
 
 def clause_spans(sentence: str) -> list[tuple[int, int]]:
@@ -429,7 +441,7 @@ def _is_baseline(before: str) -> bool:
     return _somewhere("baseline_before")(before)
 
 
-_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
+_YEAR = re.compile(r"(?=\d)(?<!\d)(\d{4})\s*年")  # (?=\d): see _number_re
 
 
 def _is_metadata_date(sentence: str, start: int, clause_start: int) -> bool:
@@ -531,6 +543,8 @@ def find_targets(sentence: str) -> list[TargetHit]:
     if len(sentence) > MAX_SENTENCE:
         return [hit for start, piece in _windows(sentence) for hit in _shifted(piece, start)]
     if not sentence or not _MAY_HOLD_TARGET.search(sentence):
+        return []
+    if not _may_state_target()(sentence):
         return []
     spans = clause_spans(sentence)
     if not spans:

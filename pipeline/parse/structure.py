@@ -17,7 +17,7 @@ null and the sentence is body, so it still yields a measure. Label lines after a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.text.headings import LABEL_LINE, match_marker
 
@@ -25,9 +25,9 @@ TITLE_MAX = 40
 CLAUSE_PUNCT = re.compile(r"[,;，；]")
 
 
-@dataclass(frozen=True)
-class Section:
-    """A chapter (level 1), section (level 2) or item (level 3) of a plan."""
+class Section(NamedTuple):
+    """A chapter (level 1), section (level 2) or item (level 3) of a plan (a tuple: ~70 a
+    plan, built several times faster than a frozen dataclass)."""
 
     ordinal: str  # position in the tree, e.g. "2.1.5": stable for the same text
     level: int

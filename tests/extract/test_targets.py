@@ -517,3 +517,31 @@ def test_page_and_notice_dates_are_not_deadlines(sentence: str) -> None:
 def test_a_dated_deadline_is_still_a_deadline() -> None:
     (hit,) = find_targets("2021年12月31日前完成规范性文件清理工作。")
     assert (hit.kind, hit.deadline_year) == ("deadline", 2021)
+
+
+# --- the pre-test that skips sentences without a target ---------------------------------
+
+
+# constructed: each sentence's only target comes from one of the things the pre-test looks
+# for (a number and its unit, a share, a year, a dated annual commitment), and the last ones
+# have numbers and 每/年 but none of them
+PRETEST_SENTENCES = [
+    "建成10个法治示范村(社区)。",
+    "群众满意度达到三分之二以上。",
+    "到2025年,基本建成法治社会。",
+    "按照工作安排.2025年完成全部任务。",  # a year no number-and-unit match starts at
+    "每年一季度召开一次专题会议。",
+    "每年国家宪法日开展集中宣传。",
+    "统一思想,进一步推动法治建设。",
+    "每年坚持依法行政,年年有进步。",
+    "第十二条规定了一体化的要求。",
+]
+
+
+def test_pretest_skips_only_sentences_without_a_target(monkeypatch) -> None:
+    import pipeline.extract.targets as targets
+
+    found = [rows(s) for s in PRETEST_SENTENCES]
+    assert all(found[:6]) and not any(found[6:])
+    monkeypatch.setattr(targets, "_may_state_target", lambda: lambda s: True)
+    assert [rows(s) for s in PRETEST_SENTENCES] == found
