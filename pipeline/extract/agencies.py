@@ -214,6 +214,12 @@ def is_generic_name(name: str) -> bool:
 _TRAILING_PLATE = re.compile(r"^(.+?)\(([^()]+)\)$")
 
 
+def forget_sentences() -> None:
+    """Drop the memo of role lines (extract_rows calls this before each plan), as
+    ``targets.forget_sentences``; resolved agency names, a vocabulary, are kept."""
+    _role_segments.cache_clear()
+
+
 @functools.lru_cache(maxsize=4096)  # each name recurs on many measures
 def canonical_agency(name_raw: str) -> Agency:
     """Resolve typos/aliases through vocab/agency_aliases.csv (区为政法委, 区政法委 → 区委政法委).

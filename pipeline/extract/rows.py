@@ -16,9 +16,11 @@ from pipeline.extract.agencies import (
     canonical_agency,
     role_segments_of_line,
 )
+from pipeline.extract.agencies import forget_sentences as forget_agency_lines
 from pipeline.extract.instruments import find_instruments
 from pipeline.extract.measures import Statement, leading_action, split_statements
 from pipeline.extract.targets import find_targets
+from pipeline.extract.targets import forget_sentences as forget_target_sentences
 from pipeline.parse.structure import Section
 
 Row = dict[str, Any]
@@ -78,6 +80,8 @@ def extract_rows(
     text: str, doc_id: str, sections: list[Section], section_ids: dict[str, str]
 ) -> dict[str, list[Row]]:
     """Measures, targets, agencies, measure_agencies and instruments of one plan."""
+    forget_agency_lines()  # memos keyed on one plan's sentences end with the plan
+    forget_target_sentences()
     tables: dict[str, list[Row]] = {
         t: [] for t in ("measures", "targets", "agencies", "measure_agencies", "instruments")
     }

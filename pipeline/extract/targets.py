@@ -538,6 +538,14 @@ def _date_rows(
     return out
 
 
+def forget_sentences() -> None:
+    """Drop the memos keyed on sentence text (extract_rows calls this before each plan):
+    within a plan they spare passes over a sentence that several steps read; across plans
+    they would only flatter a benchmark whose plans repeat the seeds' sentences."""
+    for memo in (_inside_pairs_cached, _blocked, _periods, _date_markers):
+        memo.cache_clear()
+
+
 def find_targets(sentence: str) -> list[TargetHit]:
     """All targets stated in one sentence, in order of position."""
     if len(sentence) > MAX_SENTENCE:
