@@ -38,10 +38,16 @@ def plan_cuts(body: bytes, plan_rows: Sequence[int], source: object) -> list[int
     return [int(ends[i - 1]) for i in np.cumsum(plan_rows)[:-1] if i]
 
 
-def write_csv_piece(part: Path, plan_rows: Sequence[int]) -> None:
-    """Deflate the rows of the staged CSV part ``part`` (after BOM and header) into its
-    piece, each plan's rows on their own."""
+def part_rows(part: Path, plan_rows: Sequence[int]) -> tuple[bytes, list[int]]:
+    """The rows of the staged CSV part ``part`` (after BOM and header), and where each
+    plan's rows after the first begin (``plan_cuts``)."""
     data = part.read_bytes()
     body = data[data.find(b"\n") + 1 :]
-    cuts = plan_cuts(body, plan_rows, part)
+    return body, plan_cuts(body, plan_rows, part)
+
+
+def write_csv_piece(part: Path, plan_rows: Sequence[int]) -> None:
+    """Deflate the rows of the staged CSV part ``part`` into its piece, each plan's rows on
+    their own."""
+    body, cuts = part_rows(part, plan_rows)
     write_piece(part.with_suffix(PIECE), body, {"rows": int(sum(plan_rows))}, cuts)

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from pipeline.release.csvrows import plan_cuts
+from pipeline.release.csvrows import part_rows
 from pipeline.release.explore import columns_in
 from pipeline.release.pieces import runs
 from pipeline.release.schema import arrow_schema, table_schema
@@ -101,11 +101,10 @@ def plan_csv_rows(
     does not have."""
     if frame.empty:
         return
-    data = part_path(staging, table, batch, ".csv").read_bytes()
-    body = data[data.find(b"\n") + 1 :]
     docs = frame["doc_id"].astype(object).tolist()
     counts = runs(docs)
-    cuts = [0, *plan_cuts(body, counts, table), len(body)]
+    body, cuts = part_rows(part_path(staging, table, batch, ".csv"), counts)
+    cuts = [0, *cuts, len(body)]
     firsts = [0, *itertools.accumulate(counts)][:-1]  # each plan's first row
     for n, first in enumerate(firsts):
         yield docs[first], body[cuts[n] : cuts[n + 1]]

@@ -114,7 +114,7 @@ def _chapter_columns(outlines: tuple[str, ...]) -> tuple[tuple[int, ...], np.nda
 
 
 @functools.cache
-def _section_columns(
+def section_columns(
     outlines: tuple[str, ...],
 ) -> tuple[tuple[int, ...], dict[str, tuple[list[int], np.ndarray]]]:
     """The outline sections of ``outlines`` (their rows in the model) and, per outline
@@ -160,7 +160,7 @@ def match_sections(
     """Links of the plan's sections; ``chapter_of`` maps a plan chapter's section_id to the
     outline chapter id it was matched to."""
     nodes = outline_model().nodes
-    cols, chapters = _section_columns(outlines)
+    cols, chapters = section_columns(outlines)
     if not sections or not cols:
         return []
     siblings: dict[str | None, list[int]] = {}

@@ -17,7 +17,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from pipeline.extract.plan import PlanRows
-from pipeline.themes.match import Link, PlanNode, match_chapters, match_plan
+from pipeline.themes.match import Link, PlanNode, match_chapters, match_plan, section_columns
 from pipeline.themes.outlines import (
     OUTLINES,
     clean_all,
@@ -207,12 +207,9 @@ def _place_measures(
 @functools.cache
 def _measure_columns(outlines: tuple[str, ...]) -> tuple[dict[str, int], list[int]]:
     """Each outline node's row in the model, and the rows of the sections of ``outlines``
-    (the same for every plan, so worked out once; not to be changed)."""
-    nodes = outline_model().nodes
-    column = {n.outline_id: k for k, n in enumerate(nodes)}
-    return column, [
-        k for k, n in enumerate(nodes) if n.outline in outlines and n.section is not None
-    ]
+    (those ``match`` links sections to; a list, for numpy indexing: not to be changed)."""
+    column = {n.outline_id: k for k, n in enumerate(outline_model().nodes)}
+    return column, list(section_columns(outlines)[0])
 
 
 def _coverage(rows: PlanRows, outline: str | None) -> list[Row]:
