@@ -12,16 +12,11 @@ Within a piece, each plan's rows are deflated on their own (a fresh compressor, 
 flush: ``cuts``), so the joined stream depends on the rows and plans alone, not on how
 plans were grouped into batches: a release has the same bytes whatever the batch size.
 
-Compressed by ISA-L (``isal``, its zlib-compatible API), not by Python's zlib: at level 1
-it deflates CSV and sheet XML ~3.4x faster (409 against 119 MB/s here) to the same size
-(35.3% against 34.7%), and ~8 ms per plan of a batch went to zlib. The compressed bytes
-are the same on every run, and depend on the ISA-L version pinned in the lock file (its
-wheel carries the library), not on the system's zlib (which distributions build
-differently: zlib-ng's compatible build gives other bytes). ISA-L picks its code path by
-CPU; that all its x86-64 paths give the same bytes is reported (from SSE4.2 up) but not
-documented, so across machines only the uncompressed bytes (every CSV, the CRCs in the zip)
-are guaranteed the same. Compressed bytes never decide anything: pieces are cached per
-machine, and a zip or workbook is checked by its CRCs and contents.
+Compressed by Python's zlib, not ISA-L (``isal``), although ISA-L deflates CSV and sheet
+XML ~3.4x faster at level 1 to the same size: its output is not reproducible. The same
+batch staged twice by the same code gave pieces that differ in one plan's segment (1,784
+bytes of sections deflated to 1,005 bytes once, 1,004 another time), so a release rebuilt
+from scratch would not have the same zip and workbook bytes.
 
 File form (``.csvz``, ``.sheetz``): ``MAGIC``, a fixed header (CRC, uncompressed length,
 compressed length, metadata length), the metadata as JSON (rows, cut cells, widths …), then
@@ -41,12 +36,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
-from isal import isal_zlib
 
 MAGIC = b"DZP1"
 _HEADER = struct.Struct("<IQQI")  # crc32, raw length, deflated length, metadata length
 FINAL = b"\x03\x00"  # an empty final block (fixed Huffman codes): ends a stream of pieces
-LEVEL = 1  # ISA-L level (0-3): CSV and sheet XML shrink as well at 1 as at 3, 1.7x faster
+LEVEL = 1  # zlib level: CSV and sheet XML shrink well at 1, and it is ~4x faster than 6
 COPY = 1 << 20
 
 
@@ -80,9 +74,9 @@ def deflate(data: bytes, meta: dict[str, Any] | None = None, cuts: Iterable[int]
     out, segments, start, view = [], [], 0, memoryview(data)
     for end in [*cuts, len(data)]:
         if end > start:  # nothing for no bytes: an empty batch adds no byte to the stream
-            compressor = isal_zlib.compressobj(LEVEL, isal_zlib.DEFLATED, -15)
+            compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
             stretch = view[start:end]
-            out.append(compressor.compress(stretch) + compressor.flush(isal_zlib.Z_SYNC_FLUSH))
+            out.append(compressor.compress(stretch) + compressor.flush(zlib.Z_SYNC_FLUSH))
             segments.append([zlib.crc32(stretch), end - start, len(out[-1])])
             start = end
     body = b"".join(out)
