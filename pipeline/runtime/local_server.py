@@ -12,6 +12,12 @@ worker processes, local or Dask, use the same server), and it is stopped when th
 or, if the run is killed, by the server itself (``python -m pipeline.runtime.local_server``
 runs uvicorn and watches its parent).
 
+What the server prints is relayed to the run's stderr while the run lasts (a server that
+fails says why). Once the run stops it, what it prints while shutting down goes to
+``temporary-server.log`` in Prefect's home instead: a request or service cut short by the
+stop (an event flush, a database session) can log a ``CancelledError`` traceback there,
+seen once on a loaded machine, and that is not the run's business.
+
 When the user configured a server (``PREFECT_API_URL`` in the environment or in the active
 Prefect profile), no temporary server is started and the user's server is used.
 """
@@ -27,17 +33,21 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 from pipeline.runtime.parent_watch import exit_with_parent
 
 PORT_IN_USE = 3  # uvicorn's exit code when it cannot bind its port
 PARENT_PID_VARIABLE = "ROLP_SERVER_PARENT_PID"  # the run whose server it is
 STARTUP_TIMEOUT_S = 60.0
+SHUTDOWN_LOG = "temporary-server.log"  # in Prefect's home, beside the server's database
+SHUTDOWN_LOG_MAX_BYTES = 1 << 20  # started afresh beyond this
 
 
 class LocalServer:
@@ -45,6 +55,7 @@ class LocalServer:
 
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
+        self.output: OutputRelay | None = None
         self.port = 0
 
     @property
@@ -83,7 +94,11 @@ class LocalServer:
                 "PREFECT__SERVER_EPHEMERAL": "1",
                 "PREFECT__SERVER_FINAL": "1",
             },
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
+        assert self.process.stdout is not None
+        self.output = OutputRelay(self.process.stdout, prefect_home() / SHUTDOWN_LOG)
         atexit.register(self.stop)
         return self
 
@@ -98,7 +113,11 @@ class LocalServer:
                 self.start()
                 continue
             if code is not None:
-                raise RuntimeError(f"the temporary Prefect server exited with code {code}")
+                assert self.output is not None
+                self.output.join()  # all it printed is on stderr before the error
+                raise RuntimeError(
+                    f"the temporary Prefect server exited with code {code} (its output is above)"
+                )
             with (
                 contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
                 urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response,
@@ -112,13 +131,60 @@ class LocalServer:
     def stop(self) -> None:
         if self.process is None:
             return
+        assert self.output is not None
+        self.output.divert()
         self.process.terminate()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.output.join()
         self.process = None
+
+
+class OutputRelay:
+    """Copies a child's output, line by line, to this process's stderr, and after
+    ``divert()`` to the end of ``log`` instead (started afresh once it exceeds
+    SHUTDOWN_LOG_MAX_BYTES), from a daemon thread, so the child never blocks on a full pipe."""
+
+    def __init__(self, stream: IO[bytes], log: Path) -> None:
+        self.log = log
+        self._diverted = threading.Event()
+        self._thread = threading.Thread(
+            target=self._relay, args=(stream,), name="server-output", daemon=True
+        )
+        self._thread.start()
+
+    def divert(self) -> None:
+        self._diverted.set()
+
+    def join(self, timeout: float = 5.0) -> None:
+        self._thread.join(timeout)
+
+    def _relay(self, stream: IO[bytes]) -> None:
+        log: IO[bytes] | None = None
+        try:
+            for line in stream:
+                if not self._diverted.is_set():
+                    sys.stderr.write(line.decode("utf-8", "replace"))
+                    sys.stderr.flush()
+                    continue
+                if log is None:
+                    log = self._open_log()
+                log.write(line)
+        finally:
+            stream.close()
+            if log is not None:
+                log.close()
+
+    def _open_log(self) -> IO[bytes]:
+        too_big = self.log.exists() and self.log.stat().st_size > SHUTDOWN_LOG_MAX_BYTES
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log.open("wb" if too_big else "ab")
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        log.write(f"--- {stamp}, run {os.getpid()} stopped its server; it printed:\n".encode())
+        return log
 
 
 def _free_port() -> int:
@@ -146,7 +212,7 @@ def profile_api_url() -> str | None:
     spec = importlib.util.find_spec("prefect")
     assert spec is not None and spec.origin is not None, "prefect is not installed"
     shipped = _read_toml(Path(spec.origin).parent / "settings" / "profiles.toml")
-    home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
+    home = prefect_home()
     user_path = os.environ.get("PREFECT_PROFILES_PATH") or str(home / "profiles.toml")
     user = _read_toml(Path(user_path.replace("${PREFECT_HOME}", str(home))).expanduser())
     active = os.environ.get("PREFECT_PROFILE") or user.get("active") or shipped.get("active")
@@ -155,6 +221,11 @@ def profile_api_url() -> str | None:
         **user.get("profiles", {}).get(active, {}),
     }
     return settings.get("PREFECT_API_URL") or None
+
+
+def prefect_home() -> Path:
+    """Prefect's home folder, as Prefect 3.8 finds it from the environment."""
+    return Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
 
 
 def _read_toml(path: Path) -> dict:
