@@ -26,12 +26,19 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from pipeline.release.checks import HELD_BACK, SAMPLE, CheckResult, merge_checks, run_checks
-from pipeline.release.schema import PER_RELEASE, columns, resource_descriptor, table_schema
+from pipeline.release.schema import (
+    CSV_ENCODING,
+    PER_RELEASE,
+    columns,
+    resource_descriptor,
+    table_schema,
+)
 from pipeline.release.staging import InMemoryTables, Tables, part_path, release_memory
 
 if TYPE_CHECKING:  # imported where used: ~2.5 s that a run with nothing new never pays
     import great_expectations as gx
     import great_expectations.expectations as gxe
+    from frictionless import Report, Schema
 
 REPORT_NAME = "validation"
 GX_CHUNK = 250_000  # rows of one table validated at a time, at most
@@ -225,26 +232,40 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
 
 
 def validate_batch_rows(staging: Path, batch: int, tables: list[str]) -> list[CheckResult]:
-    """Frictionless validation of one batch's staged CSV parts, as a package of its own.
+    """Frictionless validation of one batch's staged CSV parts, one resource per table.
 
     The release's CSV files are these parts concatenated, byte for byte (see
     pipeline.release.publish), so every published row is validated by Frictionless exactly as it is
     published, in the batch that made it: in parallel on a multi-process runner, and once
     only, since a cached batch keeps its result. Frictionless checks types and per-cell
-    constraints here; keys are left to pipeline.release.checks (``_without_keys``).
+    constraints here; keys are left to pipeline.release.checks (``_without_keys``). Each
+    table's schema is read once per process (``_batch_schema``): reading the descriptors
+    again for every batch was ~0.05 s of each batch's ~0.35 s fixed cost.
     """
-    descriptor = staging / f"package-{batch:06d}.json"
-    resources = [
-        resource_descriptor(t, f"{t}/{part_path(staging, t, batch, '.csv').name}") for t in tables
-    ]
-    for resource in resources:
-        resource["schema"] = _without_keys(resource["schema"])
-    package = {"name": f"batch-{batch:06d}", "resources": resources}
-    descriptor.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
-    try:
-        return frictionless_checks(descriptor)
-    finally:
-        descriptor.unlink()
+    from frictionless import Resource
+
+    results = []
+    for table in tables:
+        part = part_path(staging, table, batch, ".csv")
+        resource = Resource(
+            path=part.name,
+            basepath=str(part.parent),
+            name=table,
+            schema=_batch_schema(table),
+            format="csv",
+            encoding=CSV_ENCODING,
+        )
+        results += _report_results(resource.validate(), table)
+    return results
+
+
+@functools.cache
+def _batch_schema(table: str) -> Schema:
+    """The Frictionless schema a batch's rows of ``table`` are validated against (Frictionless
+    does not change a schema it validates with, so one object serves every batch)."""
+    from frictionless import Schema
+
+    return Schema.from_descriptor(_without_keys(resource_descriptor(table, "")["schema"]))
 
 
 def _without_keys(schema: dict) -> dict:
@@ -331,17 +352,25 @@ def frictionless_checks(descriptor: Path) -> list[CheckResult]:
     """Frictionless's own validation of the package described by ``descriptor``."""
     from frictionless import validate
 
-    report = validate(str(descriptor))
-    results = [
-        CheckResult(
-            check="frictionless package",
-            table="*",
-            passed=not report.errors,
-            samples=[e.message for e in report.errors][:SAMPLE],
-            n_failed=len(report.errors),
-            source="frictionless",
+    return _report_results(validate(str(descriptor)), "*")
+
+
+def _report_results(report: Report, table: str) -> list[CheckResult]:
+    """A Frictionless report as check results: the report's own errors (of the package's
+    descriptor, for ``table`` "*"; of a resource's, only when there are any), then one
+    result per resource it validated."""
+    results = []
+    if table == "*" or report.errors:
+        results.append(
+            CheckResult(
+                check="frictionless package" if table == "*" else "frictionless descriptor",
+                table=table,
+                passed=not report.errors,
+                samples=[e.message for e in report.errors][:SAMPLE],
+                n_failed=len(report.errors),
+                source="frictionless",
+            )
         )
-    ]
     for task in report.tasks:
         samples = [f"row {getattr(e, 'row_number', '?')}: {e.message}" for e in task.errors]
         results.append(
