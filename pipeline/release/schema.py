@@ -84,6 +84,8 @@ def arrow_schema(table: str) -> pa.Schema:
 
 def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Columns of ``frame`` in schema order with schema dtypes (nullable ints stay ints)."""
+    if _conformed(table, frame):  # a batch conforms its rows several times: ~0.8 ms a call
+        return frame.copy(deep=False)  # copy-on-write: changes to either never reach the other
     missing = [c for c in columns(table) if c not in frame.columns]
     if missing:
         raise KeyError(f"table {table}: columns missing from extraction: {missing}")
@@ -100,6 +102,26 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         index=frame.index,
     )
     return out.reset_index(drop=True)
+
+
+def _conformed(table: str, frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` is already as ``conform`` would make it: the schema's columns in
+    order, each of its dtype, on a 0..n-1 index. (A date column is always converted again:
+    its object dtype does not tell dates from other values.)"""
+    index, expected = frame.index, _dtypes(table)
+    return (
+        isinstance(index, pd.RangeIndex)
+        and index.start == 0
+        and index.step == 1
+        and frame.columns.tolist() == columns(table)
+        and all(e is not None and d == e for d, e in zip(frame.dtypes, expected, strict=True))
+    )
+
+
+@functools.cache
+def _dtypes(table: str) -> tuple[Any, ...]:
+    """Each column's dtype after ``conform``, in schema order (None for a date column)."""
+    return tuple(None if k == "date" else _dtype(k) for k in _field_types(table).values())
 
 
 def conform_column(table: str, name: str, values: pd.Series) -> pd.Series:
