@@ -98,6 +98,12 @@ def _hwm_bytes(pid: int) -> int:
 def measure(cmd: list[str], env: dict[str, str], log: Path) -> dict[str, Any]:
     """Run ``cmd`` to completion; wall, CPU and memory of it and its process tree."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    # the previous run's writes (a release of 10,000 plans is 5.6 GB) are flushed first, not
+    # on this run's time: a maintainer's weekly run starts on an idle disk, and this run's
+    # own writes then meet the kernel's dirty-page limit only as they would there
+    synced = time.perf_counter()
+    os.sync()
+    synced = time.perf_counter() - synced
     load_before = os.getloadavg()[0]  # other work on the machine skews every number
     with log.open("wb") as sink:
         start_epoch, start = time.time(), time.perf_counter()
@@ -144,6 +150,7 @@ def measure(cmd: list[str], env: dict[str, str], log: Path) -> dict[str, Any]:
         "peak_rss_tree_mb": round(peak_tree / MB, 1),
         # upper bound only: includes this (parent) process's RSS at spawn, see _hwm_bytes
         "ru_maxrss_mb": round(usage.ru_maxrss * 1024 / MB, 1),
+        "sync_before_s": round(synced, 2),
         "loadavg_1min_before": round(load_before, 2),
         "loadavg_1min_after": round(os.getloadavg()[0], 2),
         "log": str(log),
