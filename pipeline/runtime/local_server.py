@@ -163,16 +163,19 @@ class OutputRelay:
         self._thread.join(timeout)
 
     def _relay(self, stream: IO[bytes]) -> None:
+        """Read until the child closes its output. Nothing may stop the reading: a child
+        whose pipe fills up blocks, so a line that cannot be written (stderr closed, the
+        log not writable) is dropped."""
         log: IO[bytes] | None = None
         try:
             for line in stream:
-                if not self._diverted.is_set():
-                    sys.stderr.write(line.decode("utf-8", "replace"))
-                    sys.stderr.flush()
-                    continue
-                if log is None:
-                    log = self._open_log()
-                log.write(line)
+                with contextlib.suppress(OSError, ValueError):
+                    if not self._diverted.is_set():
+                        sys.stderr.write(line.decode("utf-8", "replace"))
+                        sys.stderr.flush()
+                        continue
+                    log = log or self._open_log()
+                    log.write(line)
         finally:
             stream.close()
             if log is not None:

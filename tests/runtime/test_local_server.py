@@ -67,3 +67,18 @@ def test_what_the_server_prints_shows_during_the_run_and_its_shutdown_goes_to_a_
     relay.join()
     assert "Traceback" not in capfd.readouterr().err
     assert "CancelledError" in log.read_text() and "stopped its server" in log.read_text()
+
+
+def test_a_server_whose_output_cannot_be_kept_is_never_blocked_by_a_full_pipe(tmp_path):
+    # the log cannot be written (its folder is a file): the relay drops the lines but keeps
+    # reading, or the child would block once ~64 KB filled the pipe
+    (tmp_path / "home").write_text("not a folder")
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys\nfor i in range(50_000): print('x' * 40)"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    relay = OutputRelay(child.stdout, tmp_path / "home" / SHUTDOWN_LOG)
+    relay.divert()
+    assert child.wait(timeout=60) == 0
+    relay.join()
