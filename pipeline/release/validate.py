@@ -186,17 +186,22 @@ def _validate_frame(source: Any, table: str, frame: pd.DataFrame, n: int) -> lis
         .get_batch(batch_parameters={"dataframe": _numbers_as_float(frame)})
     )
     suite = gx.ExpectationSuite(name=table, expectations=expectations_for(table))
-    outcome = batch.validate(
-        suite,
-        result_format={
-            "result_format": "SUMMARY",
-            "partial_unexpected_count": SAMPLE,
-            "unexpected_index_column_names": table_schema(table)["primaryKey"],
-            # the keys of failing rows are enough; the query GX builds from them (a copy of
-            # the frame per expectation) cost a fifth of the validation
-            "return_unexpected_index_query": False,
-        },
-    )
+    # pass or fail first: the samples, counts and keys of failing rows that SUMMARY adds
+    # cost ~40% of a validation (~0.05 s of a chunk's ~0.12-0.2 s), and are only needed
+    # when something failed; then the same suite runs again on the same rows to say what
+    outcome = batch.validate(suite, result_format={"result_format": "BOOLEAN_ONLY"})
+    if not all(r.success and not _raised(r) for r in outcome.results):
+        outcome = batch.validate(
+            suite,
+            result_format={
+                "result_format": "SUMMARY",
+                "partial_unexpected_count": SAMPLE,
+                "unexpected_index_column_names": table_schema(table)["primaryKey"],
+                # the keys of failing rows are enough; the query GX builds from them (a copy
+                # of the frame per expectation) cost a fifth of the validation
+                "return_unexpected_index_query": False,
+            },
+        )
     pk = table_schema(table)["primaryKey"]
     for r in outcome.results:
         config = r.expectation_config
@@ -204,7 +209,7 @@ def _validate_frame(source: Any, table: str, frame: pd.DataFrame, n: int) -> lis
         label = config.type + (f" on {column}" if column else "")
         indexes = r.result.get("partial_unexpected_index_list") or []
         failed_rows = ["|".join(str(i.get(k)) for k in pk) for i in indexes if isinstance(i, dict)]
-        raised = (r.exception_info or {}).get("raised_exception", False)
+        raised = _raised(r)
         samples = [str(v) for v in r.result.get("partial_unexpected_list") or []]
         if raised:
             samples.append(str((r.exception_info or {}).get("exception_message")))
@@ -222,6 +227,11 @@ def _validate_frame(source: Any, table: str, frame: pd.DataFrame, n: int) -> lis
             )
         )
     return results
+
+
+def _raised(result: Any) -> bool:
+    """Whether an expectation raised instead of returning a verdict."""
+    return bool((result.exception_info or {}).get("raised_exception", False))
 
 
 def validate_tables(tables: dict[str, pd.DataFrame]) -> list[CheckResult]:
