@@ -150,7 +150,7 @@ def leading_action(statement: str) -> str | None:
     found = _verb_at(statement, 0)
     if found:
         return found
-    clauses = _CLAUSE_SPLIT.split(statement)
+    clauses = _CLAUSE_SPLIT.split(statement, 3)  # only the first three are read
     if clauses[0].startswith(_frames()):
         # only where a modifier or a verb starts can _verb_at find one: jump between those
         starts = _word_starts(_alternation("modifiers"), _alternation("verbs"))

@@ -376,8 +376,9 @@ def _mentions(sentence: str, spans: list[tuple[int, int]]) -> list[_Mention]:
     occurrence = vocab["occurrence_units"]
     per_person = vocab["per_person"]
     out: list[_Mention] = []
-    taken: tuple[tuple[bool, ...], tuple[bool, ...]] | None = None
+    taken: tuple[tuple[bool, ...], tuple[bool, ...], tuple[Any, ...]] | None = None
     periods = _periods(sentence)
+    unit_re = _unit_re()
     for m in _number_re().finditer(sentence):
         text, start, end = m.group(), m.start(), m.end()
         if start > 0 and sentence[start - 1] == "每":
@@ -390,35 +391,40 @@ def _mentions(sentence: str, spans: list[tuple[int, int]]) -> list[_Mention]:
         if is_percent:
             unit = "%"
         else:
-            um = _unit_re().match(sentence, end)
+            um = unit_re.match(sentence, end)
             if not um:
                 continue
             unit = vocab["units"][um.group(1)]
             after = um.end()
-            if unit == "年" and not is_chinese(text) and len(text) == 4:
-                continue  # a calendar year, handled by _years
+        written_in_chinese = is_chinese(text)
+        if unit == "年" and not written_in_chinese and len(text) == 4:
+            continue  # a calendar year, handled by _years
         if taken is None:  # the spans numbers may not fall in, for the first candidate only
-            taken = _blocked(sentence), _inside_pairs(sentence, vocab["quote_pairs"])
-        blocked, quoted = taken
+            taken = (
+                _blocked(sentence),
+                _inside_pairs(sentence, vocab["quote_pairs"]),
+                _date_markers(sentence),
+            )
+        blocked, quoted, dates = taken
         if (
             any(blocked[start:end])
-            or _overlaps(periods, start, end)
-            or _overlaps(_date_markers(sentence), start, end)
+            or (periods and _overlaps(periods, start, end))
+            or (dates and _overlaps(dates, start, end))
         ):
             continue
-        chinese = is_chinese(text) and not is_percent
+        chinese = written_in_chinese and not is_percent
         if chinese and quoted[start]:
             continue
         clause = _clause_of(spans, start)
         if clause[0] > start or start >= clause[1]:
             continue
-        prev_end = max([x.end for x in out if x.clause == clause] or [clause[0]])
+        prev = [x for x in out if x.clause == clause]
+        prev_end = max([x.end for x in prev] or [clause[0]])
         lo = max(prev_end, clause[0], start - 15)
         list_break = sentence.rfind("、", lo, start)
         if list_break >= 0:
             lo = list_break + 1
         comparator, after = _comparator(sentence, lo, start, after)
-        prev = [x for x in out if x.clause == clause]
         if comparator is None and prev and sentence[prev[-1].end : start].strip() in _LIST_JOINS:
             comparator = prev[-1].comparator  # 分别达到70%、50%: the list shares its comparator
         period = None
