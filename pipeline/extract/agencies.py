@@ -325,13 +325,6 @@ def _clause_actors(clause: str, offset: int, include_generic: bool) -> list[tupl
     return []
 
 
-def may_name_actors(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] holds an actor cue (要, 应, 负责 …): a text without one has
-    no sentence in which ``agencies_named_in_text`` finds an actor (the cues are plain
-    words, so a sentence of it holds one only if the text does)."""
-    return _cue_re().search(text, start, end) is not None
-
-
 def agencies_named_in_text(
     sentence: str, include_generic: bool = False
 ) -> list[tuple[str, int, int]]:

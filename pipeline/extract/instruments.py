@@ -285,13 +285,6 @@ def canonical_key(name: str) -> str:
 # --- entry point ----------------------------------------------------------------------------
 
 
-def may_name_instruments(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] holds a 《 or 〈: a text without one names no document, so
-    none of its sentences need ``find_instruments`` (one scan of a section instead of a
-    call per sentence)."""
-    return _OPENER.search(text, start, end) is not None
-
-
 def find_instruments(sentence: str, in_preamble: bool) -> list[InstrumentHit]:
     """Every document named in 《》 (or a free 〈〉) in ``sentence``, with action, type and key.
 

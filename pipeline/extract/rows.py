@@ -12,9 +12,9 @@ import hashlib
 import re
 from typing import Any, NamedTuple
 
-from pipeline.extract.agencies import agencies_named_in_text, canonical_agency, may_name_actors
+from pipeline.extract.agencies import agencies_named_in_text, canonical_agency
 from pipeline.extract.agencies import forget_sentences as forget_agency_lines
-from pipeline.extract.instruments import find_instruments, may_name_instruments
+from pipeline.extract.instruments import find_instruments
 from pipeline.extract.measures import Body, Statement, leading_action, read_body
 from pipeline.extract.targets import find_targets
 from pipeline.extract.targets import forget_sentences as forget_target_sentences
@@ -156,8 +156,6 @@ def extract_rows(
                     link(row["measure_id"], name_raw, role)
         per_measure: dict[str, int] = {}
         n_instruments = 0
-        # a sentence lies in its section's body: a body with no 《 or 〈 names no document
-        titled = may_name_instruments(text, section.body_start, section.char_end)
         for s_start, s_end in measures.sentences:
             sentence = text[s_start:s_end]
             for hit in find_targets(sentence):
@@ -182,7 +180,7 @@ def extract_rows(
                         "char_end": s_start + hit.clause_end,
                     }
                 )
-            for hit in find_instruments(sentence, in_preamble=False) if titled else ():
+            for hit in find_instruments(sentence, in_preamble=False):
                 row = _measure_at(measures, s_start + hit.start)
                 if row is None:
                     continue
@@ -199,9 +197,7 @@ def extract_rows(
                     )
                 )
     if not has_role_lines:  # plans without role lines: the actor named in the sentence
-        for section, _, measures in sections_measures:
-            if not may_name_actors(text, section.body_start, section.char_end):
-                continue  # no sentence of this body holds a cue an actor needs
+        for _, _, measures in sections_measures:
             for s_start, s_end in measures.sentences:
                 for name_raw, start, _end in agencies_named_in_text(text[s_start:s_end]):
                     row = _measure_at(measures, s_start + start)
