@@ -240,18 +240,27 @@ def canonical_agency(name_raw: str) -> Agency:
 
 # --- agencies named as the actor of a clause ------------------------------------------------
 
-_CLAUSE_BREAK = re.compile(r"[,，;；:：。!！?？]")
+_BREAKS = ",，;；:：。!！?？"
+_CLAUSE_BREAK = re.compile(f"[{_BREAKS}]")
 # Heading labels that may open a sentence: 一、 (二) （二十六） 3. 4、
-_LEADING_LABEL = re.compile(
-    r"^(?:[一二三四五六七八九十百]+、|[(（][一二三四五六七八九十百]+[)）]|\d+[.、．](?!\d))"
-)
+_LABEL = r"[一二三四五六七八九十百]+、|[(（][一二三四五六七八九十百]+[)）]|\d+[.、．](?!\d)"
+_LEADING_LABEL = re.compile(f"^(?:{_LABEL})")
 # A name opens with a jurisdiction: 市 区 县 …, a place name ending in one (海口市, 西安区,
 # XX市), or 中共/共青团/团; bare 市/区 are also valid list members (市、区政府).
-_JURISDICTION_START = re.compile(
-    r"^(?:中共|共青团|团[省市区县]委|"
+_JURISDICTION = (
+    r"中共|共青团|团[省市区县]委|"
     r"[省市区县州盟旗镇乡]|"
-    r"(?:[\u4e00-\u9fff]{1,5}?|[X*＊]{1,4})(?:自治区|自治州|省|市|区|县|州|盟|旗|镇|乡|街道))"
+    r"(?:[\u4e00-\u9fff]{1,5}?|[X*＊]{1,4})(?:自治区|自治州|省|市|区|县|州|盟|旗|镇|乡|街道)"
 )
+_JURISDICTION_START = re.compile(f"^(?:{_JURISDICTION})")
+# Where a clause may name its actor: what ``_clause_actors`` steps over (a label, 由), then
+# a jurisdiction, at the sentence's start or after a break. Every clause it finds an actor in
+# starts there (none of these characters is a break, so the pattern reads the clause as the
+# clause alone would); one scan of the sentence spares a call for each of the other clauses
+# (~90% of them).
+_ACTOR_OPENING = f"(?:{_LABEL})?由?(?={_JURISDICTION})"
+_ACTOR_AT_START = re.compile(_ACTOR_OPENING)
+_ACTOR_AFTER_BREAK = re.compile(f"[{_BREAKS}]{_ACTOR_OPENING}")
 _BARE_JURISDICTION = re.compile(r"^[省市区县州盟旗镇乡]$")
 
 
@@ -331,9 +340,10 @@ def agencies_named_in_text(
     out: list[tuple[str, int, int]] = []
     if not _cue_re().search(sentence):
         return out  # an actor is always followed by a cue
-    start = 0
-    for clause in _CLAUSE_BREAK.split(sentence):  # a break is one character
-        if clause:
-            out.extend(_clause_actors(clause, start, include_generic))
-        start += len(clause) + 1
+    starts = [0] if _ACTOR_AT_START.match(sentence) else []
+    starts += [m.start() + 1 for m in _ACTOR_AFTER_BREAK.finditer(sentence)]
+    for start in starts:
+        stop = _CLAUSE_BREAK.search(sentence, start)
+        clause = sentence[start : stop.start() if stop else len(sentence)]
+        out.extend(_clause_actors(clause, start, include_generic))
     return out

@@ -96,6 +96,7 @@ def _joiner_re() -> re.Pattern[str]:
 
 
 _OPENER = re.compile("[《〈]")
+_NESTING = {"《": re.compile("[《》。]"), "〈": re.compile("[〈〉。]")}
 
 
 def _spans(sentence: str) -> list[tuple[int, int]]:
@@ -109,19 +110,18 @@ def _spans(sentence: str) -> list[tuple[int, int]]:
         i = found.start()
         opener = sentence[i]
         closer = "》" if opener == "《" else "〉"
-        depth, j, close = 0, i, -1
-        while j < n:
-            ch = sentence[j]
+        depth, close = 0, -1
+        for mark in _NESTING[opener].finditer(sentence, i):  # only these change the depth
+            ch = mark.group()
             if ch == opener:
                 depth += 1
             elif ch == closer:
                 depth -= 1
                 if depth == 0:
-                    close = j
+                    close = mark.start()
                     break
-            elif ch == "。":
+            else:  # 。
                 break
-            j += 1
         if close < 0:  # unbalanced nesting: fall back to the first closer, if any
             first = sentence.find(closer, i + 1)
             stop = sentence.find("。", i + 1)

@@ -14,7 +14,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from pipeline.extract.agencies import parse_role_line, role_note_start
+from pipeline.extract.agencies import parse_role_segments, role_note_start
 from pipeline.vocab import load_yaml
 
 SENTENCE_END = "。！？!?"
@@ -68,18 +68,38 @@ def _line_statements(text: str, start: int, end: int) -> list[Statement]:
     return out
 
 
-def split_statements(text: str, start: int, end: int) -> list[Statement]:
-    """Measures within text[start:end] (a section body), skipping role lines."""
-    out: list[Statement] = []
-    for m in _LINE.finditer(text[start:end]):
-        line_start, line_end = start + m.start(), start + m.end()
-        if parse_role_line(m.group().strip()) is not None:
+class Body(NamedTuple):
+    """A section body read once, line by line, for the measures and the roles its lines
+    assign (rows.py needs both; reading the lines twice cost a second strip, role look-up
+    and note search per line)."""
+
+    statements: list[Statement]
+    roles: list[tuple[str, list[str]]]  # (role, names) of role lines and role notes, in order
+
+
+def read_body(text: str, start: int, end: int) -> Body:
+    """Measures within text[start:end] (a section body), skipping role lines, and the roles
+    its role lines and role notes ending a task line ("…。(牵头单位:…)") assign."""
+    statements: list[Statement] = []
+    roles: list[tuple[str, list[str]]] = []
+    for m in _LINE.finditer(text, start, end):
+        line = m.group()
+        segments = parse_role_segments(line.strip())
+        if segments:  # a role line
+            roles += segments
             continue
-        note = role_note_start(m.group())
+        line_start, line_end = m.start(), m.end()
+        note = role_note_start(line)
         if note is not None:
             line_end = line_start + note
-        out.extend(_line_statements(text, line_start, line_end))
-    return out
+            roles += parse_role_segments(line.rstrip()[note:])
+        statements += _line_statements(text, line_start, line_end)
+    return Body(statements, roles)
+
+
+def split_statements(text: str, start: int, end: int) -> list[Statement]:
+    """Measures within text[start:end] (a section body), skipping role lines."""
+    return read_body(text, start, end).statements
 
 
 @functools.cache
@@ -130,7 +150,7 @@ def leading_action(statement: str) -> str | None:
     found = _verb_at(statement, 0)
     if found:
         return found
-    clauses = _CLAUSE_SPLIT.split(statement)
+    clauses = _CLAUSE_SPLIT.split(statement, 3)  # only the first three are read
     if clauses[0].startswith(_frames()):
         # only where a modifier or a verb starts can _verb_at find one: jump between those
         starts = _word_starts(_alternation("modifiers"), _alternation("verbs"))

@@ -68,4 +68,7 @@ def parse_numeral(text: str) -> tuple[float, bool] | None:
 
 def is_chinese(text: str) -> bool:
     """True when the numeral is written in Chinese characters, not Arabic digits."""
-    return not re.search(r"\d", text)
+    return _DIGIT.search(text) is None
+
+
+_DIGIT = re.compile(r"\d")

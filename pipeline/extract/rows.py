@@ -7,18 +7,15 @@ sentence-relative offsets into document offsets and gives every row its stable i
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
-from pipeline.extract.agencies import (
-    agencies_named_in_text,
-    canonical_agency,
-    role_segments_of_line,
-)
+from pipeline.extract.agencies import agencies_named_in_text, canonical_agency
 from pipeline.extract.agencies import forget_sentences as forget_agency_lines
 from pipeline.extract.instruments import find_instruments
-from pipeline.extract.measures import Statement, leading_action, split_statements
+from pipeline.extract.measures import Body, Statement, leading_action, read_body
 from pipeline.extract.targets import find_targets
 from pipeline.extract.targets import forget_sentences as forget_target_sentences
 from pipeline.parse.structure import Section
@@ -27,10 +24,19 @@ Row = dict[str, Any]
 SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?]?")
 
 
-def _measure_at(measures: list[tuple[Statement, Row]], pos: int) -> Row | None:
-    for statement, row in measures:
-        if statement.start <= pos < statement.end:
-            return row
+class _Measures(NamedTuple):
+    """A section's measures in text order (they never overlap), their starts, for a binary
+    search, and the sentences they lie in."""
+
+    rows: list[tuple[Statement, Row]]
+    starts: list[int]
+    sentences: list[tuple[int, int]]
+
+
+def _measure_at(measures: _Measures, pos: int) -> Row | None:
+    i = bisect.bisect_right(measures.starts, pos) - 1
+    if i >= 0 and pos < measures.rows[i][0].end:
+        return measures.rows[i][1]
     return None
 
 
@@ -114,11 +120,12 @@ def extract_rows(
                 "name_raw": name_raw,
             }
 
-    sections_measures: list[tuple[Section, list[tuple[Statement, Row]]]] = []
+    sections_measures: list[tuple[Section, Body, _Measures]] = []
     for section in sections:
         section_id = section_ids[section.ordinal]
         measures = []
-        for k, st in enumerate(split_statements(text, section.body_start, section.char_end), 1):
+        body = read_body(text, section.body_start, section.char_end)
+        for k, st in enumerate(body.statements, 1):
             statement = text[st.start : st.end]
             row = {
                 "measure_id": f"{section_id}:m{k}",
@@ -131,20 +138,25 @@ def extract_rows(
             }
             measures.append((st, row))
             tables["measures"].append(row)
-        sections_measures.append((section, measures))
+        sections_measures.append(
+            (
+                section,
+                body,
+                _Measures(measures, [st.start for st in body.statements], _sentences(measures)),
+            )
+        )
 
     has_role_lines = False
-    for section, measures in sections_measures:
+    for section, body, measures in sections_measures:
         section_id = section_ids[section.ordinal]
-        for line in text[section.body_start : section.char_end].split("\n"):
-            for role, names in role_segments_of_line(line.strip()):
-                has_role_lines = True
-                for name_raw in names:
-                    for _, row in measures:
-                        link(row["measure_id"], name_raw, role)
+        for role, names in body.roles:
+            has_role_lines = True
+            for name_raw in names:
+                for _, row in measures.rows:
+                    link(row["measure_id"], name_raw, role)
         per_measure: dict[str, int] = {}
         n_instruments = 0
-        for s_start, s_end in _sentences(measures):
+        for s_start, s_end in measures.sentences:
             sentence = text[s_start:s_end]
             for hit in find_targets(sentence):
                 row = _measure_at(measures, s_start + hit.clause_start)
@@ -185,8 +197,8 @@ def extract_rows(
                     )
                 )
     if not has_role_lines:  # plans without role lines: the actor named in the sentence
-        for _, measures in sections_measures:
-            for s_start, s_end in _sentences(measures):
+        for _, _, measures in sections_measures:
+            for s_start, s_end in measures.sentences:
                 for name_raw, start, _end in agencies_named_in_text(text[s_start:s_end]):
                     row = _measure_at(measures, s_start + start)
                     if row is not None:

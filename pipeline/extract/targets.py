@@ -98,6 +98,13 @@ def _vocab() -> dict[str, Any]:
 
 
 @functools.cache
+def _re(key: str) -> re.Pattern[str]:
+    """The vocabulary's regex under ``key``, compiled once (``re``'s own cache is a dict
+    look-up and a lock per call, in the loop over numbers)."""
+    return re.compile(_vocab()[key])
+
+
+@functools.cache
 def _unit_re() -> re.Pattern[str]:
     surfaces = sorted(_vocab()["units"], key=len, reverse=True)
     return re.compile(r"\s*(" + "|".join(re.escape(s) for s in surfaces) + ")")
@@ -140,6 +147,9 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
     out = []
     for a, b in spans:
         clause = sentence[a:b]
+        if clause and not clause[0].isspace() and not clause[-1].isspace():
+            out.append((a, b))  # the usual clause: nothing to trim
+            continue
         trimmed = clause.strip()  # str.strip drops exactly what str.isspace is true for
         if trimmed:
             a += len(clause) - len(clause.lstrip())
@@ -207,11 +217,25 @@ def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
 def _somewhere(key: str) -> Callable[[str], bool]:
     """Whether one of the vocabulary's patterns under ``key`` matches somewhere in a text:
     their union, searched only where the literals it requires are (most sentences lack
-    them); for a union that requires none (a phone number needs only digits), each pattern
-    searched so."""
+    them); when some require none (a phone number needs only digits), the union of those
+    that do (one look-up of all their literals) and each of the others."""
     patterns = _frequency_res() if key == "frequencies" else _patterns(key)
-    union = _union(patterns)
-    return searcher((union,) if requirements(union) else patterns)
+    gated = tuple(p for p in patterns if requirements(p))
+    free = tuple(p for p in patterns if not requirements(p))
+    return searcher(((_union(gated),) if gated else ()) + free)
+
+
+@functools.cache
+def _gated(key: str) -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...]:
+    """Each pattern with a regex of the strings one of which its every match contains
+    (``required.requirements``; None when it needs none): once ``_somewhere`` found one of
+    a vocabulary's patterns in a sentence, the others are mostly absent and need no pass."""
+    out = []
+    for p in _frequency_res() if key == "frequencies" else _patterns(key):
+        found = requirements(p)
+        gate = re.compile("|".join(map(re.escape, sorted(found[0])))) if found else None
+        out.append((gate, p))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=64)
@@ -221,7 +245,9 @@ def _blocked(sentence: str) -> tuple[bool, ...]:
     if not _somewhere("exclusions")(sentence):
         return blocked
     marked = list(blocked)
-    for pattern in _patterns("exclusions"):
+    for gate, pattern in _gated("exclusions"):
+        if gate is not None and gate.search(sentence) is None:
+            continue  # it lacks a literal every match needs (most do: one pattern matched)
         for m in pattern.finditer(sentence):
             marked[m.start() : m.end()] = [True] * (m.end() - m.start())
     return tuple(marked)
@@ -239,7 +265,10 @@ def _periods(sentence: str) -> tuple[tuple[int, int, str, str | None], ...]:
         return ()
     found: list[tuple[int, int, str, str | None]] = []
     taken = [False] * len(sentence)
-    for item, pattern in zip(_vocab()["frequencies"], _frequency_res(), strict=True):
+    gated = _gated("frequencies")
+    for item, (gate, pattern) in zip(_vocab()["frequencies"], gated, strict=True):
+        if gate is not None and gate.search(sentence) is None:
+            continue
         for m in pattern.finditer(sentence):
             if any(taken[m.start() : m.end()]):
                 continue
@@ -254,7 +283,9 @@ def _date_markers(sentence: str) -> tuple[tuple[int, int, str], ...]:
     out = []
     if not _somewhere("date_markers")(sentence):
         return ()
-    for pattern in _patterns("date_markers"):
+    for gate, pattern in _gated("date_markers"):
+        if gate is not None and gate.search(sentence) is None:
+            continue
         for m in pattern.finditer(sentence):
             out.append((m.start(), m.end(), m.group()))
     return tuple(sorted(out))
@@ -263,6 +294,12 @@ def _date_markers(sentence: str) -> tuple[tuple[int, int, str], ...]:
 @functools.cache
 def _longest_first(comparators: str) -> tuple[str, ...]:
     return tuple(sorted(_vocab()["comparators"][comparators], key=len, reverse=True))
+
+
+@functools.cache
+def _prefix_words() -> re.Pattern[str]:
+    comps = _vocab()["comparators"]
+    return re.compile("|".join(re.escape(w) for w in comps["prefix_ge"] + comps["prefix_le"]))
 
 
 def _comparator(sentence: str, lo: int, start: int, after: int) -> tuple[str | None, int]:
@@ -277,6 +314,8 @@ def _comparator(sentence: str, lo: int, start: int, after: int) -> tuple[str | N
                 return sign, after + len(word)
     window = sentence[lo:start].rstrip()
     best: tuple[int, int, str] | None = None
+    if not _prefix_words().search(window):  # most windows hold none of the words
+        return None, after
     for words, sign in ((comps["prefix_ge"], ">="), (comps["prefix_le"], "<=")):
         for word in words:
             pos = window.rfind(word)
@@ -311,7 +350,7 @@ def _scope(
             if before.endswith(level):
                 return level
     found = None
-    for m in re.finditer(_vocab()["scope_each"], sentence[clause[0] : start]):
+    for m in _re("scope_each").finditer(sentence[clause[0] : start]):
         found = m.group()
     if found:
         return found
@@ -324,28 +363,22 @@ def _scope(
     return None
 
 
-def _taken_spans(
-    sentence: str, periods: tuple[tuple[int, int, str, str | None], ...]
-) -> tuple[tuple[bool, ...], list[bool], list[bool], tuple[bool, ...]]:
-    """Per character: blocked, in a period word, in a date marker, inside quotes."""
-    period_taken = [False] * len(sentence)
-    for a, b, _, _ in periods:
-        period_taken[a:b] = [True] * (b - a)
-    date_taken = [False] * len(sentence)
-    for a, b, _ in _date_markers(sentence):
-        date_taken[a:b] = [True] * (b - a)
-    quoted = _inside_pairs(sentence, _vocab()["quote_pairs"])
-    return _blocked(sentence), period_taken, date_taken, quoted
+def _overlaps(spans: tuple[tuple[Any, ...], ...], start: int, end: int) -> bool:
+    """Whether one of ``spans`` (each opening with its start and end) shares a character
+    with [start, end): a few spans a sentence, tested directly instead of marked per
+    character."""
+    return any(a < b and a < end and start < b for a, b, *_ in spans)
 
 
 def _mentions(sentence: str, spans: list[tuple[int, int]]) -> list[_Mention]:
     """Numbers with a unit that state a quantity or a counted frequency."""
     vocab = _vocab()
-    occurrence = set(vocab["occurrence_units"])
+    occurrence = vocab["occurrence_units"]
     per_person = vocab["per_person"]
     out: list[_Mention] = []
-    taken: tuple[tuple[bool, ...], list[bool], list[bool], tuple[bool, ...]] | None = None
+    taken: tuple[tuple[bool, ...], tuple[bool, ...], tuple[Any, ...]] | None = None
     periods = _periods(sentence)
+    unit_re = _unit_re()
     for m in _number_re().finditer(sentence):
         text, start, end = m.group(), m.start(), m.end()
         if start > 0 and sentence[start - 1] == "每":
@@ -358,31 +391,40 @@ def _mentions(sentence: str, spans: list[tuple[int, int]]) -> list[_Mention]:
         if is_percent:
             unit = "%"
         else:
-            um = _unit_re().match(sentence, end)
+            um = unit_re.match(sentence, end)
             if not um:
                 continue
             unit = vocab["units"][um.group(1)]
             after = um.end()
-            if unit == "年" and not is_chinese(text) and len(text) == 4:
-                continue  # a calendar year, handled by _years
+        written_in_chinese = is_chinese(text)
+        if unit == "年" and not written_in_chinese and len(text) == 4:
+            continue  # a calendar year, handled by _years
         if taken is None:  # the spans numbers may not fall in, for the first candidate only
-            taken = _taken_spans(sentence, periods)
-        blocked, period_taken, date_taken, quoted = taken
-        if any(blocked[start:end]) or any(period_taken[start:end]) or any(date_taken[start:end]):
+            taken = (
+                _blocked(sentence),
+                _inside_pairs(sentence, vocab["quote_pairs"]),
+                _date_markers(sentence),
+            )
+        blocked, quoted, dates = taken
+        if (
+            any(blocked[start:end])
+            or (periods and _overlaps(periods, start, end))
+            or (dates and _overlaps(dates, start, end))
+        ):
             continue
-        chinese = is_chinese(text) and not is_percent
+        chinese = written_in_chinese and not is_percent
         if chinese and quoted[start]:
             continue
         clause = _clause_of(spans, start)
         if clause[0] > start or start >= clause[1]:
             continue
-        prev_end = max([x.end for x in out if x.clause == clause] or [clause[0]])
+        prev = [x for x in out if x.clause == clause]
+        prev_end = max([x.end for x in prev] or [clause[0]])
         lo = max(prev_end, clause[0], start - 15)
         list_break = sentence.rfind("、", lo, start)
         if list_break >= 0:
             lo = list_break + 1
         comparator, after = _comparator(sentence, lo, start, after)
-        prev = [x for x in out if x.clause == clause]
         if comparator is None and prev and sentence[prev[-1].end : start].strip() in _LIST_JOINS:
             comparator = prev[-1].comparator  # 分别达到70%、50%: the list shares its comparator
         period = None
@@ -441,20 +483,20 @@ def _is_baseline(before: str) -> bool:
     return _somewhere("baseline_before")(before)
 
 
+_FULL_YEAR = re.compile(r"\d{4}\s*年")
 _YEAR = re.compile(r"(?=\d)(?<!\d)(\d{4})\s*年")  # (?=\d): see _number_re
 
 
 def _is_metadata_date(sentence: str, start: int, clause_start: int) -> bool:
     """A page's or notice's date (发布时间:2021年11月26日, a signature date), not a deadline."""
-    vocab = _vocab()
-    date = re.compile(vocab["metadata_date"]).match(sentence, start)
+    date = _re("metadata_date").match(sentence, start)
     if date is None:
         return False
     before, after = sentence[clause_start:start], sentence[date.end() :]
     return (
         not before.strip()
-        and re.search(vocab["metadata_date_after"], after) is not None
-        or re.search(vocab["metadata_date_before"], before) is not None
+        and _re("metadata_date_after").search(after) is not None
+        or _re("metadata_date_before").search(before) is not None
     )
 
 
@@ -467,7 +509,7 @@ def _years(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
     if not years:
         return out
     blocked = _blocked(sentence)
-    vision = [(m.start(), m.end()) for m in re.finditer(vocab["vision"], sentence)]
+    vision = [(m.start(), m.end()) for m in _re("vision").finditer(sentence)]
     for m in years:
         year = int(m.group(1))
         if blocked[m.start()]:
@@ -518,8 +560,8 @@ def _date_rows(
             frequency = before[-1][2] if before else None
             if frequency not in ("annual", "semiannual", "quarterly"):
                 frequency = None
-            if frequency is None and re.match(vocab["date_markers_need_annual_word"], marker):
-                has_year = re.search(r"\d{4}\s*年", text)
+            if frequency is None and _re("date_markers_need_annual_word").match(marker):
+                has_year = _FULL_YEAR.search(text)
                 if not has_year and any(w in text for w in vocab["annual_words"]):
                     frequency = "annual"
             if frequency is None:

@@ -159,6 +159,12 @@ def test_named_in_text_lists_and_you() -> None:
     assert [n for n, _, _ in agencies_named_in_text(s)] == ["市司法局", "市委宣传部", "市教育局"]
 
 
+def test_named_in_text_after_a_label_or_you_in_a_later_clause() -> None:
+    # the actor opens its clause past a list label (3.) and 由; 区域 is no agency
+    s = "加强培训,3.由区司法局负责组织实施;1.市教育局要配合,区域协调要加强。"
+    assert agencies_named_in_text(s) == [("区司法局", 8, 12), ("市教育局", 21, 25)]
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

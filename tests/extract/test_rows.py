@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.measures import leading_action, split_statements
+from pipeline.extract.measures import leading_action, read_body, split_statements
 from pipeline.extract.plan import PlanRows, process_plan
 from pipeline.read.ingest import decode, read_source
 from tests.helpers import seed_path
@@ -25,6 +25,27 @@ def test_statements_split_at_full_stops_and_task_semicolons():
     start = text.index("坚持")
     pieces = [text[s.start : s.end] for s in split_statements(text, start, len(text))]
     assert pieces == ["坚持党的全面领导,确保方向;", "坚持以人民为中心。"]
+
+
+def test_a_body_read_once_gives_its_statements_and_the_roles_its_lines_assign():
+    text = (
+        "(一)任务。\n完善机制;健全制度。(牵头单位:区司法局;责任单位:区法院)\n"
+        "  参加单位:区直各部门\n推进工作。"
+    )
+    body = read_body(text, text.index("完善"), len(text))
+    assert [
+        (text[s.start : s.end], text[s.sentence_start : s.sentence_end]) for s in body.statements
+    ] == [
+        ("完善机制;", "完善机制;健全制度。"),
+        ("健全制度。", "完善机制;健全制度。"),
+        ("推进工作。", "推进工作。"),
+    ]
+    assert body.roles == [
+        ("lead", ["区司法局"]),
+        ("responsible", ["区法院"]),
+        ("participating", ["区直各部门"]),
+    ]
+    assert body.statements == split_statements(text, text.index("完善"), len(text))
 
 
 def test_semicolons_inside_brackets_and_quotes_do_not_split():
