@@ -18,7 +18,7 @@ import numpy as np
 import opencc
 from scipy.sparse import csr_matrix
 
-from pipeline.themes.ngrams import _WHITE_SPACES, NgramCounter, char_doc, char_wb_doc
+from pipeline.themes.ngrams import _WHITE_SPACES, NgramCounter, Rows, char_doc, char_wb_doc
 from pipeline.vocab import load_csv, load_yaml
 
 OUTLINES = ("society", "government")
@@ -136,18 +136,18 @@ class OutlineModel:
     heading_idf: np.ndarray
     heading_t: np.ndarray
 
-    def body_counts(self, texts: list[str]) -> csr_matrix:
+    def body_counts(self, texts: list[str]) -> Rows:
         """Counts of the outline side's n-grams in each text (a plan's text is read once:
         a section's counts are the sum of its measures' and headings')."""
         return self.body_counts_of(clean_all(texts))
 
-    def body_counts_of(self, cleaned: list[str]) -> csr_matrix:
+    def body_counts_of(self, cleaned: list[str]) -> Rows:
         """``body_counts`` of texts already ``clean``ed."""
         return self.body_ngrams.counts([char_wb_doc(t) for t in cleaned])
 
-    def body_similarity_of(self, counts: csr_matrix) -> np.ndarray:
+    def body_similarity_of(self, counts: Rows) -> np.ndarray:
         """Cosine of each row of counts against every outline node, (rows, nodes)."""
-        return _tfidf(counts, self.body_idf, sublinear=True) @ self.body_t
+        return _tfidf(counts, self.body_idf, sublinear=True).dot(self.body_t)
 
     def body_similarity(self, texts: list[str]) -> np.ndarray:
         """Cosine of each text against every outline node, shape (len(texts), nodes)."""
@@ -159,22 +159,23 @@ class OutlineModel:
     def heading_similarity_of(self, cleaned: list[str]) -> np.ndarray:
         """``heading_similarity`` of headings already ``clean``ed."""
         counts = self.heading_ngrams.counts([char_doc(h) for h in cleaned])
-        return _tfidf(counts, self.heading_idf, sublinear=False) @ self.heading_t
+        return _tfidf(counts, self.heading_idf, sublinear=False).dot(self.heading_t)
 
 
-def _tfidf(counts: csr_matrix, idf: np.ndarray, sublinear: bool) -> csr_matrix:
+def _tfidf(counts: Rows, idf: np.ndarray, sublinear: bool) -> Rows:
     """TF-IDF rows of ``counts``, l2-normed, computed as scikit-learn's
     ``TfidfTransformer.transform`` computes them (same operations in the same order)."""
-    weights = counts.astype(np.float64)  # a copy
+    data = counts.data.astype(np.float64)  # a copy
     if sublinear:
-        np.log(weights.data, weights.data)
-        weights.data += 1.0
-    weights.data *= idf[weights.indices]
+        np.log(data, data)
+        data += 1.0
+    data *= idf[counts.indices]
+    weights = counts._replace(data=data)
     _normalize_rows_l2(weights)
     return weights
 
 
-def _normalize_rows_l2(m: csr_matrix) -> None:
+def _normalize_rows_l2(m: Rows | csr_matrix) -> None:
     """Each non-empty row divided by its l2 norm, in place, to the bit as scikit-learn's
     ``inplace_csr_row_normalize_l2`` does it: its sum of squares runs left to right along
     the row. Here the k-th squares of all rows are added at once: the squares stand in a
@@ -193,7 +194,8 @@ def _normalize_rows_l2(m: csr_matrix) -> None:
     squares = np.zeros(int(lengths.max()) * n_rows)
     squares[at] = m.data * m.data
     sums = squares.reshape(-1, n_rows).sum(axis=0)
-    m.data /= np.repeat(np.where(sums == 0.0, 1.0, np.sqrt(sums)), lengths)
+    data = m.data  # changed in place
+    data /= np.repeat(np.where(sums == 0.0, 1.0, np.sqrt(sums)), lengths)
 
 
 def _char_wb_grams(doc: str) -> list[str]:
@@ -246,7 +248,9 @@ def _fit(
     counted = csr_matrix((counts, indices, indptr), shape=(len(docs), len(vocabulary)))
     if not in_order_seen:
         counted.sort_indices()
-    weights = _tfidf(counted, idf, sublinear)
+    weights = _tfidf(
+        Rows(counted.data, counted.indices, counted.indptr, counted.shape), idf, sublinear
+    )
     dense = np.zeros((len(vocabulary), len(docs)))
     dense[weights.indices, np.repeat(np.arange(len(docs)), np.diff(weights.indptr))] = weights.data
     return vocabulary, idf, dense
