@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import opencc
@@ -135,6 +135,8 @@ class OutlineModel:
     heading_ngrams: NgramCounter
     heading_idf: np.ndarray
     heading_t: np.ndarray
+    # (side, outlines) -> the nodes of those outlines and their columns of the side
+    _parts: dict = field(default_factory=dict, compare=False, repr=False)
 
     def body_counts(self, texts: list[str]) -> Rows:
         """Counts of the outline side's n-grams in each text (a plan's text is read once:
@@ -145,9 +147,10 @@ class OutlineModel:
         """``body_counts`` of texts already ``clean``ed."""
         return self.body_ngrams.counts([char_wb_doc(t) for t in cleaned])
 
-    def body_similarity_of(self, counts: Rows) -> np.ndarray:
-        """Cosine of each row of counts against every outline node, (rows, nodes)."""
-        return _tfidf(counts, self.body_idf, sublinear=True).dot(self.body_t)
+    def body_similarity_of(self, counts: Rows, outlines: tuple[str, ...] = OUTLINES) -> np.ndarray:
+        """Cosine of each row of counts against every node of ``outlines``, (rows, nodes)
+        (the other nodes' columns NaN)."""
+        return self._against(_tfidf(counts, self.body_idf, sublinear=True), "body", outlines)
 
     def body_similarity(self, texts: list[str]) -> np.ndarray:
         """Cosine of each text against every outline node, shape (len(texts), nodes)."""
@@ -156,10 +159,30 @@ class OutlineModel:
     def heading_similarity(self, headings: list[str]) -> np.ndarray:
         return self.heading_similarity_of(clean_all(headings))
 
-    def heading_similarity_of(self, cleaned: list[str]) -> np.ndarray:
-        """``heading_similarity`` of headings already ``clean``ed."""
+    def heading_similarity_of(
+        self, cleaned: list[str], outlines: tuple[str, ...] = OUTLINES
+    ) -> np.ndarray:
+        """``heading_similarity`` of headings already ``clean``ed, against the nodes of
+        ``outlines`` (the other nodes' columns NaN)."""
         counts = self.heading_ngrams.counts([char_doc(h) for h in cleaned])
-        return _tfidf(counts, self.heading_idf, sublinear=False).dot(self.heading_t)
+        weights = _tfidf(counts, self.heading_idf, sublinear=False)
+        return self._against(weights, "heading", outlines)
+
+    def _against(self, weights: Rows, side: str, outlines: tuple[str, ...]) -> np.ndarray:
+        """``weights`` times the outline side's columns of the nodes of ``outlines``: a
+        plan whose type names its outline needs only that outline's half. Each cell's
+        products are added as in the whole product (a column does not depend on the
+        others), so the cosines are the same to the bit."""
+        dense = self.body_t if side == "body" else self.heading_t
+        if set(outlines) >= set(OUTLINES):
+            return weights.dot(dense)
+        if (side, outlines) not in self._parts:
+            cols = np.array([k for k, n in enumerate(self.nodes) if n.outline in outlines])
+            self._parts[(side, outlines)] = (cols, np.ascontiguousarray(dense[:, cols]))
+        cols, part = self._parts[(side, outlines)]
+        out = np.full((weights.shape[0], len(self.nodes)), np.nan)
+        out[:, cols] = weights.dot(part)
+        return out
 
 
 def _tfidf(counts: Rows, idf: np.ndarray, sublinear: bool) -> Rows:

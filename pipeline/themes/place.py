@@ -37,11 +37,12 @@ def plan_nodes(
     measures: list[Row],
     counts: Rows,
     cleaned_headings: list[str],
+    outlines: tuple[str, ...] = OUTLINES,
 ) -> list[PlanNode]:
     """The plan's chapters and sections, each with the text of its whole subtree and its
-    cosines; the body's from the n-gram counts of the headings and measures in it (rows of
-    ``counts``: one per section, then one per measure), so that the plan's text is read
-    once, not once per level."""
+    cosines against the nodes of ``outlines``; the body's from the n-gram counts of the
+    headings and measures in it (rows of ``counts``: one per section, then one per
+    measure), so that the plan's text is read once, not once per level."""
     end = {s["section_id"]: s["char_end"] for s in sections}
     for s in reversed(sections):  # children follow their parent
         if s["parent_id"]:
@@ -64,8 +65,8 @@ def plan_nodes(
             measures_in[a].append(k)
     counts_of = counts.sums([headings_in[k] for k in keep], [measures_in[k] for k in keep])
     model = outline_model()  # every node's cosines at once: one call, not one per node
-    heading = model.heading_similarity_of([cleaned_headings[k] for k in keep])
-    body = model.body_similarity_of(counts_of)
+    heading = model.heading_similarity_of([cleaned_headings[k] for k in keep], outlines)
+    body = model.body_similarity_of(counts_of, outlines)
     return [
         PlanNode(
             s["section_id"],
@@ -130,8 +131,10 @@ def place_plan(rows: PlanRows) -> PlanRows:
     # the headings and measures cleaned and counted in one pass (a call per list cost more)
     cleaned = clean_all([s["heading"] or "" for s in sections] + [m["text"] for m in measures])
     counts = outline_model().body_counts_of(cleaned)
-    nodes = plan_nodes(rows.text, sections, measures, counts, cleaned[: len(sections)])
-    outline = plan_outline(doc.get("plan_type"), rows.text, nodes)
+    typed = doc.get("plan_type")  # a plan of either type is matched to its outline alone
+    candidates = (typed,) if typed in OUTLINES else OUTLINES
+    nodes = plan_nodes(rows.text, sections, measures, counts, cleaned[: len(sections)], candidates)
+    outline = plan_outline(typed, rows.text, nodes)
     links = apply_overrides(rows.doc_id, sections, match_plan(nodes, outline))
     order = {s["section_id"]: k for k, s in enumerate(sections)}
     links.sort(key=lambda lk: (order[lk.section_id], -lk.score, lk.outline_id))
@@ -181,7 +184,8 @@ def _place_measures(
     # cosines only of those measures (rows are weighted and normed one by one, so a row's
     # cosines do not depend on the other rows)
     n_sections = len(rows.tables["sections"])
-    similarity = model.body_similarity_of(counts.take([n_sections + i for i, _, _ in pending]))
+    pending_counts = counts.take([n_sections + i for i, _, _ in pending])
+    similarity = model.body_similarity_of(pending_counts, outlines)
     for (i, node, own), cosines in zip(pending, similarity, strict=True):
         m = measures[i]
         cols = [column[lk.outline_id] for lk in own] if own else sections_of
