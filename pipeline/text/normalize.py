@@ -27,7 +27,6 @@ Rules, in the order they run:
 
 from __future__ import annotations
 
-import bisect
 import re
 from array import array
 from collections.abc import Iterable
@@ -130,10 +129,16 @@ class _Tracker:
             self.pos = new_pos
 
     def result(self) -> Normalized:
-        raw, pos = self.raw, self.pos
+        raw = self.raw
+        log = sorted(self.log)
+        # each edit's offset in the normalized text: the first character at or after its
+        # raw start (the map never decreases), for all edits in one binary search
+        norm = np.searchsorted(
+            np.frombuffer(self.pos, dtype=np.int64), [e[0] for e in log], side="left"
+        ).tolist()
         edits = tuple(
-            Edit(kind, start, end, bisect.bisect_left(pos, start), raw[start:end], inserted)
-            for start, _seq, end, kind, inserted in sorted(self.log)
+            Edit(kind, start, end, at, raw[start:end], inserted)
+            for (start, _seq, end, kind, inserted), at in zip(log, norm, strict=True)
         )
         return Normalized(text=self.text, edits=edits)
 
