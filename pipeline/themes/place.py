@@ -169,15 +169,23 @@ def _place_measures(
     model = outline_model()
     column, sections_of = _measure_columns(outlines)
     pending = []  # measures that a single link does not place: (row, node, links)
+    # per section a measure stands in: its chapter or section, its links, and the one
+    # link's (outline_id, score) when it has exactly one (worked out once per section)
+    placed: dict[str | None, tuple[str | None, list[Link], tuple[str, float] | None]] = {}
     for i, m in enumerate(measures):
-        node = m["section_id"]
-        while node and level[node] > 2:  # items take their section's
-            node = parent[node]
-        own = links_of.get(node, []) if node else []
-        m["outline_id"], m["outline_score"], m["no_outline_reason"] = None, None, None
-        if len(own) == 1:
-            m["outline_id"], m["outline_score"] = own[0].outline_id, round(own[0].score, 3)
+        sid = m["section_id"]
+        if sid not in placed:
+            node = sid
+            while node and level[node] > 2:  # items take their section's
+                node = parent[node]
+            own = links_of.get(node, []) if node else []
+            one = (own[0].outline_id, round(own[0].score, 3)) if len(own) == 1 else None
+            placed[sid] = (node, own, one)
+        node, own, one = placed[sid]
+        if one:
+            m["outline_id"], m["outline_score"], m["no_outline_reason"] = *one, None
         else:
+            m["outline_id"], m["outline_score"], m["no_outline_reason"] = None, None, None
             pending.append((i, node, own))
     if not pending:
         return
