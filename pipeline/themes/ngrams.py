@@ -123,6 +123,7 @@ class NgramCounter:
             self._steps.append(step)
             self._columns.append(self._column_of(longer, vocabulary))
             prefixes = longer
+        self._counted = [bool((c >= 0).any()) for c in self._columns]  # lengths in the vocabulary
 
     @staticmethod
     def _column_of(prefixes: dict[str, int], vocabulary: dict[str, int]) -> np.ndarray:
@@ -138,9 +139,8 @@ class NgramCounter:
         # ``take`` rather than indexing: a third of the time (clipped: past the alphabet's
         # end, its last id, 0)
         chars = self._alphabet.take(codes, mode="clip")
-        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-        row = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-        rows, cols = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+        ends = np.cumsum(np.fromiter(map(len, docs), dtype=np.int64, count=len(docs)))
+        rows, cells = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         state = chars
         for n, columns in enumerate(self._columns, 1):
             m = len(codes) - n + 1
@@ -150,19 +150,25 @@ class NgramCounter:
                 state = self._steps[n - 2].take(
                     state[:m].astype(np.int64) * self._width + chars[n - 1 :]
                 )
+            if not self._counted[n - 1]:  # no n-gram of this length is in the vocabulary
+                continue
             column = columns.take(state)
-            hit = column >= 0
-            if n > 1:
-                hit &= row[:m] == row[n - 1 :]  # not across two docs
-            rows.append(row[:m][hit])
-            cols.append(column[hit])
-        cell = np.concatenate(rows) * self.n_features + np.concatenate(cols)
+            at = np.flatnonzero(column >= 0)  # where an n-gram of the vocabulary starts
+            doc = np.searchsorted(ends, at, side="right")
+            inside = at + n <= ends[doc]  # not across two docs
+            rows.append(doc[inside])
+            cells.append(column[at[inside]])
+        cell = np.concatenate(rows) * self.n_features + np.concatenate(cells)
         small = len(docs) * self.n_features < 2**31  # sorting int32 takes half the time
-        cells, values = np.unique(cell.astype(np.int32) if small else cell, return_counts=True)
-        indptr = np.searchsorted(cells, np.arange(len(docs) + 1) * self.n_features)
+        cell = cell.astype(np.int32) if small else cell
+        cell.sort()  # as np.unique counts, without its checks
+        heads = np.flatnonzero(np.concatenate(([len(cell) > 0], cell[1:] != cell[:-1])))
+        cells_found = cell[heads]
+        values = np.diff(np.append(heads, len(cell)))
+        indptr = np.searchsorted(cells_found, np.arange(len(docs) + 1) * self.n_features)
         return Rows(
             values.astype(np.int64),
-            (cells % self.n_features).astype(np.int32),
+            (cells_found % self.n_features).astype(np.int32),
             indptr.astype(np.int32),
             (len(docs), self.n_features),
         )
