@@ -50,20 +50,22 @@ def plan_nodes(
     keep = [k for k, s in enumerate(sections) if s["level"] <= 2]
     if not keep:
         return []
-    row = {s["section_id"]: k for k, s in enumerate(sections)}
-    ancestors: dict[str, list[int]] = {}
-    for s in sections:  # parents come first
+    # each section's kept ancestors (itself too, when kept), as positions in ``keep``
+    kept_up: dict[str, list[int]] = {}
+    at = {k: i for i, k in enumerate(keep)}
+    for k, s in enumerate(sections):  # parents come first
         parent = s["parent_id"]
-        ancestors[s["section_id"]] = [row[s["section_id"]], *(ancestors[parent] if parent else [])]
-    headings_in: list[list[int]] = [[] for _ in sections]  # each section's subtree's rows
-    measures_in: list[list[int]] = [[] for _ in sections]
+        up = kept_up[parent] if parent else []
+        kept_up[s["section_id"]] = [at[k], *up] if k in at else up
+    headings_in: list[list[int]] = [[] for _ in keep]  # each kept node's subtree's rows
+    measures_in: list[list[int]] = [[] for _ in keep]
     for k, s in enumerate(sections):
-        for a in ancestors[s["section_id"]]:
+        for a in kept_up[s["section_id"]]:
             headings_in[a].append(k)
     for k, m in enumerate(measures, len(sections)):
-        for a in ancestors[m["section_id"]]:
+        for a in kept_up[m["section_id"]]:
             measures_in[a].append(k)
-    counts_of = counts.sums([headings_in[k] for k in keep], [measures_in[k] for k in keep])
+    counts_of = counts.sums(headings_in, measures_in)
     model = outline_model()  # every node's cosines at once: one call, not one per node
     heading = model.heading_similarity_of([cleaned_headings[k] for k in keep], outlines)
     body = model.body_similarity_of(counts_of, outlines)
