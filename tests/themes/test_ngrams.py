@@ -117,3 +117,16 @@ def test_rows_taken_are_scipys_rows_with_their_entries_in_order():
     expected = np.stack([dense[[0, 1, 2, 7]].sum(0), dense[8], dense[5]])
     got = csr_matrix((summed.data, summed.indices, summed.indptr), shape=summed.shape).toarray()
     assert np.array_equal(got, expected)
+
+
+def test_cosines_against_one_outline_are_those_of_both_on_its_nodes():
+    model = outlines.outline_model()
+    cleaned = [outlines.clean(t) for t in TEXTS]
+    counts = model.body_counts_of(cleaned)
+    society = np.array([n.outline == "society" for n in model.nodes])
+    for both, one in (
+        (model.body_similarity_of(counts), model.body_similarity_of(counts, ("society",))),
+        (model.heading_similarity_of(cleaned), model.heading_similarity_of(cleaned, ("society",))),
+    ):
+        assert np.array_equal(one[:, society], both[:, society])
+        assert np.isnan(one[:, ~society]).all() and both[:, society].max() > 0
