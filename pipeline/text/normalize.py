@@ -27,7 +27,6 @@ Rules, in the order they run:
 
 from __future__ import annotations
 
-import bisect
 import re
 from array import array
 from collections.abc import Iterable
@@ -130,10 +129,16 @@ class _Tracker:
             self.pos = new_pos
 
     def result(self) -> Normalized:
-        raw, pos = self.raw, self.pos
+        raw = self.raw
+        log = sorted(self.log)
+        # each edit's offset in the normalized text: the first character at or after its
+        # raw start (the map never decreases), for all edits in one binary search
+        norm = np.searchsorted(
+            np.frombuffer(self.pos, dtype=np.int64), [e[0] for e in log], side="left"
+        ).tolist()
         edits = tuple(
-            Edit(kind, start, end, bisect.bisect_left(pos, start), raw[start:end], inserted)
-            for start, _seq, end, kind, inserted in sorted(self.log)
+            Edit(kind, start, end, at, raw[start:end], inserted)
+            for (start, _seq, end, kind, inserted), at in zip(log, norm, strict=True)
         )
         return Normalized(text=self.text, edits=edits)
 
@@ -266,24 +271,32 @@ def breaks_mid_sentence(before: str, after: str) -> bool:
     return not (match_marker(after) or LABEL_LINE.match(after) or PAREN_ONLY.match(after))
 
 
+_LINE = re.compile(r"[^\n]+")
+
+
 def _line_spans(text: str) -> list[Span]:
     """Join lines broken mid-sentence; collapse blank-line runs between paragraphs."""
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    # each non-blank line once: start, end, stripped, end without trailing spaces, start
+    # without leading ones (each line is read as the second of one pair, the first of the next)
+    lines = []
+    for m in _LINE.finditer(text):
+        line = m.group()
+        stripped = line.strip()
+        if stripped:
+            start = m.start()
+            lead = len(line) - len(line.lstrip())
+            lines.append((start, stripped, start + len(line.rstrip()), start + lead))
     if not lines:
         return [(0, len(text), "", "blank_line")] if text else []
     spans: list[Span] = []
-    first_start = lines[0][0] + len(text[lines[0][0] :]) - len(text[lines[0][0] :].lstrip())
-    if first_start:
-        spans.append((0, first_start, "", "blank_line"))
-    for (a_start, a_end), (b_start, b_end) in zip(lines, lines[1:], strict=False):
-        before, after = text[a_start:a_end].strip(), text[b_start:b_end].strip()
-        gap_start = a_start + len(text[a_start:a_end].rstrip())
-        gap_end = b_end - len(text[b_start:b_end].lstrip())
+    if lines[0][3]:
+        spans.append((0, lines[0][3], "", "blank_line"))
+    for (_, before, gap_start, _), (_, after, _, gap_end) in zip(lines, lines[1:], strict=False):
         if breaks_mid_sentence(before, after):
             spans.append((gap_start, gap_end, "", "line_join"))
         elif text[gap_start:gap_end] != "\n":
             spans.append((gap_start, gap_end, "\n", "blank_line"))
-    last_end = lines[-1][0] + len(text[lines[-1][0] : lines[-1][1]].rstrip())
+    last_end = lines[-1][2]
     if last_end < len(text):
         spans.append((last_end, len(text), "", "blank_line"))
     return spans

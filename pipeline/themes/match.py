@@ -177,22 +177,27 @@ def match_sections(
             1 - np.abs(ranks[:, None] - j_ranks[None, :])
         )
     score, parts, heading, body = _scores(sections, cols, position)
+    # every row's best and next two at once, and the numbers as Python floats (the same
+    # doubles): a numpy call and scalar per row and cell cost more than the comparisons
+    bests = score.argmax(axis=1).tolist()
+    nexts = np.argsort(-score, axis=1)[:, 1:3].tolist()
+    score_of, heading_of, body_of = score.tolist(), heading.tolist(), body.tolist()
     chosen: dict[int, list[int]] = {}
-    for i in range(len(sections)):
-        best = int(np.argmax(score[i]))
-        if score[i, best] < LINK:
+    for i, (best, others) in enumerate(zip(bests, nexts, strict=True)):
+        sc, hd, bd = score_of[i], heading_of[i], body_of[i]
+        if sc[best] < LINK:
             continue
         chosen[i] = [best]
-        for j in np.argsort(-score[i])[1:3]:
-            if score[i, j] < LINK:
+        for j in others:
+            if sc[j] < LINK:
                 break
             if nodes[cols[j]].title_zh == nodes[cols[best]].title_zh:
                 continue  # the same title in both outlines (指导思想): a tie, not a merge
-            both_titles = min(heading[i, best], heading[i, j]) >= MERGE_HEADING
-            new_heading = heading[i, best] < HEADING_SAME and heading[i, j] < HEADING_SAME
-            shared_body = body[i, j] >= max(MERGE_BODY * body[i, best], MERGE_BODY_MIN)
+            both_titles = min(hd[best], hd[j]) >= MERGE_HEADING
+            new_heading = hd[best] < HEADING_SAME and hd[j] < HEADING_SAME
+            shared_body = bd[j] >= max(MERGE_BODY * bd[best], MERGE_BODY_MIN)
             if both_titles or (new_heading and shared_body):
-                chosen[i].append(int(j))
+                chosen[i].append(j)
     methods = {(i, j): _method(parts, i, j) for i, js in chosen.items() for j in js}
     for parent, members in siblings.items():
         chapter = chapter_of.get(parent) if parent else None

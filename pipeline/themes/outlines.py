@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import opencc
 from scipy.sparse import csr_matrix
 
-from pipeline.themes.ngrams import _WHITE_SPACES, NgramCounter, char_doc, char_wb_doc
+from pipeline.themes.ngrams import _WHITE_SPACES, NgramCounter, Rows, char_doc, char_wb_doc
 from pipeline.vocab import load_csv, load_yaml
 
 OUTLINES = ("society", "government")
@@ -135,19 +135,22 @@ class OutlineModel:
     heading_ngrams: NgramCounter
     heading_idf: np.ndarray
     heading_t: np.ndarray
+    # (side, outlines) -> the nodes of those outlines and their columns of the side
+    _parts: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def body_counts(self, texts: list[str]) -> csr_matrix:
+    def body_counts(self, texts: list[str]) -> Rows:
         """Counts of the outline side's n-grams in each text (a plan's text is read once:
         a section's counts are the sum of its measures' and headings')."""
         return self.body_counts_of(clean_all(texts))
 
-    def body_counts_of(self, cleaned: list[str]) -> csr_matrix:
+    def body_counts_of(self, cleaned: list[str]) -> Rows:
         """``body_counts`` of texts already ``clean``ed."""
         return self.body_ngrams.counts([char_wb_doc(t) for t in cleaned])
 
-    def body_similarity_of(self, counts: csr_matrix) -> np.ndarray:
-        """Cosine of each row of counts against every outline node, (rows, nodes)."""
-        return _tfidf(counts, self.body_idf, sublinear=True) @ self.body_t
+    def body_similarity_of(self, counts: Rows, outlines: tuple[str, ...] = OUTLINES) -> np.ndarray:
+        """Cosine of each row of counts against every node of ``outlines``, (rows, nodes)
+        (the other nodes' columns NaN)."""
+        return self._against(_tfidf(counts, self.body_idf, sublinear=True), "body", outlines)
 
     def body_similarity(self, texts: list[str]) -> np.ndarray:
         """Cosine of each text against every outline node, shape (len(texts), nodes)."""
@@ -156,25 +159,46 @@ class OutlineModel:
     def heading_similarity(self, headings: list[str]) -> np.ndarray:
         return self.heading_similarity_of(clean_all(headings))
 
-    def heading_similarity_of(self, cleaned: list[str]) -> np.ndarray:
-        """``heading_similarity`` of headings already ``clean``ed."""
+    def heading_similarity_of(
+        self, cleaned: list[str], outlines: tuple[str, ...] = OUTLINES
+    ) -> np.ndarray:
+        """``heading_similarity`` of headings already ``clean``ed, against the nodes of
+        ``outlines`` (the other nodes' columns NaN)."""
         counts = self.heading_ngrams.counts([char_doc(h) for h in cleaned])
-        return _tfidf(counts, self.heading_idf, sublinear=False) @ self.heading_t
+        weights = _tfidf(counts, self.heading_idf, sublinear=False)
+        return self._against(weights, "heading", outlines)
+
+    def _against(self, weights: Rows, side: str, outlines: tuple[str, ...]) -> np.ndarray:
+        """``weights`` times the outline side's columns of the nodes of ``outlines``: a
+        plan whose type names its outline needs only that outline's half. Each cell's
+        products are added as in the whole product (a column does not depend on the
+        others), so the cosines are the same to the bit."""
+        dense = self.body_t if side == "body" else self.heading_t
+        if set(outlines) >= set(OUTLINES):
+            return weights.dot(dense)
+        if (side, outlines) not in self._parts:
+            cols = np.array([k for k, n in enumerate(self.nodes) if n.outline in outlines])
+            self._parts[(side, outlines)] = (cols, np.ascontiguousarray(dense[:, cols]))
+        cols, part = self._parts[(side, outlines)]
+        out = np.full((weights.shape[0], len(self.nodes)), np.nan)
+        out[:, cols] = weights.dot(part)
+        return out
 
 
-def _tfidf(counts: csr_matrix, idf: np.ndarray, sublinear: bool) -> csr_matrix:
+def _tfidf(counts: Rows, idf: np.ndarray, sublinear: bool) -> Rows:
     """TF-IDF rows of ``counts``, l2-normed, computed as scikit-learn's
     ``TfidfTransformer.transform`` computes them (same operations in the same order)."""
-    weights = counts.astype(np.float64)  # a copy
+    data = counts.data.astype(np.float64)  # a copy
     if sublinear:
-        np.log(weights.data, weights.data)
-        weights.data += 1.0
-    weights.data *= idf[weights.indices]
+        np.log(data, data)
+        data += 1.0
+    data *= idf[counts.indices]
+    weights = counts._replace(data=data)
     _normalize_rows_l2(weights)
     return weights
 
 
-def _normalize_rows_l2(m: csr_matrix) -> None:
+def _normalize_rows_l2(m: Rows | csr_matrix) -> None:
     """Each non-empty row divided by its l2 norm, in place, to the bit as scikit-learn's
     ``inplace_csr_row_normalize_l2`` does it: its sum of squares runs left to right along
     the row. Here the k-th squares of all rows are added at once: the squares stand in a
@@ -193,7 +217,8 @@ def _normalize_rows_l2(m: csr_matrix) -> None:
     squares = np.zeros(int(lengths.max()) * n_rows)
     squares[at] = m.data * m.data
     sums = squares.reshape(-1, n_rows).sum(axis=0)
-    m.data /= np.repeat(np.where(sums == 0.0, 1.0, np.sqrt(sums)), lengths)
+    data = m.data  # changed in place
+    data /= np.repeat(np.where(sums == 0.0, 1.0, np.sqrt(sums)), lengths)
 
 
 def _char_wb_grams(doc: str) -> list[str]:
@@ -246,7 +271,9 @@ def _fit(
     counted = csr_matrix((counts, indices, indptr), shape=(len(docs), len(vocabulary)))
     if not in_order_seen:
         counted.sort_indices()
-    weights = _tfidf(counted, idf, sublinear)
+    weights = _tfidf(
+        Rows(counted.data, counted.indices, counted.indptr, counted.shape), idf, sublinear
+    )
     dense = np.zeros((len(vocabulary), len(docs)))
     dense[weights.indices, np.repeat(np.arange(len(docs)), np.diff(weights.indptr))] = weights.data
     return vocabulary, idf, dense

@@ -10,14 +10,13 @@ the method's links of one chapter or section of one plan.
 from __future__ import annotations
 
 import functools
-from itertools import chain
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
 from pipeline.extract.plan import PlanRows
 from pipeline.themes.match import Link, PlanNode, match_chapters, match_plan, section_columns
+from pipeline.themes.ngrams import Rows
 from pipeline.themes.outlines import (
     OUTLINES,
     clean_all,
@@ -36,32 +35,40 @@ def plan_nodes(
     text: str,
     sections: list[Row],
     measures: list[Row],
-    heading_counts: csr_matrix,
-    measure_counts: csr_matrix,
+    counts: Rows,
     cleaned_headings: list[str],
+    outlines: tuple[str, ...] = OUTLINES,
 ) -> list[PlanNode]:
     """The plan's chapters and sections, each with the text of its whole subtree and its
-    cosines; the body's from the n-gram counts of the headings and measures in it (one row
-    per section, one per measure), so that the plan's text is read once, not once per
-    level."""
+    cosines against the nodes of ``outlines``; the body's from the n-gram counts of the
+    headings and measures in it (rows of ``counts``: one per section, then one per
+    measure), so that the plan's text is read once, not once per level."""
     end = {s["section_id"]: s["char_end"] for s in sections}
     for s in reversed(sections):  # children follow their parent
         if s["parent_id"]:
             end[s["parent_id"]] = max(end[s["parent_id"]], end[s["section_id"]])
-    row = {s["section_id"]: k for k, s in enumerate(sections)}
-    ancestors = {}
-    for s in sections:  # parents come first
-        parent = s["parent_id"]
-        ancestors[s["section_id"]] = [row[s["section_id"]], *(ancestors[parent] if parent else [])]
-    up_headings = _up([ancestors[s["section_id"]] for s in sections], len(sections))
-    up_measures = _up([ancestors[m["section_id"]] for m in measures], len(sections))
-    counts_of = up_headings @ heading_counts + up_measures @ measure_counts
     keep = [k for k, s in enumerate(sections) if s["level"] <= 2]
     if not keep:
         return []
+    # each section's kept ancestors (itself too, when kept), as positions in ``keep``
+    kept_up: dict[str, list[int]] = {}
+    at = {k: i for i, k in enumerate(keep)}
+    for k, s in enumerate(sections):  # parents come first
+        parent = s["parent_id"]
+        up = kept_up[parent] if parent else []
+        kept_up[s["section_id"]] = [at[k], *up] if k in at else up
+    headings_in: list[list[int]] = [[] for _ in keep]  # each kept node's subtree's rows
+    measures_in: list[list[int]] = [[] for _ in keep]
+    for k, s in enumerate(sections):
+        for a in kept_up[s["section_id"]]:
+            headings_in[a].append(k)
+    for k, m in enumerate(measures, len(sections)):
+        for a in kept_up[m["section_id"]]:
+            measures_in[a].append(k)
+    counts_of = counts.sums(headings_in, measures_in)
     model = outline_model()  # every node's cosines at once: one call, not one per node
-    heading = model.heading_similarity_of([cleaned_headings[k] for k in keep])
-    body = model.body_similarity_of(counts_of[keep])
+    heading = model.heading_similarity_of([cleaned_headings[k] for k in keep], outlines)
+    body = model.body_similarity_of(counts_of, outlines)
     return [
         PlanNode(
             s["section_id"],
@@ -73,20 +80,6 @@ def plan_nodes(
         )
         for i, s in enumerate(sections[k] for k in keep)
     ]
-
-
-def _up(ancestors: list[list[int]], n_sections: int) -> csr_matrix:
-    """(section, member) is 1 where the section is the member's own or one of its
-    ancestors: rows of sections, columns of ``ancestors``' members."""
-    members_of: list[list[int]] = [[] for _ in range(n_sections)]
-    for k, up in enumerate(ancestors):
-        for a in up:
-            members_of[a].append(k)  # in member order: the row's columns come sorted
-    # built as CSR directly: from (row, column) pairs scipy went through COO and sorted them
-    indptr = np.zeros(n_sections + 1, dtype=np.int32)
-    np.cumsum([len(m) for m in members_of], out=indptr[1:])
-    columns = np.fromiter(chain.from_iterable(members_of), np.int32, count=int(indptr[-1]))
-    return csr_matrix((np.ones(len(columns)), columns, indptr), shape=(n_sections, len(ancestors)))
 
 
 def cited_outlines(text: str) -> set[str]:
@@ -140,11 +133,10 @@ def place_plan(rows: PlanRows) -> PlanRows:
     # the headings and measures cleaned and counted in one pass (a call per list cost more)
     cleaned = clean_all([s["heading"] or "" for s in sections] + [m["text"] for m in measures])
     counts = outline_model().body_counts_of(cleaned)
-    heading_counts, measure_counts = counts[: len(sections)], counts[len(sections) :]
-    nodes = plan_nodes(
-        rows.text, sections, measures, heading_counts, measure_counts, cleaned[: len(sections)]
-    )
-    outline = plan_outline(doc.get("plan_type"), rows.text, nodes)
+    typed = doc.get("plan_type")  # a plan of either type is matched to its outline alone
+    candidates = (typed,) if typed in OUTLINES else OUTLINES
+    nodes = plan_nodes(rows.text, sections, measures, counts, cleaned[: len(sections)], candidates)
+    outline = plan_outline(typed, rows.text, nodes)
     links = apply_overrides(rows.doc_id, sections, match_plan(nodes, outline))
     order = {s["section_id"]: k for k, s in enumerate(sections)}
     links.sort(key=lambda lk: (order[lk.section_id], -lk.score, lk.outline_id))
@@ -159,16 +151,17 @@ def place_plan(rows: PlanRows) -> PlanRows:
         }
         for lk in links
     ]
-    _place_measures(rows, links, (outline,) if outline else OUTLINES, measure_counts)
+    _place_measures(rows, links, (outline,) if outline else OUTLINES, counts)
     rows.tables["theme_coverage"] = _coverage(rows, outline)
     return rows
 
 
 def _place_measures(
-    rows: PlanRows, links: list[Link], outlines: tuple[str, ...], counts: csr_matrix
+    rows: PlanRows, links: list[Link], outlines: tuple[str, ...], counts: Rows
 ) -> None:
     """Each measure's outline section: its chapter or section's single link; the best of
-    several by the measure's own text; with none, the best outline section by its text."""
+    several by the measure's own text; with none, the best outline section by its text
+    (``counts``: the sections' rows, then the measures')."""
     parent = {s["section_id"]: s["parent_id"] for s in rows.tables["sections"]}
     level = {s["section_id"]: s["level"] for s in rows.tables["sections"]}
     links_of: dict[str, list[Link]] = {}
@@ -178,21 +171,31 @@ def _place_measures(
     model = outline_model()
     column, sections_of = _measure_columns(outlines)
     pending = []  # measures that a single link does not place: (row, node, links)
+    # per section a measure stands in: its chapter or section, its links, and the one
+    # link's (outline_id, score) when it has exactly one (worked out once per section)
+    placed: dict[str | None, tuple[str | None, list[Link], tuple[str, float] | None]] = {}
     for i, m in enumerate(measures):
-        node = m["section_id"]
-        while node and level[node] > 2:  # items take their section's
-            node = parent[node]
-        own = links_of.get(node, []) if node else []
-        m["outline_id"], m["outline_score"], m["no_outline_reason"] = None, None, None
-        if len(own) == 1:
-            m["outline_id"], m["outline_score"] = own[0].outline_id, round(own[0].score, 3)
+        sid = m["section_id"]
+        if sid not in placed:
+            node = sid
+            while node and level[node] > 2:  # items take their section's
+                node = parent[node]
+            own = links_of.get(node, []) if node else []
+            one = (own[0].outline_id, round(own[0].score, 3)) if len(own) == 1 else None
+            placed[sid] = (node, own, one)
+        node, own, one = placed[sid]
+        if one:
+            m["outline_id"], m["outline_score"], m["no_outline_reason"] = *one, None
         else:
+            m["outline_id"], m["outline_score"], m["no_outline_reason"] = None, None, None
             pending.append((i, node, own))
     if not pending:
         return
     # cosines only of those measures (rows are weighted and normed one by one, so a row's
     # cosines do not depend on the other rows)
-    similarity = model.body_similarity_of(counts[[i for i, _, _ in pending]])
+    n_sections = len(rows.tables["sections"])
+    pending_counts = counts.take([n_sections + i for i, _, _ in pending])
+    similarity = model.body_similarity_of(pending_counts, outlines)
     for (i, node, own), cosines in zip(pending, similarity, strict=True):
         m = measures[i]
         cols = [column[lk.outline_id] for lk in own] if own else sections_of

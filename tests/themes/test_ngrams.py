@@ -99,3 +99,34 @@ def test_rows_are_normed_as_scikit_learn_norms_them():
     pairwise = m.copy()  # a sum along each row, in pairs: the test tells the two apart
     pairwise.data /= np.repeat(np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel()), lengths)
     assert not np.array_equal(pairwise.data, ours.data)
+
+
+def test_rows_taken_are_scipys_rows_with_their_entries_in_order():
+    from scipy.sparse import csr_matrix
+
+    counter = NgramCounter(
+        CountVectorizer(analyzer="char", ngram_range=(1, 2)).fit(TEXTS).vocabulary_
+    )
+    counts = counter.counts([char_doc(outlines.clean(t)) for t in TEXTS])
+    matrix = csr_matrix((counts.data, counts.indices, counts.indptr), shape=counts.shape)
+    for picked in ([0, 3, 3, 9, 1], [], [4]):
+        _same(counts.take(picked), matrix[picked])
+    summed = counts.sums([[0, 1], [], [5]], [[2, 7], [8], []])
+    assert summed.shape == (3, counts.shape[1])
+    dense = matrix.toarray()
+    expected = np.stack([dense[[0, 1, 2, 7]].sum(0), dense[8], dense[5]])
+    got = csr_matrix((summed.data, summed.indices, summed.indptr), shape=summed.shape).toarray()
+    assert np.array_equal(got, expected)
+
+
+def test_cosines_against_one_outline_are_those_of_both_on_its_nodes():
+    model = outlines.outline_model()
+    cleaned = [outlines.clean(t) for t in TEXTS]
+    counts = model.body_counts_of(cleaned)
+    society = np.array([n.outline == "society" for n in model.nodes])
+    for both, one in (
+        (model.body_similarity_of(counts), model.body_similarity_of(counts, ("society",))),
+        (model.heading_similarity_of(cleaned), model.heading_similarity_of(cleaned, ("society",))),
+    ):
+        assert np.array_equal(one[:, society], both[:, society])
+        assert np.isnan(one[:, ~society]).all() and both[:, society].max() > 0

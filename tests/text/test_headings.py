@@ -1,0 +1,59 @@
+"""Heading markers: the one-pass alternation reads every line as the three patterns, tried
+one after another, read it (lines written here, and every line of the seeds)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.text.headings import HEADING_PATTERNS, cn_number, match_marker
+
+LINES = [
+    "一、总体要求",
+    "  二. 主要任务",
+    "第三章 保障措施",
+    "第十二部分",
+    "(十二)健全普法责任制。坚持…",
+    "( 四 ) 加强宣传",
+    "12.深入宣传宪法",
+    "3、 开展法治文化活动",
+    "1.5亿元用于法治建设",  # a decimal, not an item
+    "百百百、",  # a numeral cn2an does not read
+    "零零零零、(一)",
+    "(百百百百百)1.",
+    "\t7、制表符",
+    "推进法治宣传教育",
+    "",
+    "(征求意见稿)",
+]
+
+
+def _one_by_one(line: str) -> tuple[int, int, int] | None:
+    for level, pattern in HEADING_PATTERNS:
+        m = pattern.match(line)
+        if m:
+            digits = m.group("n") or (m.groupdict().get("m") or "")
+            if not digits:
+                continue
+            try:
+                return level, cn_number(digits), m.end()
+            except ValueError:
+                continue
+    return None
+
+
+def test_markers_are_the_patterns_tried_one_by_one():
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    lines = LINES + [
+        line.replace("（", "(").replace("）", ")")
+        for p in sorted(seeds.glob("*.txt"))
+        for line in p.read_text("utf-8").split("\n")
+    ]
+    found = 0
+    for line in lines:
+        marker = match_marker(line)
+        assert (tuple(marker) if marker else None) == _one_by_one(line), line
+        found += marker is not None
+    assert found > 100
+    assert match_marker("一、总体要求") == (1, 1, 2)
+    assert match_marker("(十二)健全普法责任制。坚持…").level == 2
+    assert match_marker("1.5亿元用于法治建设") is None
