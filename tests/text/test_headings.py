@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.text.headings import HEADING_PATTERNS, cn_number, match_marker
+from pipeline.text.headings import _marker_after, match_marker
 
 LINES = [
     "一、总体要求",
@@ -27,20 +27,6 @@ LINES = [
 ]
 
 
-def _one_by_one(line: str) -> tuple[int, int, int] | None:
-    for level, pattern in HEADING_PATTERNS:
-        m = pattern.match(line)
-        if m:
-            digits = m.group("n") or (m.groupdict().get("m") or "")
-            if not digits:
-                continue
-            try:
-                return level, cn_number(digits), m.end()
-            except ValueError:
-                continue
-    return None
-
-
 def test_markers_are_the_patterns_tried_one_by_one():
     seeds = Path(__file__).resolve().parents[2] / "seeds"
     lines = LINES + [
@@ -51,7 +37,8 @@ def test_markers_are_the_patterns_tried_one_by_one():
     found = 0
     for line in lines:
         marker = match_marker(line)
-        assert (tuple(marker) if marker else None) == _one_by_one(line), line
+        # _marker_after(line, 0): the three patterns tried one by one, from the first
+        assert marker == _marker_after(line, 0), line
         found += marker is not None
     assert found > 100
     assert match_marker("一、总体要求") == (1, 1, 2)
