@@ -54,7 +54,7 @@ from pipeline.runtime.batch import BatchResult, batch_key, plan_batches, run_bat
 from pipeline.runtime.cache import ExtractionCache  # noqa: E402
 from pipeline.runtime.file_hashes import FileHashes  # noqa: E402
 from pipeline.runtime.output_lock import OutputBusy, output_lock  # noqa: E402
-from pipeline.runtime.progress import Progress  # noqa: E402
+from pipeline.runtime.progress import Heartbeat, Progress  # noqa: E402
 from pipeline.runtime.runners import local_workers, task_runner  # noqa: E402
 
 DEFAULT_BATCH = 50
@@ -171,9 +171,14 @@ def publish_release(
     stages.addHandler(forward)  # e.g. how the SQLite database was built, and why
     stages.propagate = False  # once, through the run's log only
     try:
-        return publish(
-            staged_tables(staging, assembly), output, dry_run=dry_run, table_checks=checks
-        )
+        with Heartbeat("Publishing", get_run_logger().info) as beat:
+            return publish(
+                staged_tables(staging, assembly),
+                output,
+                dry_run=dry_run,
+                table_checks=checks,
+                on_stage=beat.stage,
+            )
     finally:
         stages.removeHandler(forward)
         stages.propagate = True

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,7 +182,12 @@ def _arrow(table: str, frame: pd.DataFrame) -> pa.Table:
 
 
 def write_release_folder(
-    folder: Path, version: str, tables: Tables, changelog: str, previous_db: Path | None = None
+    folder: Path,
+    version: str,
+    tables: Tables,
+    changelog: str,
+    previous_db: Path | None = None,
+    on_stage: Callable[[str], None] = lambda stage: None,
 ) -> dict[str, int]:
     """Write every file of a release into ``folder`` (which must not exist yet); returns
     the rows written per table.
@@ -192,12 +197,14 @@ def write_release_folder(
     its entries in the order the files were written, under ``rule-of-law-plans-<version>/``,
     the archive's own name: ``folder`` is a hidden staging folder until the release is
     complete. ``previous_db``: the previous release's database, to update in place (same
-    extraction code and schemas)."""
+    extraction code and schemas). ``on_stage`` hears what it is writing, as it starts it
+    (a release of 10,000 plans takes a minute or more)."""
     (folder / "data").mkdir(parents=True)
     root = f"{DATASET_NAME}-{version}"
     resources, counts = [], {}
     zipped: list[Path] = []
     pieces: dict[Path, list[Piece]] = {}
+    on_stage(f"writing release {version}: CSV and Parquet files")
     for table in tables.names():
         if table == "rejected":
             csv_path = folder / "rejected.csv"
@@ -226,6 +233,7 @@ def write_release_folder(
     # publishes nothing never loads xlsxwriter
     from pipeline.release.workbook import staged_sheets, write_workbook
 
+    on_stage(f"writing release {version}: SQLite database and workbook")
     with ThreadPoolExecutor(max_workers=1) as side:
         workbook = side.submit(write_workbook, folder, package, sheets=staged_sheets(tables))
         build_database(folder, package, tables, previous_db)
@@ -233,7 +241,9 @@ def write_release_folder(
     (folder / "README.md").write_text(data_dictionary(version, counts), encoding="utf-8")
     (folder / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
     zipped += [folder / "datapackage.json", folder / "README.md", folder / "CHANGELOG.md"]
+    on_stage(f"writing release {version}: zip archive")
     write_release_zip(folder / f"{root}.zip", root, folder, zipped, pieces)
+    on_stage(f"writing release {version}: SHA256SUMS")
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     # one thread per core: hashlib releases the GIL, and a release of 10,000 plans is ~6 GB
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as hashers:
@@ -248,13 +258,15 @@ def publish(
     output: Path,
     dry_run: bool = False,
     table_checks: list[CheckResult] | None = None,
+    on_stage: Callable[[str], None] = lambda stage: None,
 ) -> PublishResult:
     """Publish ``tables`` as the next version under ``output/releases`` if anything changed.
 
     ``table_checks`` are the results of validating the tables; they go into the validation
     report with the checks of the written package (Frictionless on its descriptor, headers
     and row counts; on every row too when the tables were not staged, and so not validated
-    batch by batch), which must pass before the package is renamed into place.
+    batch by batch), which must pass before the package is renamed into place. ``on_stage``
+    hears each stage as it starts (comparing, writing, checking).
     """
     if isinstance(tables, dict):
         tables = InMemoryTables(tables)
@@ -266,6 +278,7 @@ def publish(
         old.package.get("extraction_version") == code_version()
         and old.schemas == {t: resource_descriptor(t, "")["schema"] for t in tables.names()}
     )
+    on_stage(f"comparing the tables with release {previous}" if previous else "reading the tables")
     diff = diff_releases(old, old.schemas if old else {}, tables, same_extraction)
     version = next_version(previous, diff.bump if previous else "major")
     if version is None:
@@ -291,7 +304,8 @@ def publish(
     if incoming.exists():
         shutil.rmtree(incoming)  # left by a crashed run; never visible as a release
     previous_db = release_path(output, previous) / "data" / DATABASE if same_extraction else None
-    counts = write_release_folder(incoming, version, tables, changelog, previous_db)
+    counts = write_release_folder(incoming, version, tables, changelog, previous_db, on_stage)
+    on_stage(f"checking release {version}'s files")
     checks += validate_release_files(incoming, counts) + database_checks(incoming, counts)
     if not isinstance(tables, StagedTables):
         checks += frictionless_checks(incoming / "datapackage.json")

@@ -35,12 +35,23 @@ def test_next_version_rules():
 
 
 def test_rerun_publishes_nothing_and_changes_no_byte(tmp_path, seed_tables):
-    first = publish(seed_tables, tmp_path)
+    stages: list[str] = []  # what a long publish says it is doing (the flow's heartbeat)
+    first = publish(seed_tables, tmp_path, on_stage=stages.append)
     assert (first.status, first.version) == ("published", "1.0.0")
+    assert stages == [
+        "reading the tables",
+        "writing release 1.0.0: CSV and Parquet files",
+        "writing release 1.0.0: SQLite database and workbook",
+        "writing release 1.0.0: zip archive",
+        "writing release 1.0.0: SHA256SUMS",
+        "checking release 1.0.0's files",
+    ]
     before = digest(tmp_path / "releases")
-    again = publish(build_tables(SEEDS), tmp_path)
+    stages.clear()
+    again = publish(build_tables(SEEDS), tmp_path, on_stage=stages.append)
     assert (again.status, again.version) == ("up to date", "1.0.0")
     assert digest(tmp_path / "releases") == before
+    assert stages == ["comparing the tables with release 1.0.0"]
 
 
 def test_same_tables_give_identical_bytes_in_two_output_folders(tmp_path, seed_tables):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pipeline.runtime.progress import Progress, progress_line
+import threading
+import time
+
+from pipeline.runtime.progress import Heartbeat, Progress, progress_line
 
 
 class Clock:
@@ -52,3 +55,32 @@ def test_the_last_batch_gives_no_line_the_step_summary_follows():
 def test_long_times_left_read_in_minutes_and_hours():
     assert progress_line(10, 10_000, 10.0).endswith("about 2 h 46 min left")
     assert progress_line(100, 1_000, 20.0).endswith("about 3 min 00 s left")
+
+
+def test_a_long_step_says_which_stage_it_is_in_and_for_how_long():
+    lines: list[str] = []
+    seen = threading.Event()
+
+    def report(line: str) -> None:
+        lines.append(line)
+        seen.set()
+
+    with Heartbeat("Publishing", report, interval=0.01) as beat:
+        beat.stage("writing release 1.0.0: SQLite database and workbook")
+        assert seen.wait(30), "no line while the step ran"
+    count = len(lines)
+    time.sleep(0.05)
+    assert len(lines) == count  # none once the step is over
+    assert lines[-1].startswith("Publishing: writing release 1.0.0: SQLite database and workbook (")
+    assert lines[-1].endswith(" s so far)")
+    clock = Clock()
+    with Heartbeat("Publishing", lines.append, clock=clock) as late:
+        clock.now += 75
+        assert late.line() == "Publishing: starting (1 min 15 s so far)"
+
+
+def test_a_short_step_gets_no_heartbeat_line():
+    lines: list[str] = []
+    with Heartbeat("Publishing", lines.append, interval=60) as beat:
+        beat.stage("writing release 1.0.0: zip archive")
+    assert lines == []
