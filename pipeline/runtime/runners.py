@@ -6,6 +6,7 @@ pipeline; the flow (flows/main.py) asks for a runner by name and stays a list of
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from pathlib import Path
@@ -50,9 +51,31 @@ def task_runner(runner: str, dask_address: str | None, workers: int):
             "threads_per_worker": 1,
             "processes": True,
             "dashboard_address": ":0",  # any free port: two runs at once must not clash
-            "preload": ["pipeline.release.validate"],  # its dask_setup imports GX at start
+            # each module's dask_setup runs in every worker as it starts: GX's import, and
+            # this module's log filter (below)
+            "preload": ["pipeline.release.validate", "pipeline.runtime.runners"],
         }
     )
+
+
+HEARTBEAT_FAILED = "Failed to communicate with scheduler during heartbeat"
+
+
+class _SchedulerClosed(logging.Filter):
+    """Drops the error (and traceback) a Dask worker logs when its heartbeat meets a closed
+    scheduler. On the run's own LocalCluster that happens only as the run closes the
+    cluster: on a loaded machine a heartbeat can be in flight then (seen once in a test, as
+    a traceback in an otherwise clean run). A worker lost while the run needs it still
+    fails its tasks, and the flow says so."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(HEARTBEAT_FAILED)
+
+
+def dask_setup(worker: object) -> None:
+    """Dask's preload hook, in each worker of the run's own LocalCluster (``task_runner``;
+    not on a cluster of the user's, ``--dask-address``)."""
+    logging.getLogger("distributed.worker").addFilter(_SchedulerClosed())
 
 
 def start_local_worker(run_pid: int) -> None:

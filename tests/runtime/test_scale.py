@@ -117,6 +117,28 @@ def test_dask_runner_gives_the_same_release_as_the_local_runner(seed_release, tm
     assert digest_of_rows(tmp_path / "releases" / "1.0.0") == digest_of_rows(release)
 
 
+def test_the_runs_dask_workers_drop_only_the_heartbeat_error_of_a_closed_scheduler():
+    # what a worker of the run's LocalCluster logs when its heartbeat meets the scheduler
+    # the run just closed; any other error of the worker still shows
+    import logging
+
+    from pipeline.runtime.runners import HEARTBEAT_FAILED, dask_setup
+
+    worker_log, seen = logging.getLogger("distributed.worker"), []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())
+    worker_log.addHandler(handler)
+    before = list(worker_log.filters)
+    try:
+        dask_setup(object())
+        worker_log.error(HEARTBEAT_FAILED + ".")
+        worker_log.error("Compute Failed: a real problem")
+    finally:
+        worker_log.removeHandler(handler)
+        worker_log.filters[:] = before
+    assert seen == ["Compute Failed: a real problem"]
+
+
 def test_a_run_on_a_teams_own_prefect_server_and_dask_cluster(seed_release, tmp_path, monkeypatch):
     # existing infrastructure: a Prefect server named only in the active profile (`prefect
     # config set PREFECT_API_URL=...`), and a Dask cluster (--dask-address) whose workers
