@@ -373,7 +373,9 @@ def _report_results(report: Report, table: str) -> list[CheckResult]:
     if table == "*" or report.errors:
         results.append(
             CheckResult(
-                check="frictionless package" if table == "*" else "frictionless descriptor",
+                check="frictionless package"
+                if table == "*"
+                else "frictionless resource descriptor",
                 table=table,
                 passed=not report.errors,
                 samples=[e.message for e in report.errors][:SAMPLE],
