@@ -16,6 +16,7 @@ import re
 
 import opencc
 
+from pipeline.text.t2s_keys import may_change
 from pipeline.vocab import load_yaml
 
 Span = tuple[int, int, str, str]
@@ -39,8 +40,10 @@ def pinyin_spans(text: str) -> list[Span]:
 def t2s_spans(text: str) -> list[Span]:
     """Traditional characters replaced by simplified ones (runs of changed characters), when
     at least ``t2s_min_share`` of the Chinese characters change; else none."""
+    if not may_change(text):  # the usual case, a simplified plan: nothing to convert
+        return []
     converted = _t2s().convert(text)
-    if converted == text:  # the usual case, a simplified plan: nothing to count
+    if converted == text:
         return []
     n_cjk = _count_cjk(text)
     if not n_cjk:
