@@ -36,7 +36,7 @@ import numpy as np
 
 from pipeline.text.headings import LABEL_LINE, match_marker
 from pipeline.text.mirror import pinyin_spans, t2s_spans
-from pipeline.text.required import may_match
+from pipeline.text.required import scan_start
 from pipeline.vocab import load_yaml
 
 # A line ending in one of these ends its sentence (or introduces a list): never joined.
@@ -174,10 +174,13 @@ def _pattern_spans(kind: str, entries: list[dict], text: str) -> list[Span]:
     spans: list[Span] = []
     for entry in entries:
         pattern = re.compile(entry["pattern"], re.MULTILINE)
-        if not may_match(pattern, text):  # most plans hold no junk: skip the scan
+        start = scan_start(pattern, text)
+        if start is None:  # most plans hold no junk: skip the scan
             continue
         spans.extend(
-            (m.start(), m.end(), "", kind) for m in pattern.finditer(text) if m.end() > m.start()
+            (m.start(), m.end(), "", kind)
+            for m in pattern.finditer(text, start)
+            if m.end() > m.start()
         )
     spans.sort()
     merged: list[Span] = []
