@@ -166,7 +166,10 @@ def _has(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 
 def _regex_spans(kind: str, pattern: re.Pattern[str], text: str, repl: str = "") -> list[Span]:
-    return [(m.start(), m.end(), repl, kind) for m in pattern.finditer(text)]
+    start = scan_start(pattern, text)  # a line-start pattern: looked for at line breaks
+    if start is None:
+        return []
+    return [(m.start(), m.end(), repl, kind) for m in pattern.finditer(text, start)]
 
 
 def _pattern_spans(kind: str, entries: list[dict], text: str) -> list[Span]:
