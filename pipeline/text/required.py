@@ -11,9 +11,11 @@ A pattern is still run as it is whenever the test passes, so its matches never c
 
 Requirements are read from the pattern's parse tree (``re._parser``, the parser ``re``
 itself compiles with): a run of literal characters, a character set (small ranges
-only), a repeat of at least one, a group, and a branch (one of its alternatives'
-requirements, united); anything else (lookarounds, classes, case-insensitive parts,
-back-references) requires nothing, so the test is only ever weaker than the pattern.
+only), a repeat of at least one, a group, a positive look-ahead or look-behind (what it
+needs stands in the text searched, if not in the match: every use here tests a text), and a
+branch (one of its alternatives' requirements, united); anything else (negative
+look-arounds, classes, case-insensitive parts, back-references) requires nothing, so the
+test is only ever weaker than the pattern.
 """
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ def _sequence(items) -> list[Requirement]:
                 out += _sequence(inner)
         elif op is sre.ATOMIC_GROUP:
             out += _sequence(value)
+        elif op is sre.ASSERT:  # a positive look-around: what it needs is in the text too
+            out += _sequence(value[1])
         elif op is sre.BRANCH:
             united: set[str] = set()
             for alternative in value[1]:

@@ -34,6 +34,16 @@ def test_parts_that_may_be_absent_require_nothing() -> None:
     assert requirements(_compiled("x(?i:abc)y")) == (frozenset({"x"}), frozenset({"y"}))
 
 
+def test_positive_look_arounds_require_what_they_look_for() -> None:
+    """What a look-ahead or look-behind needs stands in the text searched, if not in the
+    match; a negative one requires nothing."""
+    pinyin = _compiled(r"[(（](?=[a-z]*[āá])[a-zāá]{1,6}[)）]")
+    assert frozenset({"ā", "á"}) in requirements(pinyin)
+    assert not may_match(pinyin, "(一)加强领导(a)。") and may_match(pinyin, "設(shā)")
+    assert requirements(_compiled(r"(?<=建设)\(x\)")) == (frozenset({"(x)"}), frozenset({"建设"}))
+    assert requirements(_compiled(r"(?!不)(?<!未)落实")) == (frozenset({"落实"}),)
+
+
 def test_a_text_without_the_words_is_ruled_out() -> None:
     pattern = _compiled(r"^[ \t]*(?:相关推荐|上一篇)[ \t]*[:：].*$")
     assert not may_match(pattern, "一、总体要求\n(一)加强领导。各部门要加强组织领导。\n")
