@@ -132,6 +132,16 @@ def test_cosines_against_one_outline_are_those_of_both_on_its_nodes():
         assert np.isnan(one[:, ~society]).all() and both[:, society].max() > 0
 
 
+def _selecting(picked: list[list[int]], n: int):
+    """The 0/1 CSR matrix whose row ``i`` selects rows ``picked[i]`` of an ``n``-row one."""
+    from scipy.sparse import csr_matrix
+
+    s = np.zeros((len(picked), n))
+    for i, ks in enumerate(picked):
+        s[i, ks] = 1.0
+    return csr_matrix(s)
+
+
 def test_sums_and_products_are_scipys_to_the_entry_order_and_the_bit():
     """``sums`` and ``dot`` call scipy's C routines themselves: the same arrays as scipy's
     ``F @ M + T @ M`` and ``M @ D`` (entries in the order scipy lists them), on random
@@ -149,14 +159,8 @@ def test_sums_and_products_are_scipys_to_the_entry_order_and_the_bit():
         if lengths[0] == 1:  # one row each: every product row is sorted
             first, then = [[k] for k in range(7)], [[k + 7] if k < 5 else [] for k in range(7)]
 
-        def select(picked: list[list[int]]) -> csr_matrix:
-            s = np.zeros((len(picked), n))
-            for i, ks in enumerate(picked):
-                s[i, ks] = 1.0
-            return csr_matrix(s)
-
         m = csr_matrix((rows.data, rows.indices, rows.indptr), shape=rows.shape)
-        expected = select(first) @ m + select(then) @ m
+        expected = _selecting(first, n) @ m + _selecting(then, n) @ m
         got = rows.sums(first, then)
         assert np.array_equal(got.indptr, expected.indptr)
         assert np.array_equal(got.indices, expected.indices)
