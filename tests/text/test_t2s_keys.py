@@ -18,7 +18,7 @@ T2S = opencc.OpenCC("t2s")
 def test_keys_file_is_what_the_installed_opencc_holds():
     with (VOCAB_DIR / KEYS_FILE).open(encoding="utf-8", newline="") as fh:
         stored = [tuple(row) for row in csv.reader(fh)][1:]
-    assert stored == dictionary_keys()
+    assert stored == dictionary_keys(), "OpenCC changed: python -m pipeline.text.t2s_keys"
 
 
 def test_every_key_alone_changes_and_is_seen():
