@@ -16,10 +16,12 @@ null and the sentence is body, so it still yields a measure. Label lines after a
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
-from pipeline.text.headings import LABEL_LINE, match_marker
+from pipeline.text.headings import LABEL_LINE, Marker, match_marker
 
 TITLE_MAX = 40
 CLAUSE_PUNCT = re.compile(r"[,;，；]")
@@ -39,31 +41,46 @@ class Section(NamedTuple):
     body_start: int  # where the body starts (after the marker and the title)
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+def _marked_lines(text: str) -> list[tuple[int, int, Marker]]:
+    """Start, end and marker of each line that opens with a heading marker."""
+    found = []
+    start = 0
+    for line in text.split("\n"):
+        if line:
+            marker = match_marker(line)
+            if marker:
+                found.append((start, start + len(line), marker))
+        start += len(line) + 1
+    return found
 
 
-def _title(rest: str, level: int, has_more: bool) -> tuple[str | None, int]:
-    """The heading title within the line after the marker, and where the body starts in it."""
+def _title(rest: str, level: int, has_more: Callable[[], bool]) -> tuple[str | None, int]:
+    """The heading title within the line after the marker, and where the body starts in it
+    (``has_more``: whether anything but label lines follows, asked only when it matters)."""
     stop = rest.find("。")
     if stop < 0:
-        if level < 3 or (has_more and len(rest) <= TITLE_MAX and not CLAUSE_PUNCT.search(rest)):
+        if level < 3 or (has_more() and len(rest) <= TITLE_MAX and not CLAUSE_PUNCT.search(rest)):
             return rest, len(rest)
         return None, 0
     first = rest[:stop]
-    runs_on = bool(rest[stop + 1 :].strip()) or has_more
+    runs_on = bool(rest[stop + 1 :].strip()) or has_more()
     if runs_on and first and len(first) <= TITLE_MAX and not CLAUSE_PUNCT.search(first):
         return first, stop + 1
     return None, 0
 
 
+def _yes() -> bool:
+    return True
+
+
+def _body_below(text: str, line_end: int, span_end: int) -> bool:
+    """Whether anything but label lines stands after a heading's line, in its span."""
+    return any(not LABEL_LINE.match(line) for line in text[line_end:span_end].split("\n") if line)
+
+
 def parse_sections(text: str) -> list[Section]:
     """All headings of a plan in text order (see module docstring)."""
-    found = []  # (line_start, line_end, marker)
-    for start, end in _lines(text):
-        marker = match_marker(text[start:end])
-        if marker:
-            found.append((start, end, marker))
+    found = _marked_lines(text)  # (line_start, line_end, marker)
     if not found:
         return []
     top_level = min(m.level for _, _, m in found)
@@ -88,19 +105,17 @@ def parse_sections(text: str) -> list[Section]:
         )
         rest = text[start + marker.end : end]
         has_child = i + 1 < len(found) and found[i + 1][2].level > marker.level
-        has_more = has_child or any(
-            not LABEL_LINE.match(line) for line in text[end:span_end].split("\n") if line
-        )
+        has_more = _yes if has_child else functools.partial(_body_below, text, end, span_end)
         title, body_offset = _title(rest, marker.level, has_more)
-        section = Section(
-            ordinal=ordinal,
-            level=marker.level,
-            number=marker.number,
-            heading=title,
-            parent_ordinal=parent_ordinal,
-            char_start=start,
-            char_end=span_end,
-            body_start=start + marker.end + body_offset,
+        section = Section(  # by position: a NamedTuple's keywords cost ~1 us a heading
+            ordinal,
+            marker.level,
+            marker.number,
+            title,
+            parent_ordinal,
+            start,
+            span_end,
+            start + marker.end + body_offset,
         )
         sections.append(section)
         open_by_level[marker.level] = section

@@ -16,6 +16,8 @@ import re
 
 import opencc
 
+from pipeline.text.required import scan_start
+from pipeline.text.t2s_keys import may_change
 from pipeline.vocab import load_yaml
 
 Span = tuple[int, int, str, str]
@@ -32,15 +34,22 @@ def _rules() -> dict:
 
 
 def pinyin_spans(text: str) -> list[Span]:
-    """Pinyin annotations after characters (設(shè) -> 設), dropped."""
-    return [(m.start(), m.end(), "", "pinyin") for m in re.finditer(_rules()["pinyin"], text)]
+    """Pinyin annotations after characters (設(shè) -> 設), dropped (none in a text without
+    a tone mark, which the pattern's look-ahead requires: a plan's brackets go untried)."""
+    pattern = re.compile(_rules()["pinyin"])
+    start = scan_start(pattern, text)
+    if start is None:
+        return []
+    return [(m.start(), m.end(), "", "pinyin") for m in pattern.finditer(text, start)]
 
 
 def t2s_spans(text: str) -> list[Span]:
     """Traditional characters replaced by simplified ones (runs of changed characters), when
     at least ``t2s_min_share`` of the Chinese characters change; else none."""
+    if not may_change(text):  # the usual case, a simplified plan: nothing to convert
+        return []
     converted = _t2s().convert(text)
-    if converted == text:  # the usual case, a simplified plan: nothing to count
+    if converted == text:
         return []
     n_cjk = _count_cjk(text)
     if not n_cjk:

@@ -36,7 +36,7 @@ import numpy as np
 
 from pipeline.text.headings import LABEL_LINE, match_marker
 from pipeline.text.mirror import pinyin_spans, t2s_spans
-from pipeline.text.required import may_match
+from pipeline.text.required import scan_start
 from pipeline.vocab import load_yaml
 
 # A line ending in one of these ends its sentence (or introduces a list): never joined.
@@ -128,6 +128,21 @@ class _Tracker:
             new_pos.extend(self.pos[last:])
             self.pos = new_pos
 
+    def replace_chars(self, kind: str, at: list[int], new: list[int]) -> None:
+        """The characters at ``at`` (increasing) replaced by the code points ``new``, each
+        another character: what ``apply`` does with those one-character spans (the map
+        stays), the text rebuilt from its code points at once instead of piece by piece."""
+        if not at:
+            return
+        codes = _codes(self.text).copy()
+        codes[at] = new
+        self.text = codes.tobytes().decode("utf-32-le", "surrogatepass")
+        pos, seq = self.pos, len(self.log)
+        self.log.extend(
+            (pos[i], seq + k, pos[i + 1], kind, chr(c))
+            for k, (i, c) in enumerate(zip(at, new, strict=True))
+        )
+
     def result(self) -> Normalized:
         raw = self.raw
         log = sorted(self.log)
@@ -166,7 +181,10 @@ def _has(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 
 def _regex_spans(kind: str, pattern: re.Pattern[str], text: str, repl: str = "") -> list[Span]:
-    return [(m.start(), m.end(), repl, kind) for m in pattern.finditer(text)]
+    start = scan_start(pattern, text)  # a line-start pattern: looked for at line breaks
+    if start is None:
+        return []
+    return [(m.start(), m.end(), repl, kind) for m in pattern.finditer(text, start)]
 
 
 def _pattern_spans(kind: str, entries: list[dict], text: str) -> list[Span]:
@@ -174,10 +192,13 @@ def _pattern_spans(kind: str, entries: list[dict], text: str) -> list[Span]:
     spans: list[Span] = []
     for entry in entries:
         pattern = re.compile(entry["pattern"], re.MULTILINE)
-        if not may_match(pattern, text):  # most plans hold no junk: skip the scan
+        start = scan_start(pattern, text)
+        if start is None:  # most plans hold no junk: skip the scan
             continue
         spans.extend(
-            (m.start(), m.end(), "", kind) for m in pattern.finditer(text) if m.end() > m.start()
+            (m.start(), m.end(), "", kind)
+            for m in pattern.finditer(text, start)
+            if m.end() > m.start()
         )
     spans.sort()
     merged: list[Span] = []
@@ -245,14 +266,12 @@ def _char_spans(kind: str, table: np.ndarray, text: str) -> list[Span]:
     return [(i, i + 1, "", kind) for i in np.flatnonzero(_has(table, _codes(text))).tolist()]
 
 
-def _width_spans(text: str) -> list[Span]:
-    """Full-width ASCII forms (U+FF01-FF5E) folded to ASCII (found with numpy: ~190 a plan)."""
+def _width_folds(text: str) -> tuple[list[int], list[int]]:
+    """Where the full-width ASCII forms (U+FF01-FF5E) are and the ASCII code point each
+    folds to (found with numpy: ~190 a plan)."""
     codes = _codes(text)
     at = np.flatnonzero((codes >= 0xFF01) & (codes <= 0xFF5E))
-    return [
-        (i, i + 1, chr(c - 0xFEE0), "width")
-        for i, c in zip(at.tolist(), codes[at].tolist(), strict=True)
-    ]
+    return at.tolist(), (codes[at] - 0xFEE0).tolist()
 
 
 def is_standalone_line(line: str) -> bool:
@@ -343,7 +362,7 @@ def normalize(raw: str) -> Normalized:
     t.apply(_pattern_spans("mojibake", load_yaml("mirror.yaml")["mojibake"], t.text))
     t.apply(t2s_spans(t.text))
     t.apply(_pattern_spans("junk", load_yaml("junk.yaml"), t.text))
-    t.apply(_width_spans(t.text))
+    t.replace_chars("width", *_width_folds(t.text))
     t.apply(_heading_break_spans(t.text))
     t.apply(_regex_spans("list_marker", LIST_MARKER, t.text))
     t.apply(_line_spans(t.text))

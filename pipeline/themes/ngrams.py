@@ -8,9 +8,12 @@ same sorted layout as scikit-learn's, so the TF-IDF weights and cosines computed
 are the same to the last bit.
 
 The counts are ``Rows``: the three arrays of a CSR matrix and its shape, not a scipy
-object. They are sliced and weighted as plain arrays, and a scipy matrix is built only for
-a product (5 per plan instead of 17): scipy's checks on each matrix it constructs cost more
-than the arithmetic on a plan's small matrices.
+object. They are sliced and weighted as plain arrays, and their products and sums are
+computed by the C routines of ``scipy.sparse._sparsetools`` that scipy's own ``@`` and ``+``
+call, without building a scipy matrix: its checks and dispatch on each matrix of a plan
+cost more than the arithmetic (~0.35 ms a plan), and the same routines add the same numbers
+in the same order (scipy is pinned and part of the extraction code's version; a test holds
+these to scipy's operators).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import _sparsetools
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # what scikit-learn's char analyzers collapse to " "
 
@@ -58,8 +61,13 @@ class Rows(NamedTuple):
 
     def dot(self, dense: np.ndarray) -> np.ndarray:
         """``self @ dense``, as scipy computes a CSR matrix times a dense one: each row's
-        products added in the order of its entries."""
-        return csr_matrix((self.data, self.indices, self.indptr), shape=self.shape) @ dense
+        products added in the order of its entries (scipy's ``csr_matvecs``)."""
+        out = np.zeros((self.shape[0], dense.shape[1]), dtype=np.result_type(self.data, dense))
+        indptr, indices = _index_arrays(self.indptr, self.indices)
+        _sparsetools.csr_matvecs(
+            *self.shape, dense.shape[1], indptr, indices, self.data, dense.ravel(), out.ravel()
+        )
+        return out
 
     def sums(self, first: list[list[int]], then: list[list[int]]) -> Rows:
         """Row ``i``: the sum of rows ``first[i]`` and of rows ``then[i]`` (sorted lists),
@@ -67,19 +75,46 @@ class Rows(NamedTuple):
         them, so that each row's entries stand in the order of that sum (its product lists
         columns in the order it met them last), which the sums of squares and products of
         its weights later run in."""
-        matrix = csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
-        total = _select(first, self.shape[0]) @ matrix + _select(then, self.shape[0]) @ matrix
-        return Rows(total.data, total.indices, total.indptr, total.shape)
+        n_rows, n_cols = len(first), self.shape[1]
+        a, b = self._selected(first), self._selected(then)
+        indptr = np.empty(n_rows + 1, dtype=np.int32)
+        indices = np.empty(len(a.data) + len(b.data), dtype=np.int32)
+        data = np.empty(len(indices), dtype=np.result_type(a.data, b.data))
+        _sparsetools.csr_plus_csr(
+            n_rows, n_cols, a.indptr, a.indices, a.data, b.indptr, b.indices, b.data,
+            indptr, indices, data,
+        )  # fmt: skip
+        nnz = int(indptr[-1])  # as scipy's ``prune``
+        return Rows(data[:nnz], indices[:nnz], indptr, (n_rows, n_cols))
+
+    def _selected(self, rows: list[list[int]]) -> Rows:
+        """``S @ self`` for the 0/1 matrix ``S`` whose row ``i`` selects rows ``rows[i]``
+        (sorted), as scipy's product of two CSR matrices (``csr_matmat``) computes it."""
+        s_indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+        np.cumsum([len(r) for r in rows], out=s_indptr[1:])
+        s_indices = np.fromiter(chain.from_iterable(rows), np.int32, count=int(s_indptr[-1]))
+        s_data = np.ones(len(s_indices))
+        indptr, indices = _index_arrays(self.indptr, self.indices)
+        n_rows, n_cols = len(rows), self.shape[1]
+        nnz = _sparsetools.csr_matmat_maxnnz(n_rows, n_cols, s_indptr, s_indices, indptr, indices)
+        out = Rows(
+            np.empty(nnz, dtype=np.result_type(s_data, self.data)),
+            np.empty(nnz, dtype=np.int32),
+            np.empty(n_rows + 1, dtype=np.int32),
+            (n_rows, n_cols),
+        )
+        _sparsetools.csr_matmat(
+            n_rows, n_cols, s_indptr, s_indices, s_data, indptr, indices, self.data,
+            out.indptr, out.indices, out.data,
+        )  # fmt: skip
+        nnz = int(out.indptr[-1])  # entries that sum to 0 are dropped
+        return out._replace(data=out.data[:nnz], indices=out.indices[:nnz])
 
 
-def _select(rows: list[list[int]], n_rows: int) -> csr_matrix:
-    """The 0/1 matrix whose row ``i`` selects rows ``rows[i]`` (sorted) of an ``n_rows``
-    matrix, built as CSR directly (from (row, column) pairs scipy went through COO and
-    sorted them)."""
-    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
-    np.cumsum([len(r) for r in rows], out=indptr[1:])
-    columns = np.fromiter(chain.from_iterable(rows), np.int32, count=int(indptr[-1]))
-    return csr_matrix((np.ones(len(columns)), columns, indptr), shape=(len(rows), n_rows))
+def _index_arrays(indptr: np.ndarray, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The index arrays as int32, as scipy passes them (a plan's matrices are far below
+    2**31 entries)."""
+    return indptr.astype(np.int32, copy=False), indices.astype(np.int32, copy=False)
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -124,6 +159,9 @@ class NgramCounter:
             self._columns.append(self._column_of(longer, vocabulary))
             prefixes = longer
         self._counted = [bool((c >= 0).any()) for c in self._columns]  # lengths in the vocabulary
+        # a step's index (prefix id * width + char id) as int32 when it fits: less to move
+        largest = max((len(step) for step in self._steps), default=0)
+        self._index = np.int32 if largest < 2**31 else np.int64
 
     @staticmethod
     def _column_of(prefixes: dict[str, int], vocabulary: dict[str, int]) -> np.ndarray:
@@ -139,25 +177,28 @@ class NgramCounter:
         # ``take`` rather than indexing: a third of the time (clipped: past the alphabet's
         # end, its last id, 0)
         chars = self._alphabet.take(codes, mode="clip")
-        ends = np.cumsum(np.fromiter(map(len, docs), dtype=np.int64, count=len(docs)))
+        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)  # by character
         rows, cells = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         state = chars
+        width = self._index(self._width)
         for n, columns in enumerate(self._columns, 1):
             m = len(codes) - n + 1
             if m <= 0:
                 break
             if n > 1:  # the prefix read so far, one character longer
-                state = self._steps[n - 2].take(
-                    state[:m].astype(np.int64) * self._width + chars[n - 1 :]
-                )
+                index = state[:m].astype(self._index) * width + chars[n - 1 :]
+                state = self._steps[n - 2].take(index)
             if not self._counted[n - 1]:  # no n-gram of this length is in the vocabulary
                 continue
             column = columns.take(state)
             at = np.flatnonzero(column >= 0)  # where an n-gram of the vocabulary starts
-            doc = np.searchsorted(ends, at, side="right")
-            inside = at + n <= ends[doc]  # not across two docs
-            rows.append(doc[inside])
-            cells.append(column[at[inside]])
+            doc = doc_of[at]
+            if n > 1:  # not across two docs: its last character in the doc of its first
+                inside = doc_of[at + (n - 1)] == doc
+                doc, at = doc[inside], at[inside]
+            rows.append(doc)
+            cells.append(column[at])
         cell = np.concatenate(rows) * self.n_features + np.concatenate(cells)
         small = len(docs) * self.n_features < 2**31  # sorting int32 takes half the time
         cell = cell.astype(np.int32) if small else cell

@@ -18,6 +18,7 @@ import numpy as np
 import opencc
 from scipy.sparse import csr_matrix
 
+from pipeline.text.t2s_keys import may_change
 from pipeline.themes.ngrams import _WHITE_SPACES, NgramCounter, Rows, char_doc, char_wb_doc
 from pipeline.vocab import load_csv, load_yaml
 
@@ -82,8 +83,9 @@ def _converter() -> opencc.OpenCC:
 
 def simplified(text: str) -> str:
     """``text`` in simplified characters, for comparing only (pages in traditional ones are
-    common; OpenCC converts a plan in about a millisecond; quotes keep their characters)."""
-    return _converter().convert(text)
+    common; OpenCC converts a plan in about a millisecond; quotes keep their characters);
+    a text that holds no key OpenCC changes is itself, without converting it."""
+    return _converter().convert(text) if may_change(text) else text
 
 
 def clean(text: str) -> str:

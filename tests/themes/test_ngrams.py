@@ -8,7 +8,7 @@ import pytest
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from pipeline.themes import outlines
-from pipeline.themes.ngrams import NgramCounter, char_doc, char_wb_doc
+from pipeline.themes.ngrams import NgramCounter, Rows, char_doc, char_wb_doc
 
 TEXTS = [
     "推进法治宣传教育,落实“谁执法谁普法”普法责任制。",
@@ -130,3 +130,42 @@ def test_cosines_against_one_outline_are_those_of_both_on_its_nodes():
     ):
         assert np.array_equal(one[:, society], both[:, society])
         assert np.isnan(one[:, ~society]).all() and both[:, society].max() > 0
+
+
+def _selecting(picked: list[list[int]], n: int):
+    """The 0/1 CSR matrix whose row ``i`` selects rows ``picked[i]`` of an ``n``-row one."""
+    from scipy.sparse import csr_matrix
+
+    s = np.zeros((len(picked), n))
+    for i, ks in enumerate(picked):
+        s[i, ks] = 1.0
+    return csr_matrix(s)
+
+
+def test_sums_and_products_are_scipys_to_the_entry_order_and_the_bit():
+    """``sums`` and ``dot`` call scipy's C routines themselves: the same arrays as scipy's
+    ``F @ M + T @ M`` and ``M @ D`` (entries in the order scipy lists them), on random
+    rows and on rows of one entry each (both sides sorted: scipy's other way of adding)."""
+    from scipy.sparse import csr_matrix
+
+    rng = np.random.default_rng(16)
+    for lengths in (rng.integers(0, 40, 30), np.ones(12, dtype=int)):
+        indices = np.concatenate([np.sort(rng.choice(300, n, replace=False)) for n in lengths])
+        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+        n = len(lengths)
+        rows = Rows(rng.integers(1, 9, len(indices)), indices.astype(np.int32), indptr, (n, 300))
+        first = [sorted(rng.choice(n, rng.integers(0, 4), replace=False)) for _ in range(7)]
+        then = [sorted(rng.choice(n, rng.integers(0, 4), replace=False)) for _ in range(7)]
+        if lengths[0] == 1:  # one row each: every product row is sorted
+            first, then = [[k] for k in range(7)], [[k + 7] if k < 5 else [] for k in range(7)]
+
+        m = csr_matrix((rows.data, rows.indices, rows.indptr), shape=rows.shape)
+        expected = _selecting(first, n) @ m + _selecting(then, n) @ m
+        got = rows.sums(first, then)
+        assert np.array_equal(got.indptr, expected.indptr)
+        assert np.array_equal(got.indices, expected.indices)
+        assert np.array_equal(got.data, expected.data) and got.data.dtype == expected.data.dtype
+        dense = np.exp(rng.random((300, 9)) * 30)
+        weights = rows._replace(data=np.exp(rng.random(len(rows.data)) * 30))
+        product = csr_matrix((weights.data, weights.indices, weights.indptr), shape=rows.shape)
+        assert np.array_equal(weights.dot(dense), product @ dense)
