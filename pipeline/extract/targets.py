@@ -242,15 +242,15 @@ def _gated(key: str) -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ..
 def _blocked(sentence: str) -> tuple[bool, ...]:
     """Characters covered by an exclusion pattern or a document title 《…》."""
     blocked = _inside_pairs(sentence, _vocab()["title_pairs"])
-    if not _somewhere("exclusions")(sentence):
-        return blocked
-    marked = list(blocked)
+    marked = None
     for gate, pattern in _gated("exclusions"):
         if gate is not None and gate.search(sentence) is None:
-            continue  # it lacks a literal every match needs (most do: one pattern matched)
+            continue  # it lacks a literal every match needs (most do)
         for m in pattern.finditer(sentence):
+            if marked is None:
+                marked = list(blocked)
             marked[m.start() : m.end()] = [True] * (m.end() - m.start())
-    return tuple(marked)
+    return blocked if marked is None else tuple(marked)
 
 
 @functools.cache
