@@ -84,15 +84,17 @@ def read_body(text: str, start: int, end: int) -> Body:
     roles: list[tuple[str, list[str]]] = []
     for m in _LINE.finditer(text, start, end):
         line = m.group()
-        segments = parse_role_segments(line.strip())
-        if segments:  # a role line
-            roles += segments
-            continue
         line_start, line_end = m.start(), m.end()
-        note = role_note_start(line)
-        if note is not None:
-            line_end = line_start + note
-            roles += parse_role_segments(line.rstrip()[note:])
+        # every role label ends in a colon: a line without one (most) is all task text
+        if ":" in line or "：" in line:
+            segments = parse_role_segments(line.strip())
+            if segments:  # a role line
+                roles += segments
+                continue
+            note = role_note_start(line)
+            if note is not None:
+                line_end = line_start + note
+                roles += parse_role_segments(line.rstrip()[note:])
         statements += _line_statements(text, line_start, line_end)
     return Body(statements, roles)
 
