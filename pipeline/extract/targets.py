@@ -29,12 +29,10 @@ split apart, each would have to re-derive them.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline.extract.numerals import is_chinese, parse_numeral
 from pipeline.text.required import requirements, searcher
@@ -59,9 +57,9 @@ _LIST_JOINS = ("、", "和", "及")
 MAX_SENTENCE = 2_000
 
 
-@dataclass(frozen=True)
-class TargetHit:
-    """One target: its clause (offsets into the sentence) and its normalized fields."""
+class TargetHit(NamedTuple):
+    """One target: its clause (offsets into the sentence) and its normalized fields (a
+    tuple: built several times faster than a frozen dataclass)."""
 
     clause_start: int
     clause_end: int
@@ -74,8 +72,7 @@ class TargetHit:
     scope: str | None
 
 
-@dataclass(frozen=True)
-class _Mention:
+class _Mention(NamedTuple):
     start: int
     end: int  # after the unit and any suffix comparator
     value: float
@@ -662,8 +659,6 @@ def _windows(sentence: str) -> list[tuple[int, str]]:
 def _shifted(piece: str, offset: int) -> list[TargetHit]:
     """``find_targets`` of ``piece``, with clause offsets into the whole sentence."""
     return [
-        dataclasses.replace(
-            hit, clause_start=hit.clause_start + offset, clause_end=hit.clause_end + offset
-        )
+        hit._replace(clause_start=hit.clause_start + offset, clause_end=hit.clause_end + offset)
         for hit in find_targets(piece)
     ]
