@@ -35,11 +35,11 @@ class Statement(NamedTuple):
     sentence_end: int
 
 
-def _line_statements(text: str, start: int, end: int) -> list[Statement]:
-    """Statements of one line text[start:end]."""
-    pieces: list[tuple[int, int]] = []  # (start, end) of each statement
-    sentences: list[tuple[int, int]] = []
+def _line_statements(text: str, start: int, end: int, out: list[Statement]) -> None:
+    """Append the statements of one line text[start:end] to ``out``: each piece is kept
+    until its sentence ends, then given the sentence's span."""
     depth, piece_start, sentence_start = 0, start, start
+    pending: list[tuple[int, int]] = []  # pieces ended by a task separator, this sentence
     for m in _MARKS.finditer(text, start, end):  # only these characters change anything
         i, ch = m.start(), m.group()
         if ch in OPENERS:
@@ -47,25 +47,20 @@ def _line_statements(text: str, start: int, end: int) -> list[Statement]:
         elif ch in CLOSERS:
             depth = max(0, depth - 1)
         elif depth == 0 and ch in SENTENCE_END:
-            pieces.append((piece_start, i + 1))
-            sentences.append((sentence_start, i + 1))
+            pending.append((piece_start, i + 1))
+            for p_start, p_end in pending:
+                if MEANINGFUL.search(text, p_start, p_end):
+                    out.append(Statement(p_start, p_end, sentence_start, i + 1))
+            pending = []
             piece_start = sentence_start = i + 1
         elif depth == 0 and ch == TASK_SEPARATOR:
-            pieces.append((piece_start, i + 1))
+            pending.append((piece_start, i + 1))
             piece_start = i + 1
     if piece_start < end:
-        pieces.append((piece_start, end))
-    if sentence_start < end:
-        sentences.append((sentence_start, end))
-    out = []
-    k = 0  # pieces and sentences are both in text order: walk them together
-    for p_start, p_end in pieces:
-        if not MEANINGFUL.search(text, p_start, p_end):
-            continue
-        while not sentences[k][0] <= p_start < sentences[k][1]:
-            k += 1
-        out.append(Statement(p_start, p_end, *sentences[k]))
-    return out
+        pending.append((piece_start, end))
+    for p_start, p_end in pending:  # the line ends its last sentence
+        if MEANINGFUL.search(text, p_start, p_end):
+            out.append(Statement(p_start, p_end, sentence_start, end))
 
 
 class Body(NamedTuple):
@@ -95,7 +90,7 @@ def read_body(text: str, start: int, end: int) -> Body:
             if note is not None:
                 line_end = line_start + note
                 roles += parse_role_segments(line.rstrip()[note:])
-        statements += _line_statements(text, line_start, line_end)
+        _line_statements(text, line_start, line_end, statements)
     return Body(statements, roles)
 
 
