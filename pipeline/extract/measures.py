@@ -20,7 +20,7 @@ from pipeline.vocab import load_yaml
 SENTENCE_END = "。！？!?"
 TASK_SEPARATOR = ";"
 OPENERS, CLOSERS = "《“(〈<「『[", "》”)〉>」』]"
-_MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPARATOR) + "]")
+_MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPARATOR) + "\n]")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _LINE = re.compile(r"[^\n]+")
 
@@ -36,13 +36,22 @@ class Statement(NamedTuple):
 
 
 def _line_statements(text: str, start: int, end: int, out: list[Statement]) -> None:
-    """Append the statements of one line text[start:end] to ``out``: each piece is kept
-    until its sentence ends, then given the sentence's span."""
+    """Append the statements of the lines of text[start:end] (one line, or several with no
+    role line or note) to ``out``: each piece is kept until its sentence ends (a line
+    break ends it and closes every bracket), then given the sentence's span."""
     depth, piece_start, sentence_start = 0, start, start
     pending: list[tuple[int, int]] = []  # pieces ended by a task separator, this sentence
     for m in _MARKS.finditer(text, start, end):  # only these characters change anything
         i, ch = m.start(), m.group()
-        if ch in OPENERS:
+        if ch == "\n":
+            if piece_start < i:
+                pending.append((piece_start, i))
+            for p_start, p_end in pending:
+                if MEANINGFUL.search(text, p_start, p_end):
+                    out.append(Statement(p_start, p_end, sentence_start, i))
+            pending = []
+            depth, piece_start, sentence_start = 0, i + 1, i + 1
+        elif ch in OPENERS:
             depth += 1
         elif ch in CLOSERS:
             depth = max(0, depth - 1)
@@ -77,6 +86,10 @@ def read_body(text: str, start: int, end: int) -> Body:
     its role lines and role notes ending a task line ("…。(牵头单位:…)") assign."""
     statements: list[Statement] = []
     roles: list[tuple[str, list[str]]] = []
+    if text.find(":", start, end) < 0 and text.find("：", start, end) < 0:
+        # every role label ends in a colon: without one, the body is task text throughout
+        _line_statements(text, start, end, statements)
+        return Body(statements, roles)
     for m in _LINE.finditer(text, start, end):
         line = m.group()
         line_start, line_end = m.start(), m.end()
