@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.vocab import load_yaml
 
@@ -33,9 +33,9 @@ _CLAUSE_BREAK = re.compile(r"[,，;；:：。!！?？]")
 _MASK = "□"
 
 
-@dataclass(frozen=True)
-class InstrumentHit:
-    """One mention of a document in a sentence."""
+class InstrumentHit(NamedTuple):
+    """One mention of a document in a sentence (a tuple: built faster than a frozen
+    dataclass)."""
 
     name: str  # text between the outer 《 and 》 exactly as in the text
     start: int  # offset of the name's first char in the sentence (just after 《)

@@ -20,7 +20,7 @@ from pipeline.vocab import load_yaml
 SENTENCE_END = "。！？!?"
 TASK_SEPARATOR = ";"
 OPENERS, CLOSERS = "《“(〈<「『[", "》”)〉>」』]"
-_MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPARATOR) + "]")
+_MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPARATOR) + "\n]")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _LINE = re.compile(r"[^\n]+")
 
@@ -35,37 +35,41 @@ class Statement(NamedTuple):
     sentence_end: int
 
 
-def _line_statements(text: str, start: int, end: int) -> list[Statement]:
-    """Statements of one line text[start:end]."""
-    pieces: list[tuple[int, int]] = []  # (start, end) of each statement
-    sentences: list[tuple[int, int]] = []
+def _line_statements(text: str, start: int, end: int, out: list[Statement]) -> None:
+    """Append the statements of the lines of text[start:end] (one line, or several with no
+    role line or note) to ``out``: each piece is kept until its sentence ends (a line
+    break ends it and closes every bracket), then given the sentence's span."""
     depth, piece_start, sentence_start = 0, start, start
+    pending: list[tuple[int, int]] = []  # pieces ended by a task separator, this sentence
     for m in _MARKS.finditer(text, start, end):  # only these characters change anything
         i, ch = m.start(), m.group()
-        if ch in OPENERS:
+        if ch == "\n":
+            if piece_start < i:
+                pending.append((piece_start, i))
+            for p_start, p_end in pending:
+                if MEANINGFUL.search(text, p_start, p_end):
+                    out.append(Statement(p_start, p_end, sentence_start, i))
+            pending = []
+            depth, piece_start, sentence_start = 0, i + 1, i + 1
+        elif ch in OPENERS:
             depth += 1
         elif ch in CLOSERS:
             depth = max(0, depth - 1)
         elif depth == 0 and ch in SENTENCE_END:
-            pieces.append((piece_start, i + 1))
-            sentences.append((sentence_start, i + 1))
+            pending.append((piece_start, i + 1))
+            for p_start, p_end in pending:
+                if MEANINGFUL.search(text, p_start, p_end):
+                    out.append(Statement(p_start, p_end, sentence_start, i + 1))
+            pending = []
             piece_start = sentence_start = i + 1
         elif depth == 0 and ch == TASK_SEPARATOR:
-            pieces.append((piece_start, i + 1))
+            pending.append((piece_start, i + 1))
             piece_start = i + 1
     if piece_start < end:
-        pieces.append((piece_start, end))
-    if sentence_start < end:
-        sentences.append((sentence_start, end))
-    out = []
-    k = 0  # pieces and sentences are both in text order: walk them together
-    for p_start, p_end in pieces:
-        if not MEANINGFUL.search(text, p_start, p_end):
-            continue
-        while not sentences[k][0] <= p_start < sentences[k][1]:
-            k += 1
-        out.append(Statement(p_start, p_end, *sentences[k]))
-    return out
+        pending.append((piece_start, end))
+    for p_start, p_end in pending:  # the line ends its last sentence
+        if MEANINGFUL.search(text, p_start, p_end):
+            out.append(Statement(p_start, p_end, sentence_start, end))
 
 
 class Body(NamedTuple):
@@ -82,18 +86,24 @@ def read_body(text: str, start: int, end: int) -> Body:
     its role lines and role notes ending a task line ("…。(牵头单位:…)") assign."""
     statements: list[Statement] = []
     roles: list[tuple[str, list[str]]] = []
+    if text.find(":", start, end) < 0 and text.find("：", start, end) < 0:
+        # every role label ends in a colon: without one, the body is task text throughout
+        _line_statements(text, start, end, statements)
+        return Body(statements, roles)
     for m in _LINE.finditer(text, start, end):
         line = m.group()
-        segments = parse_role_segments(line.strip())
-        if segments:  # a role line
-            roles += segments
-            continue
         line_start, line_end = m.start(), m.end()
-        note = role_note_start(line)
-        if note is not None:
-            line_end = line_start + note
-            roles += parse_role_segments(line.rstrip()[note:])
-        statements += _line_statements(text, line_start, line_end)
+        # every role label ends in a colon: a line without one (most) is all task text
+        if ":" in line or "：" in line:
+            segments = parse_role_segments(line.strip())
+            if segments:  # a role line
+                roles += segments
+                continue
+            note = role_note_start(line)
+            if note is not None:
+                line_end = line_start + note
+                roles += parse_role_segments(line.rstrip()[note:])
+        _line_statements(text, line_start, line_end, statements)
     return Body(statements, roles)
 
 

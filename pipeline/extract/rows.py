@@ -40,10 +40,6 @@ def _measure_at(measures: _Measures, pos: int) -> Row | None:
     return None
 
 
-def _sentences(measures: list[tuple[Statement, Row]]) -> list[tuple[int, int]]:
-    return sorted({(st.sentence_start, st.sentence_end) for st, _ in measures})
-
-
 def _preamble_instruments(text: str, end: int, doc_id: str) -> list[Row]:
     rows: list[Row] = []
     for m in SENTENCE.finditer(text[:end]):
@@ -95,7 +91,12 @@ def extract_rows(
     links: dict[tuple[str, str, str], Row] = {}
     agency_ids: dict[str, str] = {}  # name_raw -> agency_id: a role line names it per measure
 
-    def link(measure_id: str, name_raw: str, role: str) -> None:
+    def link(measure_ids: list[str], name_raw: str, role: str) -> None:
+        """The name in ``role`` on each of the measures (a role line names it on every
+        measure of its section: the agency is resolved once for all of them); an agency
+        is only listed once it is linked to a measure."""
+        if not measure_ids:
+            return
         agency_id = agency_ids.get(name_raw)
         if agency_id is None:
             agency = canonical_agency(name_raw)
@@ -110,20 +111,23 @@ def extract_rows(
                     "is_generic": agency.is_generic,
                 },
             )
-        key = (measure_id, agency_id, role)
-        if key not in links:
-            links[key] = {
-                "doc_id": doc_id,
-                "measure_id": measure_id,
-                "agency_id": agency_id,
-                "role": role,
-                "name_raw": name_raw,
-            }
+        for measure_id in measure_ids:
+            key = (measure_id, agency_id, role)
+            if key not in links:
+                links[key] = {
+                    "doc_id": doc_id,
+                    "measure_id": measure_id,
+                    "agency_id": agency_id,
+                    "role": role,
+                    "name_raw": name_raw,
+                }
 
     sections_measures: list[tuple[Section, Body, _Measures]] = []
     for section in sections:
         section_id = section_ids[section.ordinal]
         measures = []
+        starts: list[int] = []
+        sentences: list[tuple[int, int]] = []  # statements come in text order: so do these
         body = read_body(text, section.body_start, section.char_end)
         for k, st in enumerate(body.statements, 1):
             statement = text[st.start : st.end]
@@ -138,22 +142,20 @@ def extract_rows(
             }
             measures.append((st, row))
             tables["measures"].append(row)
-        sections_measures.append(
-            (
-                section,
-                body,
-                _Measures(measures, [st.start for st in body.statements], _sentences(measures)),
-            )
-        )
+            starts.append(st.start)
+            if not sentences or sentences[-1][0] != st.sentence_start:
+                sentences.append((st.sentence_start, st.sentence_end))
+        sections_measures.append((section, body, _Measures(measures, starts, sentences)))
 
     has_role_lines = False
     for section, body, measures in sections_measures:
         section_id = section_ids[section.ordinal]
-        for role, names in body.roles:
+        if body.roles:
             has_role_lines = True
-            for name_raw in names:
-                for _, row in measures.rows:
-                    link(row["measure_id"], name_raw, role)
+            measure_ids = [row["measure_id"] for _, row in measures.rows]
+            for role, names in body.roles:
+                for name_raw in names:
+                    link(measure_ids, name_raw, role)
         per_measure: dict[str, int] = {}
         n_instruments = 0
         for s_start, s_end in measures.sentences:
@@ -202,7 +204,7 @@ def extract_rows(
                 for name_raw, start, _end in agencies_named_in_text(text[s_start:s_end]):
                     row = _measure_at(measures, s_start + start)
                     if row is not None:
-                        link(row["measure_id"], name_raw, "named_in_text")
+                        link([row["measure_id"]], name_raw, "named_in_text")
     first_heading = sections[0].char_start if sections else len(text)
     tables["instruments"] = (
         _preamble_instruments(text, first_heading, doc_id) + tables["instruments"]

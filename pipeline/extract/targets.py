@@ -29,12 +29,10 @@ split apart, each would have to re-derive them.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline.extract.numerals import is_chinese, parse_numeral
 from pipeline.text.required import requirements, searcher
@@ -59,9 +57,9 @@ _LIST_JOINS = ("、", "和", "及")
 MAX_SENTENCE = 2_000
 
 
-@dataclass(frozen=True)
-class TargetHit:
-    """One target: its clause (offsets into the sentence) and its normalized fields."""
+class TargetHit(NamedTuple):
+    """One target: its clause (offsets into the sentence) and its normalized fields (a
+    tuple: built several times faster than a frozen dataclass)."""
 
     clause_start: int
     clause_end: int
@@ -74,8 +72,7 @@ class TargetHit:
     scope: str | None
 
 
-@dataclass(frozen=True)
-class _Mention:
+class _Mention(NamedTuple):
     start: int
     end: int  # after the unit and any suffix comparator
     value: float
@@ -242,15 +239,15 @@ def _gated(key: str) -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ..
 def _blocked(sentence: str) -> tuple[bool, ...]:
     """Characters covered by an exclusion pattern or a document title 《…》."""
     blocked = _inside_pairs(sentence, _vocab()["title_pairs"])
-    if not _somewhere("exclusions")(sentence):
-        return blocked
-    marked = list(blocked)
+    marked = None
     for gate, pattern in _gated("exclusions"):
         if gate is not None and gate.search(sentence) is None:
-            continue  # it lacks a literal every match needs (most do: one pattern matched)
+            continue  # it lacks a literal every match needs (most do)
         for m in pattern.finditer(sentence):
+            if marked is None:
+                marked = list(blocked)
             marked[m.start() : m.end()] = [True] * (m.end() - m.start())
-    return tuple(marked)
+    return blocked if marked is None else tuple(marked)
 
 
 @functools.cache
@@ -662,8 +659,6 @@ def _windows(sentence: str) -> list[tuple[int, str]]:
 def _shifted(piece: str, offset: int) -> list[TargetHit]:
     """``find_targets`` of ``piece``, with clause offsets into the whole sentence."""
     return [
-        dataclasses.replace(
-            hit, clause_start=hit.clause_start + offset, clause_end=hit.clause_end + offset
-        )
+        hit._replace(clause_start=hit.clause_start + offset, clause_end=hit.clause_end + offset)
         for hit in find_targets(piece)
     ]

@@ -173,3 +173,24 @@ def test_role_note_ending_a_task_line_gives_roles_and_is_not_measure_text():
         ("各区政府", "responsible"),
         ("市直各部门", "responsible"),
     }
+
+
+def test_role_line_of_a_section_without_measures_lists_no_agency():
+    from pipeline.extract.rows import extract_rows
+    from pipeline.parse.structure import parse_sections
+
+    text = (
+        "一、总体要求\n牵头单位:区司法局\n二、主要任务\n"
+        "(一)完善机制\n完善工作机制;健全制度。\n牵头单位:区法院、区检察院\n"
+    )
+    sections = parse_sections(text)
+    ids = {s.ordinal: f"d:{s.ordinal}" for s in sections}
+    tables = extract_rows(text, "d", sections, ids)
+    assert [m["text"] for m in tables["measures"]] == ["完善工作机制;", "健全制度。"]
+    assert [a["name"] for a in tables["agencies"]] == ["区法院", "区检察院"]
+    assert [(x["measure_id"][-2:], x["name_raw"]) for x in tables["measure_agencies"]] == [
+        ("m1", "区法院"),
+        ("m2", "区法院"),
+        ("m1", "区检察院"),
+        ("m2", "区检察院"),
+    ]
