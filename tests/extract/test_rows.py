@@ -6,6 +6,8 @@ import pytest
 
 from pipeline.extract.measures import leading_action, read_body, split_statements
 from pipeline.extract.plan import PlanRows, process_plan
+from pipeline.extract.rows import Row, extract_rows
+from pipeline.parse.structure import parse_sections
 from pipeline.read.ingest import decode, read_source
 from tests.helpers import seed_path
 
@@ -153,17 +155,20 @@ def test_preamble_instruments_have_no_measure_and_body_ones_do(plans):
         assert i["in_preamble"] == (i["measure_id"] is None)
 
 
-def test_role_note_ending_a_task_line_gives_roles_and_is_not_measure_text():
-    from pipeline.extract.rows import extract_rows
-    from pipeline.parse.structure import parse_sections
+def rows_of(text: str, doc_id: str) -> dict[str, list[Row]]:
+    """``extract_rows`` of a text written for a test, with the section ids the flow gives."""
+    sections = parse_sections(text)
+    return extract_rows(
+        text, doc_id, sections, {s.ordinal: f"{doc_id}:{s.ordinal}" for s in sections}
+    )
 
+
+def test_role_note_ending_a_task_line_gives_roles_and_is_not_measure_text():
     text = (
         "一、总体要求\n(一)完善制度\n1.健全工作机制。落实责任清单。"
         "(牵头单位:市司法局;责任单位:各区政府、市直各部门)\n2.加强培训。"
     )
-    sections = parse_sections(text)
-    ids = {s.ordinal: f"d0:{s.ordinal}" for s in sections}
-    rows = extract_rows(text, "d0", sections, ids)
+    rows = rows_of(text, "d0")
     item1 = [m["text"] for m in rows["measures"] if m["section_id"] == "d0:1.1.1"]
     assert item1 == ["落实责任清单。"]
     names = {a["agency_id"]: a["name"] for a in rows["agencies"]}
@@ -176,16 +181,11 @@ def test_role_note_ending_a_task_line_gives_roles_and_is_not_measure_text():
 
 
 def test_role_line_of_a_section_without_measures_lists_no_agency():
-    from pipeline.extract.rows import extract_rows
-    from pipeline.parse.structure import parse_sections
-
     text = (
         "一、总体要求\n牵头单位:区司法局\n二、主要任务\n"
         "(一)完善机制\n完善工作机制;健全制度。\n牵头单位:区法院、区检察院\n"
     )
-    sections = parse_sections(text)
-    ids = {s.ordinal: f"d:{s.ordinal}" for s in sections}
-    tables = extract_rows(text, "d", sections, ids)
+    tables = rows_of(text, "d")
     assert [m["text"] for m in tables["measures"]] == ["完善工作机制;", "健全制度。"]
     assert [a["name"] for a in tables["agencies"]] == ["区法院", "区检察院"]
     assert [(x["measure_id"][-2:], x["name_raw"]) for x in tables["measure_agencies"]] == [
