@@ -43,13 +43,17 @@ def pinyin_spans(text: str) -> list[Span]:
     return [(m.start(), m.end(), "", "pinyin") for m in pattern.finditer(text, start)]
 
 
+def simplified(text: str) -> str:
+    """``text`` with OpenCC's t2s conversion; a text holding none of the keys it changes
+    (nearly every plan) is returned as it is, without converting it."""
+    return _t2s().convert(text) if may_change(text) else text
+
+
 def t2s_spans(text: str) -> list[Span]:
     """Traditional characters replaced by simplified ones (runs of changed characters), when
     at least ``t2s_min_share`` of the Chinese characters change; else none."""
-    if not may_change(text):  # the usual case, a simplified plan: nothing to convert
-        return []
-    converted = _t2s().convert(text)
-    if converted == text:
+    converted = simplified(text)
+    if converted == text:  # the usual case, a simplified plan: nothing to count
         return []
     n_cjk = _count_cjk(text)
     if not n_cjk:

@@ -15,10 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import opencc
 from scipy.sparse import csr_matrix
 
-from pipeline.text.t2s_keys import may_change
+from pipeline.text.mirror import simplified  # for comparing only: quotes keep their characters
 from pipeline.themes.ngrams import _WHITE_SPACES, NgramCounter, Rows, char_doc, char_wb_doc
 from pipeline.vocab import load_csv, load_yaml
 
@@ -74,18 +73,6 @@ def outline_rows() -> list[dict]:
 def _generic() -> re.Pattern[str]:
     phrases = sorted(load_yaml("theme_matching.yaml")["generic_phrases"], key=len, reverse=True)
     return re.compile("|".join(map(re.escape, phrases)))
-
-
-@functools.cache
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def simplified(text: str) -> str:
-    """``text`` in simplified characters, for comparing only (pages in traditional ones are
-    common; OpenCC converts a plan in about a millisecond; quotes keep their characters);
-    a text that holds no key OpenCC changes is itself, without converting it."""
-    return _converter().convert(text) if may_change(text) else text
 
 
 def clean(text: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.extract.plan import PlanRows
+from pipeline.text.mirror import simplified
 from pipeline.themes.match import Link, PlanNode, match_chapters, match_plan, section_columns
 from pipeline.themes.ngrams import Rows
 from pipeline.themes.outlines import (
@@ -22,7 +23,6 @@ from pipeline.themes.outlines import (
     clean_all,
     outline_model,
     outline_nodes,
-    simplified,
 )
 from pipeline.vocab import load_csv, load_yaml
 
