@@ -24,7 +24,7 @@ import logging
 import os
 
 # Only for the embedded server that Prefect starts when no PREFECT_API_URL is configured.
-_LOCAL_SERVER_DEFAULTS: dict[str, str] = {
+LOCAL_SERVER_DEFAULTS: dict[str, str] = {
     # the telemetry heartbeat races the run for the SQLite lock -> "database is locked" traceback
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     # at shutdown the recorder's last flush is cancelled -> CancelledError traceback
@@ -74,7 +74,7 @@ def configure_local_run() -> None:
     """Set quiet defaults in ``os.environ``, and filter Prefect's drain notice; call before
     importing prefect or GX."""
     if not os.environ.get("PREFECT_API_URL"):
-        for key, value in _LOCAL_SERVER_DEFAULTS.items():
+        for key, value in LOCAL_SERVER_DEFAULTS.items():
             os.environ.setdefault(key, value)
     for key, value in _QUIET_DEFAULTS.items():
         os.environ.setdefault(key, value)

@@ -18,7 +18,7 @@ from tests.read import forms
 from tests.read.test_bad_files import OLE, zip_bomb
 
 
-def test_every_form_publishes_and_every_bad_file_is_rejected(tmp_path):
+def test_every_form_publishes_and_every_bad_file_is_rejected(tmp_path, running_server):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     shutil.copy(seed_path("000"), seeds / "a_plan.txt")
@@ -37,7 +37,7 @@ def test_every_form_publishes_and_every_bad_file_is_rejected(tmp_path):
     before = digest(seeds)
 
     started = time.monotonic()
-    proc = run_flow(seeds, tmp_path / "out")
+    proc = run_flow(seeds, tmp_path / "out", env=running_server)
     elapsed = time.monotonic() - started
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert elapsed < 120

@@ -186,14 +186,16 @@ def bad_inputs(tmp_path_factory) -> Path:
     return seeds
 
 
-def test_bad_inputs_are_listed_as_rejected_and_good_plans_publish(bad_inputs, tmp_path):
+def test_bad_inputs_are_listed_as_rejected_and_good_plans_publish(
+    bad_inputs, tmp_path, running_server
+):
     before = digest(bad_inputs)
-    strict = run_flow(bad_inputs, tmp_path / "strict", "--strict")
+    strict = run_flow(bad_inputs, tmp_path / "strict", "--strict", env=running_server)
     assert strict.returncode == 1
     assert "--strict: 7 input file(s) rejected; nothing published" in strict.stderr
     assert not (tmp_path / "strict" / "releases").exists()
 
-    proc = run_flow(bad_inputs, tmp_path / "out")
+    proc = run_flow(bad_inputs, tmp_path / "out", env=running_server)
     assert proc.returncode == 0, proc.stderr
     log = proc.stdout + proc.stderr
     assert "Plans published: 5; rejected: 7" in log
@@ -216,7 +218,7 @@ def test_bad_inputs_are_listed_as_rejected_and_good_plans_publish(bad_inputs, tm
     assert digest(bad_inputs) == before  # rejected inputs are never deleted or modified
 
 
-def test_a_folder_without_plans_publishes_nothing(tmp_path):
+def test_a_folder_without_plans_publishes_nothing(tmp_path, running_server):
     # a wrong SEEDS must not publish a release whose plans are all gone
     missing = run_flow(tmp_path / "no-such-folder", tmp_path / "out")
     assert missing.returncode == 2
@@ -226,19 +228,21 @@ def test_a_folder_without_plans_publishes_nothing(tmp_path):
     seeds.mkdir()
     (seeds / "minutes.txt").write_text("这是一份会议纪要,没有任何章节标题。\n", encoding="utf-8")
     (seeds / "scan.pdf").write_bytes(b"%PDF-1.4")
-    proc = run_flow(seeds, tmp_path / "out")
+    proc = run_flow(seeds, tmp_path / "out", env=running_server)
     assert proc.returncode == 1
     assert f"error: no plan to publish in {seeds}: all 2 input files rejected" in proc.stderr
     assert "Rejected scan.pdf: broken PDF" in proc.stdout + proc.stderr
     assert not (tmp_path / "out" / "releases").exists()
 
 
-def test_one_plan_failing_a_row_check_does_not_block_the_release(tmp_path: Path):
+def test_one_plan_failing_a_row_check_does_not_block_the_release(
+    tmp_path: Path, running_server: dict[str, str]
+):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     shutil.copy(seed_path("004"), seeds)
     (seeds / "900_bad.txt").write_text(PLAN_FAILING_A_ROW_CHECK, encoding="utf-8")
-    proc = run_flow(seeds, tmp_path / "out")
+    proc = run_flow(seeds, tmp_path / "out", env=running_server)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Plans published: 1; rejected: 1" in proc.stdout + proc.stderr
     release = tmp_path / "out" / "releases" / "1.0.0"

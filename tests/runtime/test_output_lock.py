@@ -21,9 +21,9 @@ def test_a_held_output_folder_refuses_a_second_holder_and_frees_on_exit(tmp_path
         pass
 
 
-def test_a_run_into_a_folder_another_run_holds_stops_and_writes_nothing(tmp_path):
+def test_a_run_into_a_folder_another_run_holds_stops_and_writes_nothing(tmp_path, running_server):
     with output_lock(tmp_path):
-        proc = run_flow(SEEDS, tmp_path)
+        proc = run_flow(SEEDS, tmp_path, env=running_server)
     assert proc.returncode == 1
     assert f"error: {tmp_path} is in use by another run (pid {os.getpid()}" in proc.stderr
     assert not (tmp_path / "releases").exists()
