@@ -31,6 +31,7 @@ MAX_CELL = 32_767  # characters per cell
 MAX_WIDTH = 60  # widest column, in Excel's character units
 WIDTH_ROWS = 200  # rows whose values size a sheet's columns
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # not allowed in XML (RE2 syntax)
+_ESCAPED = _CONTROL[:-1] + "&<>]"  # what rows_xml removes or escapes
 
 
 def cut_note(path: str) -> str:
@@ -133,12 +134,14 @@ def rows_xml(batch: pa.Table, kinds: list[str], note: str) -> tuple[bytes, np.nd
                 short = pc.utf8_slice_codeunits(text, 0, MAX_CELL - len(note))
                 text = pc.if_else(long, pc.binary_join_element_wise(short, note, ""), text)
                 n_cut += long.fill_null(False).to_numpy(zero_copy_only=False).astype(np.int64)
-            # each pass only where it changes something: most columns hold none of these
-            if pc.any(pc.match_substring_regex(text, _CONTROL)).as_py():
-                text = pc.replace_substring_regex(text, _CONTROL, "")
-            for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-                if pc.any(pc.match_substring(text, char)).as_py():
-                    text = pc.replace_substring(text, char, entity)
+            # each pass only where it changes something: most columns hold none of these,
+            # which one pass tells
+            if pc.any(pc.match_substring_regex(text, _ESCAPED)).as_py():
+                if pc.any(pc.match_substring_regex(text, _CONTROL)).as_py():
+                    text = pc.replace_substring_regex(text, _CONTROL, "")
+                for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+                    if pc.any(pc.match_substring(text, char)).as_py():
+                        text = pc.replace_substring(text, char, entity)
             cell = pc.binary_join_element_wise(
                 '<c t="inlineStr"><is><t xml:space="preserve">', text, "</t></is></c>", ""
             )
