@@ -18,7 +18,6 @@ from pipeline.read.ingest import InputFile, find_inputs
 from pipeline.release.publish import _arrow_row_groups
 from pipeline.runtime.batch import batch_key, plan_batches, run_batch
 from pipeline.runtime.cache import ExtractionCache
-from pipeline.runtime.local_server import LocalServer
 from tests.helpers import REPO, SEEDS, digest_of_rows, run_flow, write_profiles
 
 
@@ -139,7 +138,9 @@ def test_the_runs_dask_workers_drop_only_the_heartbeat_error_of_a_closed_schedul
     assert seen == ["Compute Failed: a real problem"]
 
 
-def test_a_run_on_a_teams_own_prefect_server_and_dask_cluster(seed_release, tmp_path, monkeypatch):
+def test_a_run_on_a_teams_own_prefect_server_and_dask_cluster(
+    seed_release, tmp_path, monkeypatch, running_server
+):
     # existing infrastructure: a Prefect server named only in the active profile (`prefect
     # config set PREFECT_API_URL=...`), and a Dask cluster (--dask-address) whose workers
     # work in another folder, where relative --seeds and --output must still find the files
@@ -148,34 +149,30 @@ def test_a_run_on_a_teams_own_prefect_server_and_dask_cluster(seed_release, tmp_
     release, _ = seed_release
     home, output = tmp_path / "prefect-home", tmp_path / "out"
     relative_output = os.path.relpath(output, REPO)  # run_flow runs in the repository
-    server = LocalServer().start()  # on Prefect's default home, set up by earlier runs
+    url = running_server["PREFECT_API_URL"]  # the team's server: named in the profile only
     monkeypatch.chdir(tmp_path)  # where the cluster's workers start
-    try:
-        with LocalCluster(
-            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster:
-            url = server.wait_until_ready()
-            profile = f'active = "team"\n[profiles.team]\nPREFECT_API_URL = "{url}"\n'
-            write_profiles(home, profile)
-            proc = run_flow(
-                Path("seeds"),
-                Path(relative_output),
-                "--runner",
-                "dask",
-                "--dask-address",
-                cluster.scheduler_address,
-                "--batch-size",
-                "2",
-                env={"PREFECT_HOME": str(home)},
-            )
-        latest = json.dumps({"sort": "EXPECTED_START_TIME_DESC", "limit": 5}).encode()
-        request = urllib.request.Request(
-            f"{url}/flow_runs/filter", data=latest, headers={"Content-Type": "application/json"}
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        profile = f'active = "team"\n[profiles.team]\nPREFECT_API_URL = "{url}"\n'
+        write_profiles(home, profile)
+        proc = run_flow(
+            Path("seeds"),
+            Path(relative_output),
+            "--runner",
+            "dask",
+            "--dask-address",
+            cluster.scheduler_address,
+            "--batch-size",
+            "2",
+            env={"PREFECT_HOME": str(home)},
         )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            runs = json.load(response)
-    finally:
-        server.stop()
+    latest = json.dumps({"sort": "EXPECTED_START_TIME_DESC", "limit": 5}).encode()
+    request = urllib.request.Request(
+        f"{url}/flow_runs/filter", data=latest, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        runs = json.load(response)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Extracted 5 plans in 3 batches" in proc.stdout + proc.stderr
     assert digest_of_rows(output / "releases" / "1.0.0") == digest_of_rows(release)
