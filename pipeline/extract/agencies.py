@@ -56,6 +56,7 @@ _OTHER_LABEL_RE = re.compile(
 _OPEN = "(（【["
 _CLOSE = ")）】]"
 _NAME_SEPARATORS = "、,，;；"
+_BRACKET = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
 
 
 def _norm(text: str) -> str:
@@ -102,13 +103,15 @@ def _split_glued(name: str) -> list[str]:
     an organisation suffix, the right part opens with a jurisdiction (区/市/县/省…) and also ends
     with an organisation suffix. Names with brackets are left alone, and so is 市委市直机关工委.
     """
-    if any(c in name for c in _OPEN + _CLOSE):
+    if _BRACKET.search(name):
         return [name]
     suffixes = _org_suffixes()
-    for i in range(2, len(name) - 1):
+    for i in range(2, len(name) - 2):  # the right part has at least 3 characters
+        # it opens with a jurisdiction (most characters do not: no slices for them)
+        if name[i] not in "省市区县州盟旗" or name[i + 1] == "直":
+            continue
         left, right = name[:i], name[i:]
-        glued = right[0] in "省市区县州盟旗" and len(right) >= 3 and right[1] != "直"
-        if glued and left.endswith(suffixes) and right.endswith(suffixes):
+        if left.endswith(suffixes) and right.endswith(suffixes):
             return [left, *_split_glued(right)]
     return [name]
 

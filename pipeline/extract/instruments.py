@@ -291,6 +291,8 @@ def find_instruments(sentence: str, in_preamble: bool) -> list[InstrumentHit]:
     ``in_preamble`` marks text before the plan's first chapter: mentions there are the plan's
     background or basis, so their action is ``other``.
     """
+    if "《" not in sentence and "〈" not in sentence:
+        return []  # every mention opens with one of them (most sentences hold neither)
     spans = _spans(sentence)
     if not spans:
         return []

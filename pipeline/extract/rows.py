@@ -123,28 +123,32 @@ def extract_rows(
                 }
 
     sections_measures: list[tuple[Section, Body, _Measures]] = []
+    measure_rows = tables["measures"]
     for section in sections:
         section_id = section_ids[section.ordinal]
         measures = []
         starts: list[int] = []
         sentences: list[tuple[int, int]] = []  # statements come in text order: so do these
+        last_sentence = -1
         body = read_body(text, section.body_start, section.char_end)
         for k, st in enumerate(body.statements, 1):
-            statement = text[st.start : st.end]
+            start, end, sentence_start, sentence_end = st  # unpacked once, not read by name
+            statement = text[start:end]
             row = {
                 "measure_id": f"{section_id}:m{k}",
                 "doc_id": doc_id,
                 "section_id": section_id,
                 "text": statement,
-                "char_start": st.start,
-                "char_end": st.end,
+                "char_start": start,
+                "char_end": end,
                 "action": leading_action(statement),
             }
             measures.append((st, row))
-            tables["measures"].append(row)
-            starts.append(st.start)
-            if not sentences or sentences[-1][0] != st.sentence_start:
-                sentences.append((st.sentence_start, st.sentence_end))
+            measure_rows.append(row)
+            starts.append(start)
+            if sentence_start != last_sentence:
+                sentences.append((sentence_start, sentence_end))
+                last_sentence = sentence_start
         sections_measures.append((section, body, _Measures(measures, starts, sentences)))
 
     has_role_lines = False

@@ -134,19 +134,24 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
     start = 0
     n = len(sentence)
     for found in _CLAUSE_BREAK.finditer(sentence):
-        i, ch = found.start(), found.group()
-        between_digits = 0 < i < n - 1 and sentence[i - 1].isdigit() and sentence[i + 1].isdigit()
-        if ch in ".,:" and between_digits:
-            continue
+        i = found.start()
+        ch = sentence[i]
+        if (
+            ch in ".,:"
+            and 0 < i < n - 1
+            and sentence[i - 1].isdigit()
+            and sentence[i + 1].isdigit()
+        ):
+            continue  # between two digits: 12.4, 9:00
         spans.append((start, i))
         start = i + 1
     spans.append((start, n))
     out = []
     for a, b in spans:
-        clause = sentence[a:b]
-        if clause and not clause[0].isspace() and not clause[-1].isspace():
+        if a < b and not sentence[a].isspace() and not sentence[b - 1].isspace():
             out.append((a, b))  # the usual clause: nothing to trim
             continue
+        clause = sentence[a:b]
         trimmed = clause.strip()  # str.strip drops exactly what str.isspace is true for
         if trimmed:
             a += len(clause) - len(clause.lstrip())
@@ -154,15 +159,25 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
     return out
 
 
-def _clause_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    starts = [a for a, _ in spans]
+def _clause_of(spans: list[tuple[int, int]], starts: list[int], pos: int) -> tuple[int, int]:
+    """The clause of ``spans`` that holds ``pos`` (``starts``: their starts, listed once a
+    sentence for every number and year)."""
     i = max(bisect.bisect_right(starts, pos) - 1, 0)
     return spans[i]
 
 
-def _inside_pairs(sentence: str, pairs: list[str]) -> tuple[bool, ...]:
-    """For each character, whether it lies inside one of the bracket/quote pairs."""
-    return _inside_pairs_cached(sentence, tuple(pairs))
+def _inside_pairs(sentence: str, key: str) -> tuple[bool, ...]:
+    """For each character, whether it lies inside one of the bracket/quote pairs listed
+    under the vocabulary's ``key`` (most sentences hold none of their marks)."""
+    pairs = _pairs(key)
+    if _pair_marks(pairs).search(sentence) is None:
+        return (False,) * len(sentence)
+    return _inside_pairs_cached(sentence, pairs)
+
+
+@functools.cache
+def _pairs(key: str) -> tuple[str, ...]:
+    return tuple(_vocab()[key])
 
 
 @functools.cache
@@ -238,7 +253,7 @@ def _gated(key: str) -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ..
 @functools.lru_cache(maxsize=64)
 def _blocked(sentence: str) -> tuple[bool, ...]:
     """Characters covered by an exclusion pattern or a document title 《…》."""
-    blocked = _inside_pairs(sentence, _vocab()["title_pairs"])
+    blocked = _inside_pairs(sentence, "title_pairs")
     marked = None
     for gate, pattern in _gated("exclusions"):
         if gate is not None and gate.search(sentence) is None:
@@ -289,6 +304,12 @@ def _date_markers(sentence: str) -> tuple[tuple[int, int, str], ...]:
 
 
 @functools.cache
+def _words(key: str) -> tuple[str, ...]:
+    """The vocabulary's words under ``key``, for one ``startswith`` test of them all."""
+    return tuple(_vocab()[key])
+
+
+@functools.cache
 def _longest_first(comparators: str) -> tuple[str, ...]:
     return tuple(sorted(_vocab()["comparators"][comparators], key=len, reverse=True))
 
@@ -305,10 +326,12 @@ def _comparator(sentence: str, lo: int, start: int, after: int) -> tuple[str | N
     Returns (comparator or None, end offset including a suffix word).
     """
     comps = _vocab()["comparators"]
-    for words, sign in ((_longest_first("suffix_ge"), ">="), (_longest_first("suffix_le"), "<=")):
-        for word in words:
-            if sentence.startswith(word, after):
-                return sign, after + len(word)
+    suffix_ge, suffix_le = _longest_first("suffix_ge"), _longest_first("suffix_le")
+    if sentence.startswith(suffix_ge + suffix_le, after):  # most units are followed by none
+        for words, sign in ((suffix_ge, ">="), (suffix_le, "<=")):
+            for word in words:
+                if sentence.startswith(word, after):
+                    return sign, after + len(word)
     window = sentence[lo:start].rstrip()
     best: tuple[int, int, str] | None = None
     if not _prefix_words().search(window):  # most windows hold none of the words
@@ -336,16 +359,14 @@ def _scope(
 ) -> str | None:
     """Whom or where the number applies to: 市级 after the unit or before the period word,
     每个区 / 每6个班级 before the number, 全区 in the same list item, else 每人 (每人每年)."""
-    levels = _vocab()["levels"]
+    levels = _words("levels")
     following = sentence[after : after + 4]
-    for level in levels:
-        if following.startswith(level):
-            return level
+    if following.startswith(levels):  # the first level listed that it starts with
+        return next(level for level in levels if following.startswith(level))
     if period is not None:
         before = sentence[max(clause[0], period[0] - 3) : period[0]]
-        for level in levels:
-            if before.endswith(level):
-                return level
+        if before.endswith(levels):
+            return next(level for level in levels if before.endswith(level))
     found = None
     for m in _re("scope_each").finditer(sentence[clause[0] : start]):
         found = m.group()
@@ -367,7 +388,7 @@ def _overlaps(spans: tuple[tuple[Any, ...], ...], start: int, end: int) -> bool:
     return any(a < b and a < end and start < b for a, b, *_ in spans)
 
 
-def _mentions(sentence: str, spans: list[tuple[int, int]]) -> list[_Mention]:
+def _mentions(sentence: str, spans: list[tuple[int, int]], starts: list[int]) -> list[_Mention]:
     """Numbers with a unit that state a quantity or a counted frequency."""
     vocab = _vocab()
     occurrence = vocab["occurrence_units"]
@@ -376,10 +397,16 @@ def _mentions(sentence: str, spans: list[tuple[int, int]]) -> list[_Mention]:
     taken: tuple[tuple[bool, ...], tuple[bool, ...], tuple[Any, ...]] | None = None
     periods = _periods(sentence)
     unit_re = _unit_re()
+    baseline_end: int | None = None
     for m in _number_re().finditer(sentence):
         text, start, end = m.group(), m.start(), m.end()
         if start > 0 and sentence[start - 1] == "每":
             continue  # 每6个班级: a scope, not a target
+        um = None
+        if "分之" not in text:  # only a share (分之) is read without a unit
+            um = unit_re.match(sentence, end)
+            if not um:
+                continue
         parsed = parse_numeral(text)
         if parsed is None:
             continue
@@ -388,9 +415,10 @@ def _mentions(sentence: str, spans: list[tuple[int, int]]) -> list[_Mention]:
         if is_percent:
             unit = "%"
         else:
-            um = unit_re.match(sentence, end)
-            if not um:
-                continue
+            if um is None:
+                um = unit_re.match(sentence, end)
+                if not um:
+                    continue
             unit = vocab["units"][um.group(1)]
             after = um.end()
         written_in_chinese = is_chinese(text)
@@ -399,7 +427,7 @@ def _mentions(sentence: str, spans: list[tuple[int, int]]) -> list[_Mention]:
         if taken is None:  # the spans numbers may not fall in, for the first candidate only
             taken = (
                 _blocked(sentence),
-                _inside_pairs(sentence, vocab["quote_pairs"]),
+                _inside_pairs(sentence, "quote_pairs"),
                 _date_markers(sentence),
             )
         blocked, quoted, dates = taken
@@ -412,7 +440,7 @@ def _mentions(sentence: str, spans: list[tuple[int, int]]) -> list[_Mention]:
         chinese = written_in_chinese and not is_percent
         if chinese and quoted[start]:
             continue
-        clause = _clause_of(spans, start)
+        clause = _clause_of(spans, starts, start)
         if clause[0] > start or start >= clause[1]:
             continue
         prev = [x for x in out if x.clause == clause]
@@ -439,9 +467,12 @@ def _mentions(sentence: str, spans: list[tuple[int, int]]) -> list[_Mention]:
             kind = "frequency"
         if _is_baseline(clause_text[: start - clause[0]]):
             continue
-        if any(w in sentence[:start] for w in vocab["baseline_sentence"]):
+        if baseline_end is None:  # where the first baseline word of the sentence ends
+            found = [sentence.find(w) + len(w) for w in vocab["baseline_sentence"] if w in sentence]
+            baseline_end = min(found, default=len(sentence) + 1)
+        if baseline_end <= start:
             continue
-        if any(sentence[end:].lstrip().startswith(w) for w in vocab["baseline_after"]):
+        if sentence[end:].lstrip().startswith(_words("baseline_after")):
             continue
         out.append(
             _Mention(
@@ -497,7 +528,7 @@ def _is_metadata_date(sentence: str, start: int, clause_start: int) -> bool:
     )
 
 
-def _years(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _years(sentence: str, spans: list[tuple[int, int]], starts: list[int]) -> list[tuple[int, int]]:
     """Valid deadline years as (position, year): not in 《》, ranges, vision or baseline text."""
     vocab = _vocab()
     out: list[tuple[int, int]] = []
@@ -513,7 +544,7 @@ def _years(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
             continue
         if any(a <= m.start() < b for a, b in vision):
             continue
-        clause = _clause_of(spans, m.start())
+        clause = _clause_of(spans, starts, m.start())
         if _is_baseline(sentence[clause[0] : m.start()]):
             continue
         past = _somewhere("baseline_past")
@@ -544,7 +575,7 @@ def _date_rows(
         return out
     if not _date_markers(sentence):
         return out
-    in_title = _inside_pairs(sentence, vocab["title_pairs"])
+    in_title = _inside_pairs(sentence, "title_pairs")
     counted = {m.clause for m in mentions}
     for clause in spans:
         if clause in counted:
@@ -596,8 +627,9 @@ def find_targets(sentence: str) -> list[TargetHit]:
     spans = clause_spans(sentence)
     if not spans:
         return []
-    mentions = _mentions(sentence, spans)
-    years = _years(sentence, spans)
+    starts = [a for a, _ in spans]
+    mentions = _mentions(sentence, spans, starts)
+    years = _years(sentence, spans, starts)
     claimed: set[int] = set()
     rows: list[tuple[int, TargetHit]] = []
     for m in mentions:
@@ -634,7 +666,7 @@ def find_targets(sentence: str) -> list[TargetHit]:
     for pos, year in years:
         if pos in claimed:
             continue
-        clause = _clause_of(spans, pos)
+        clause = _clause_of(spans, starts, pos)
         rows.append(
             (pos, TargetHit(clause[0], clause[1], "deadline", None, None, None, year, None, None))
         )

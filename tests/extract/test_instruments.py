@@ -199,6 +199,18 @@ def test_no_brackets_no_hits() -> None:
     assert find_instruments("加强行政调解工作,加大消费者权益保护。", False) == []
 
 
+def test_free_standing_angle_brackets_are_a_mention() -> None:
+    # a sentence with 〈 and no 《 is read too: find_instruments looks for either opener
+    s = "认真贯彻〈XX省法治宣传教育条例〉,落实普法责任。"
+    (hit,) = find_instruments(s, False)
+    assert s[hit.start - 1] == "〈" and s[hit.end] == "〉"
+    assert (hit.name, hit.action, hit.instrument_type) == (
+        "XX省法治宣传教育条例",
+        "implement",
+        "条例",
+    )
+
+
 def test_strongest_verb_of_a_chain_decides() -> None:
     s = "统筹推进《新时代公民道德建设实施纲要》和《吉林省新时代公民道德建设行动方案》的贯彻落实。"
     assert {h.action for h in find_instruments(s, False)} == {"implement"}

@@ -65,6 +65,15 @@ def test_clauses_split_at_punctuation_not_at_list_comma_or_decimal() -> None:
     ]
 
 
+def test_clauses_are_trimmed_and_blank_ones_dropped() -> None:
+    # whitespace around a clause is not part of it; a clause of whitespace only is none;
+    # a separator at either end of the sentence never sits between two digits
+    s = " 每年开展 2次,\u3000 ;9:00前完成 12.4\n.5"
+    assert [s[a:b] for a, b in clause_spans(s)] == ["每年开展 2次", "9:00前完成 12.4", "5"]
+    assert clause_spans(",1,") == [(1, 2)]
+    assert clause_spans("   ") == []
+
+
 def test_clause_offsets_point_at_the_verbatim_clause() -> None:
     s = "配齐配强法治课教师,2022年在小学每6个班级至少配备1名法治课专任教师,组织法官兼任。"
     (hit,) = find_targets(s)
