@@ -31,6 +31,7 @@ import re
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -137,10 +138,18 @@ class _Tracker:
         codes = _codes(self.text).copy()
         codes[at] = new
         self.text = codes.tobytes().decode("utf-32-le", "surrogatepass")
-        pos, seq = self.pos, len(self.log)
+        # the log's entries column by column (~190 a plan: a Python step per entry cost
+        # more than the rest of the pass)
+        pos, index, seq = np.frombuffer(self.pos, dtype=np.int64), np.asarray(at), len(self.log)
         self.log.extend(
-            (pos[i], seq + k, pos[i + 1], kind, chr(c))
-            for k, (i, c) in enumerate(zip(at, new, strict=True))
+            zip(
+                pos[index].tolist(),
+                range(seq, seq + len(at)),
+                pos[index + 1].tolist(),
+                repeat(kind, len(at)),
+                map(chr, new),
+                strict=True,
+            )
         )
 
     def result(self) -> Normalized:
