@@ -108,25 +108,27 @@ class _Tracker:
         pieces: list[str] = []
         new_pos = array("q")
         last = 0
+        text, pos, log = self.text, self.pos, self.log  # ~70 spans a pass: locals
         for start, end, replacement, kind in spans:
             if start < last or (start == end and not replacement):
                 continue
-            if self.text[start:end] == replacement:
+            if text[start:end] == replacement:
                 continue
-            pieces.append(self.text[last:start])
-            pieces.append(replacement)
+            pieces += (text[last:start], replacement)
             if not keep_map:
-                new_pos.extend(self.pos[last:start])
-                if replacement:
-                    new_pos.extend(array("q", (self.pos[start],)) * len(replacement))
-            self.log.append((self.pos[start], len(self.log), self.pos[end], kind, replacement))
+                new_pos += pos[last:start]
+                if len(replacement) == 1:
+                    new_pos.append(pos[start])
+                elif replacement:
+                    new_pos += array("q", (pos[start],)) * len(replacement)
+            log.append((pos[start], len(log), pos[end], kind, replacement))
             last = end
         if not pieces:  # nothing changed: keep the text and the map as they are
             return
-        pieces.append(self.text[last:])
+        pieces.append(text[last:])
         self.text = "".join(pieces)
         if not keep_map:
-            new_pos.extend(self.pos[last:])
+            new_pos += pos[last:]
             self.pos = new_pos
 
     def replace_chars(self, kind: str, at: list[int], new: list[int]) -> None:
@@ -292,28 +294,30 @@ def is_standalone_line(line: str) -> bool:
     return len(line) <= STANDALONE_MAX and not RUNNING_TEXT.search(line)
 
 
+_ENDINGS = tuple(SENTENCE_END)  # for ``endswith``: no string made of the last character
+
+
 def breaks_mid_sentence(before: str, after: str) -> bool:
     """True when the line break between two non-blank lines falls inside a sentence."""
-    if before[-1] in SENTENCE_END or is_standalone_line(before):
+    if before.endswith(_ENDINGS) or is_standalone_line(before):
         return False
     return not (match_marker(after) or LABEL_LINE.match(after) or PAREN_ONLY.match(after))
-
-
-_LINE = re.compile(r"[^\n]+")
 
 
 def _line_spans(text: str) -> list[Span]:
     """Join lines broken mid-sentence; collapse blank-line runs between paragraphs."""
     # each non-blank line once: start, end, stripped, end without trailing spaces, start
     # without leading ones (each line is read as the second of one pair, the first of the next)
+    # (split once rather than a match per line; the spaces around a line measured on its
+    # stripped copy: what precedes its first character, which is no space, is spaces)
     lines = []
-    for m in _LINE.finditer(text):
-        line = m.group()
+    start = 0
+    for line in text.split("\n"):
         stripped = line.strip()
         if stripped:
-            start = m.start()
-            lead = len(line) - len(line.lstrip())
-            lines.append((start, stripped, start + len(line.rstrip()), start + lead))
+            lead = line.find(stripped[0]) if len(stripped) < len(line) else 0
+            lines.append((start, stripped, start + lead + len(stripped), start + lead))
+        start += len(line) + 1
     if not lines:
         return [(0, len(text), "", "blank_line")] if text else []
     spans: list[Span] = []
