@@ -35,6 +35,7 @@ from itertools import repeat
 
 import numpy as np
 
+from pipeline.text.codes import codes as _codes
 from pipeline.text.headings import LABEL_LINE, match_marker
 from pipeline.text.mirror import pinyin_spans, t2s_spans
 from pipeline.text.required import scan_start
@@ -171,11 +172,6 @@ class _Tracker:
 
 # Scans for single characters of a set over a whole plan (~11,000 characters) run as numpy
 # lookups by code point: a third or less of the time of a regex's per-character class test.
-
-
-def _codes(text: str) -> np.ndarray:
-    """The code point of each character of ``text`` (a lone surrogate too)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
 
 
 def _is_in(chars: str) -> np.ndarray:
