@@ -105,7 +105,9 @@ def may_change(text: str) -> bool:
     codes = _codes(text)
     if singles.take(codes, mode="clip").any():
         return True
-    at = np.flatnonzero(firsts.take(codes[:-1], mode="clip") & seconds.take(codes[1:], mode="clip"))
+    # the second characters looked up only after a first one (few): one pass, not two
+    at = np.flatnonzero(firsts.take(codes[:-1], mode="clip"))
+    at = at[seconds.take(codes[at + 1], mode="clip")]
     return any(text[i : i + 2] in pairs for i in at.tolist())
 
 
