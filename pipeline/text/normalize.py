@@ -31,9 +31,11 @@ import re
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
+from pipeline.text.codes import codes as _codes
 from pipeline.text.headings import LABEL_LINE, match_marker
 from pipeline.text.mirror import pinyin_spans, t2s_spans
 from pipeline.text.required import scan_start
@@ -107,25 +109,27 @@ class _Tracker:
         pieces: list[str] = []
         new_pos = array("q")
         last = 0
+        text, pos, log = self.text, self.pos, self.log  # ~70 spans a pass: locals
         for start, end, replacement, kind in spans:
             if start < last or (start == end and not replacement):
                 continue
-            if self.text[start:end] == replacement:
+            if text[start:end] == replacement:
                 continue
-            pieces.append(self.text[last:start])
-            pieces.append(replacement)
+            pieces += (text[last:start], replacement)
             if not keep_map:
-                new_pos.extend(self.pos[last:start])
-                if replacement:
-                    new_pos.extend(array("q", (self.pos[start],)) * len(replacement))
-            self.log.append((self.pos[start], len(self.log), self.pos[end], kind, replacement))
+                new_pos += pos[last:start]
+                if len(replacement) == 1:
+                    new_pos.append(pos[start])
+                elif replacement:
+                    new_pos += array("q", (pos[start],)) * len(replacement)
+            log.append((pos[start], len(log), pos[end], kind, replacement))
             last = end
         if not pieces:  # nothing changed: keep the text and the map as they are
             return
-        pieces.append(self.text[last:])
+        pieces.append(text[last:])
         self.text = "".join(pieces)
         if not keep_map:
-            new_pos.extend(self.pos[last:])
+            new_pos += pos[last:]
             self.pos = new_pos
 
     def replace_chars(self, kind: str, at: list[int], new: list[int]) -> None:
@@ -137,10 +141,18 @@ class _Tracker:
         codes = _codes(self.text).copy()
         codes[at] = new
         self.text = codes.tobytes().decode("utf-32-le", "surrogatepass")
-        pos, seq = self.pos, len(self.log)
+        # the log's entries column by column (~190 a plan: a Python step per entry cost
+        # more than the rest of the pass)
+        pos, index, seq = np.frombuffer(self.pos, dtype=np.int64), np.asarray(at), len(self.log)
         self.log.extend(
-            (pos[i], seq + k, pos[i + 1], kind, chr(c))
-            for k, (i, c) in enumerate(zip(at, new, strict=True))
+            zip(
+                pos[index].tolist(),
+                range(seq, seq + len(at)),
+                pos[index + 1].tolist(),
+                repeat(kind, len(at)),
+                map(chr, new),
+                strict=True,
+            )
         )
 
     def result(self) -> Normalized:
@@ -160,11 +172,6 @@ class _Tracker:
 
 # Scans for single characters of a set over a whole plan (~11,000 characters) run as numpy
 # lookups by code point: a third or less of the time of a regex's per-character class test.
-
-
-def _codes(text: str) -> np.ndarray:
-    """The code point of each character of ``text`` (a lone surrogate too)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
 
 
 def _is_in(chars: str) -> np.ndarray:
@@ -233,7 +240,8 @@ def _inline_chapters(text: str) -> list[int]:
     pattern tried only at characters of its class with a numeral after them, found with
     numpy (the regex's scan of every character took ~0.1 ms a plan)."""
     codes = _codes(text)
-    candidates = np.flatnonzero(_has(_CHAPTER_AFTER, codes[:-1]) & _has(_NUMERAL, codes[1:]))
+    numerals = np.flatnonzero(_has(_NUMERAL, codes[1:]))  # the rarer: the other looked up there
+    candidates = numerals[_has(_CHAPTER_AFTER, codes[numerals])]
     return [i for i in candidates.tolist() if INLINE_CHAPTER.match(text, i)]
 
 
@@ -283,28 +291,30 @@ def is_standalone_line(line: str) -> bool:
     return len(line) <= STANDALONE_MAX and not RUNNING_TEXT.search(line)
 
 
+_ENDINGS = tuple(SENTENCE_END)  # for ``endswith``: no string made of the last character
+
+
 def breaks_mid_sentence(before: str, after: str) -> bool:
     """True when the line break between two non-blank lines falls inside a sentence."""
-    if before[-1] in SENTENCE_END or is_standalone_line(before):
+    if before.endswith(_ENDINGS) or is_standalone_line(before):
         return False
     return not (match_marker(after) or LABEL_LINE.match(after) or PAREN_ONLY.match(after))
-
-
-_LINE = re.compile(r"[^\n]+")
 
 
 def _line_spans(text: str) -> list[Span]:
     """Join lines broken mid-sentence; collapse blank-line runs between paragraphs."""
     # each non-blank line once: start, end, stripped, end without trailing spaces, start
     # without leading ones (each line is read as the second of one pair, the first of the next)
+    # (split once rather than a match per line; the spaces around a line measured on its
+    # stripped copy: what precedes its first character, which is no space, is spaces)
     lines = []
-    for m in _LINE.finditer(text):
-        line = m.group()
+    start = 0
+    for line in text.split("\n"):
         stripped = line.strip()
         if stripped:
-            start = m.start()
-            lead = len(line) - len(line.lstrip())
-            lines.append((start, stripped, start + len(line.rstrip()), start + lead))
+            lead = line.find(stripped[0]) if len(stripped) < len(line) else 0
+            lines.append((start, stripped, start + lead + len(stripped), start + lead))
+        start += len(line) + 1
     if not lines:
         return [(0, len(text), "", "blank_line")] if text else []
     spans: list[Span] = []

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import opencc
 
+from pipeline.text.codes import codes as _codes
 from pipeline.vocab import VOCAB_DIR, load_csv
 
 KEYS_FILE = "opencc_t2s_keys.csv"
@@ -101,10 +102,12 @@ def may_change(text: str) -> bool:
     """False when OpenCC's t2s conversion surely returns ``text`` itself: it holds no
     changing key (True: it may change, convert it)."""
     singles, firsts, seconds, pairs = _lookups()
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    codes = _codes(text)
     if singles.take(codes, mode="clip").any():
         return True
-    at = np.flatnonzero(firsts.take(codes[:-1], mode="clip") & seconds.take(codes[1:], mode="clip"))
+    # the second characters looked up only after a first one (few): one pass, not two
+    at = np.flatnonzero(firsts.take(codes[:-1], mode="clip"))
+    at = at[seconds.take(codes[at + 1], mode="clip")]
     return any(text[i : i + 2] in pairs for i in at.tolist())
 
 

@@ -22,7 +22,7 @@ other sections below LINK are local additions and get no link.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -39,8 +39,7 @@ MERGE_BODY_MIN = 0.25  # and at least this high: the second outline section is p
 GAP_MIN = 0.2  # least score of a section placed by order into a gap the plan leaves
 
 
-@dataclass(frozen=True)
-class PlanNode:
+class PlanNode(NamedTuple):  # not a frozen dataclass: its __init__ cost ~2 us a node
     """A chapter (level 1) or section (level 2) of a plan, with its whole text."""
 
     section_id: str
@@ -53,8 +52,7 @@ class PlanNode:
     cosines: tuple[np.ndarray, np.ndarray] | None = None
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):  # as PlanNode: ~40 a plan
     """A plan node implements an outline node."""
 
     section_id: str
@@ -194,25 +192,31 @@ def match_sections(
         block = _position_block(outlines, chapter, len(members))
         position[_span_or_ix(members, chapters[chapter][0])] = block
     score, parts, heading, body = _scores(sections, cols, position)
-    # every row's best and next two at once, and the numbers as Python floats (the same
-    # doubles): a numpy call and scalar per row and cell cost more than the comparisons
-    bests = score.argmax(axis=1).tolist()
-    nexts = np.argsort(-score, axis=1)[:, 1:3].tolist()
-    score_of, heading_of, body_of = score.tolist(), heading.tolist(), body.tolist()
+    # every row's best and next two at once, and only their numbers as Python floats (the
+    # same doubles): a numpy call and scalar per row and cell cost more than the
+    # comparisons, and making a float of every cell cost more than the rest of the loop
+    picks = np.concatenate([score.argmax(axis=1)[:, None], np.argsort(-score, axis=1)[:, 1:3]], 1)
+    at = (picks + np.arange(len(sections))[:, None] * len(cols)).ravel()
+    width = picks.shape[1]
+    picked = picks.tolist()
+    score_of, heading_of, body_of = (
+        [row[k : k + width] for k in range(0, len(row), width)]
+        for row in (score.take(at).tolist(), heading.take(at).tolist(), body.take(at).tolist())
+    )
     chosen: dict[int, list[int]] = {}
-    for i, (best, others) in enumerate(zip(bests, nexts, strict=True)):
-        sc, hd, bd = score_of[i], heading_of[i], body_of[i]
-        if sc[best] < LINK:
+    for i, (best, *others) in enumerate(picked):
+        sc, hd, bd = score_of[i], heading_of[i], body_of[i]  # at best, then the next two
+        if sc[0] < LINK:
             continue
         chosen[i] = [best]
-        for j in others:
-            if sc[j] < LINK:
+        for k, j in enumerate(others, 1):
+            if sc[k] < LINK:
                 break
             if nodes[cols[j]].title_zh == nodes[cols[best]].title_zh:
                 continue  # the same title in both outlines (指导思想): a tie, not a merge
-            both_titles = min(hd[best], hd[j]) >= MERGE_HEADING
-            new_heading = hd[best] < HEADING_SAME and hd[j] < HEADING_SAME
-            shared_body = bd[j] >= max(MERGE_BODY * bd[best], MERGE_BODY_MIN)
+            both_titles = min(hd[0], hd[k]) >= MERGE_HEADING
+            new_heading = hd[0] < HEADING_SAME and hd[k] < HEADING_SAME
+            shared_body = bd[k] >= max(MERGE_BODY * bd[0], MERGE_BODY_MIN)
             if both_titles or (new_heading and shared_body):
                 chosen[i].append(j)
     methods = {(i, j): _method(parts, i, j) for i, js in chosen.items() for j in js}
@@ -221,10 +225,10 @@ def match_sections(
         if chapter:
             gaps = _gaps(members, chosen, chapters[chapter][0] if chapter in chapters else [])
             for i, j in gaps:
-                if score_of[i][j] >= GAP_MIN:
+                if score[i, j] >= GAP_MIN:
                     chosen[i], methods[(i, j)] = [j], "position"
     return [
-        Link(sections[i].section_id, nodes[cols[j]].outline_id, score_of[i][j], methods[(i, j)])
+        Link(sections[i].section_id, nodes[cols[j]].outline_id, float(score[i, j]), methods[(i, j)])
         for i in sorted(chosen)
         for j in chosen[i]
     ]
