@@ -554,3 +554,31 @@ def test_pretest_skips_only_sentences_without_a_target(monkeypatch) -> None:
     assert all(found[:6]) and not any(found[6:])
     monkeypatch.setattr(targets, "_may_state_target", lambda: lambda s: True)
     assert [rows(s) for s in PRETEST_SENTENCES] == found
+
+
+# --- regexes written for speed match their plain forms -----------------------------------
+
+
+def _texts_of(alphabet: list[str], n: int, longest: int) -> list[str]:
+    import random
+
+    rng = random.Random(18)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randrange(longest))) for _ in range(n)]
+
+
+def test_numbers_and_years_match_their_plain_forms() -> None:
+    import re
+
+    from pipeline.extract.targets import _CN, _NUMBER, _YEAR
+
+    plain_number = re.compile(
+        rf"(?<![\d.])(?:百分之[{_CN}]+(?:点[{_CN}]+)?|(?:[{_CN}]+|\d+)分之(?:[{_CN}]+|\d+)"
+        rf"|\d+(?:\.\d+)?(?:\s*[×xX*]\s*\d+(?:\.\d+)?)?|[{_CN}]+)"
+    )
+    plain_year = re.compile(r"(?<!\d)(\d{4})\s*年")
+    numbers = [*"一二两十百万零点0129.. ×x*个年%的", "百分之", "分之", "\u0663"]
+    years = [*"0129年 .的", "\u0663"]
+    for fast, plain, alphabet in ((_NUMBER, plain_number, numbers), (_YEAR, plain_year, years)):
+        for text in _texts_of(alphabet, 20_000, 12):
+            found = [(m.span(), m.groups()) for m in fast.finditer(text)]
+            assert found == [(m.span(), m.groups()) for m in plain.finditer(text)], text
