@@ -137,9 +137,10 @@ _CLAUSE_SPLIT = re.compile(r"[,;:。]")
 
 
 @functools.cache
-def _word_starts(*alternations: re.Pattern[str]) -> re.Pattern[str]:
-    """One pattern matching where any of ``alternations`` matches."""
-    return re.compile("|".join(p.pattern for p in alternations))
+def _word_starts(*alternations: str) -> re.Pattern[str]:
+    """One pattern matching where any of ``alternations`` matches (keyed on their source: a
+    compiled pattern's hash reads all of its code, a string's is kept)."""
+    return re.compile("|".join(alternations))
 
 
 def _verb_at(statement: str, pos: int) -> str | None:
@@ -156,14 +157,16 @@ def _verb_at(statement: str, pos: int) -> str | None:
 
 def leading_action(statement: str) -> str | None:
     """The verb a statement starts with, past modifiers and an opening actor; None if none."""
-    statement = _time_prefix().sub("", statement)
+    prefix = _time_prefix().match(statement)  # anchored: a match, not a search by sub
+    if prefix:
+        statement = statement[prefix.end() :]
     found = _verb_at(statement, 0)
     if found:
         return found
     clauses = _CLAUSE_SPLIT.split(statement, 3)  # only the first three are read
     if clauses[0].startswith(_frames()):
         # only where a modifier or a verb starts can _verb_at find one: jump between those
-        starts = _word_starts(_alternation("modifiers"), _alternation("verbs"))
+        starts = _word_starts(_alternation("modifiers").pattern, _alternation("verbs").pattern)
         word = starts.search(clauses[0], 1)
         while word:
             found = _verb_at(clauses[0], word.start())
