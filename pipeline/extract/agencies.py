@@ -256,6 +256,9 @@ _JURISDICTION = (
     r"(?:[\u4e00-\u9fff]{1,5}?|[X*＊]{1,4})(?:自治区|自治州|省|市|区|县|州|盟|旗|镇|乡|街道)"
 )
 _JURISDICTION_START = re.compile(f"^(?:{_JURISDICTION})")
+# A character every jurisdiction above holds (中共 and 共青团 共, 街道 街, each other one of
+# 省市区县州盟旗镇乡): a sentence with none of them names no actor (~60% of sentences).
+_JURISDICTION_CHAR = re.compile("[省市区县州盟旗镇乡共街]")
 # Where a clause may name its actor: what ``_clause_actors`` steps over (a label, 由), then
 # a jurisdiction, at the sentence's start or after a break. Every clause it finds an actor in
 # starts there (none of these characters is a break, so the pattern reads the clause as the
@@ -341,8 +344,8 @@ def agencies_named_in_text(
     Groups such as 各级政府 are skipped unless include_generic is true.
     """
     out: list[tuple[str, int, int]] = []
-    if not _cue_re().search(sentence):
-        return out  # an actor is always followed by a cue
+    if not _JURISDICTION_CHAR.search(sentence) or not _cue_re().search(sentence):
+        return out  # an actor opens with a jurisdiction and is always followed by a cue
     starts = [0] if _ACTOR_AT_START.match(sentence) else []
     starts += [m.start() + 1 for m in _ACTOR_AFTER_BREAK.finditer(sentence)]
     for start in starts:
