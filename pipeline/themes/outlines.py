@@ -18,7 +18,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from pipeline.text.mirror import simplified  # for comparing only: quotes keep their characters
-from pipeline.themes.ngrams import _WHITE_SPACES, NgramCounter, Rows, char_doc, char_wb_doc
+from pipeline.themes.ngrams import _WHITE_SPACES, NgramCounter, Rows, char_doc
 from pipeline.vocab import load_csv, load_yaml
 
 OUTLINES = ("society", "government")
@@ -134,7 +134,7 @@ class OutlineModel:
 
     def body_counts_of(self, cleaned: list[str]) -> Rows:
         """``body_counts`` of texts already ``clean``ed."""
-        return self.body_ngrams.counts([char_wb_doc(t) for t in cleaned])
+        return self.body_ngrams.word_counts(cleaned)
 
     def body_similarity_of(self, counts: Rows, outlines: tuple[str, ...] = OUTLINES) -> np.ndarray:
         """Cosine of each row of counts against every node of ``outlines``, (rows, nodes)

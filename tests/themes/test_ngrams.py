@@ -43,6 +43,18 @@ def test_counts_equal_scikit_learns(analyzer, ngram_range, prepare):
     assert counter.counts([]).shape == (0, len(fitted.vocabulary_))
 
 
+def test_word_counts_are_the_counts_of_char_wb_docs():
+    fitted = CountVectorizer(analyzer="char_wb", ngram_range=(2, 3)).fit(TEXTS + ["ab σς i"])
+    counter = NgramCounter(fitted.vocabulary_)
+    texts = [outlines.clean(t) for t in TEXTS]
+    odd = ["ΑΣ ab", "İab", "a\U0001f600b", "x\u2028ab\x1cσ\u3000ς"]  # context, two chars, astral
+    for picked in (texts, texts[::-1], odd, texts + odd[3:], [""], []):
+        _same(counter.word_counts(picked), counter.counts([char_wb_doc(t) for t in picked]))
+    _same(counter.word_counts(texts + odd), fitted.transform(texts + odd))
+    chars = CountVectorizer(analyzer="char", ngram_range=(1, 2)).fit(TEXTS).vocabulary_
+    assert NgramCounter(chars)._word_ids is None  # 1-grams: not pieces of padded words
+
+
 def test_clean_all_cleans_each_text_as_alone():
     assert outlines.clean_all(TEXTS) == [outlines.clean(t) for t in TEXTS]
     assert outlines.clean_all(TEXTS[:2]) == [outlines.clean(t) for t in TEXTS[:2]]
