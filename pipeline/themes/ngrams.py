@@ -60,6 +60,13 @@ class Rows(NamedTuple):
         np.cumsum(ends - starts, out=indptr[1:])
         return Rows(self.data[at], self.indices[at], indptr, (len(rows), self.shape[1]))
 
+    def rows(self, start: int, stop: int) -> Rows:
+        """Rows ``start`` to ``stop - 1``, sharing this one's arrays (its ``indptr`` then
+        need not start at 0: for ``dot``, which reads the entries where it points)."""
+        return self._replace(
+            indptr=self.indptr[start : stop + 1], shape=(stop - start, self.shape[1])
+        )
+
     def dot(self, dense: np.ndarray) -> np.ndarray:
         """``self @ dense``, as scipy computes a CSR matrix times a dense one: each row's
         products added in the order of its entries (scipy's ``csr_matvecs``)."""

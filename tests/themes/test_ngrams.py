@@ -144,6 +144,32 @@ def test_cosines_against_one_outline_are_those_of_both_on_its_nodes():
         assert np.isnan(one[:, ~society]).all() and both[:, society].max() > 0
 
 
+def test_chapter_rows_against_chapters_and_section_rows_against_sections():
+    model = outlines.outline_model()
+    cleaned = [outlines.clean(t) for t in TEXTS]
+    counts = model.body_counts_of(cleaned)
+    chapter = np.array([n.section is None for n in model.nodes])
+    society = np.array([n.outline == "society" for n in model.nodes])
+    for n_chapters in (0, 4, len(TEXTS)):
+        for outlines_, nodes in ((outlines.OUTLINES, True), (("society",), society)):
+            for both, split in (
+                (
+                    model.body_similarity_of(counts),
+                    model.body_similarity_of(counts, outlines_, n_chapters),
+                ),
+                (
+                    model.heading_similarity_of(cleaned),
+                    model.heading_similarity_of(cleaned, outlines_, n_chapters),
+                ),
+            ):
+                for rows, cols in (
+                    (slice(0, n_chapters), chapter & nodes),
+                    (slice(n_chapters, None), ~chapter & nodes),
+                ):
+                    assert np.array_equal(split[rows][:, cols], both[rows][:, cols])
+                    assert np.isnan(split[rows][:, ~cols]).all()
+
+
 def _selecting(picked: list[list[int]], n: int):
     """The 0/1 CSR matrix whose row ``i`` selects rows ``picked[i]`` of an ``n``-row one."""
     from scipy.sparse import csr_matrix
