@@ -18,6 +18,7 @@ these to scipy's operators).
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import chain
 from typing import NamedTuple
@@ -58,6 +59,13 @@ class Rows(NamedTuple):
         indptr = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum(ends - starts, out=indptr[1:])
         return Rows(self.data[at], self.indices[at], indptr, (len(rows), self.shape[1]))
+
+    def rows(self, start: int, stop: int) -> Rows:
+        """Rows ``start`` to ``stop - 1``, sharing this one's arrays (its ``indptr`` then
+        need not start at 0: for ``dot``, which reads the entries where it points)."""
+        return self._replace(
+            indptr=self.indptr[start : stop + 1], shape=(stop - start, self.shape[1])
+        )
 
     def dot(self, dense: np.ndarray) -> np.ndarray:
         """``self @ dense``, as scipy computes a CSR matrix times a dense one: each row's
@@ -117,11 +125,35 @@ def _index_arrays(indptr: np.ndarray, indices: np.ndarray) -> tuple[np.ndarray, 
     return indptr.astype(np.int32, copy=False), indices.astype(np.int32, copy=False)
 
 
+def _code_points(text: str) -> np.ndarray:
+    """The code point of each character of ``text`` (lone surrogates too)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """``starts[0]..ends[0]-1``, then ``starts[1]..ends[1]-1``, ..., in one array."""
     lengths = (ends - starts).astype(np.int64)
     offsets = np.repeat(starts.astype(np.int64) - np.cumsum(lengths) + lengths, lengths)
     return offsets + np.arange(int(lengths.sum()), dtype=np.int64)
+
+
+_BMP = 0x10000  # the code points a text's characters are looked up among (past it: a doc)
+
+
+def _lower_code_points(n: int) -> np.ndarray:
+    """The code point of the lower case of each of the first ``n`` characters, -1 where it
+    is not one character (İ) or depends on the characters around it (Σ: σ or final ς)."""
+    lowered = [c.lower() for c in map(chr, range(n))]
+    codes = np.array([ord(c) if len(c) == 1 else -1 for c in lowered], dtype=np.int64)
+    codes[0x3A3] = -1
+    return codes
+
+
+def _in_padded_word(gram: str) -> bool:
+    """Whether ``gram`` is a piece of a word padded with one space on each side, as every
+    n-gram of ``analyzer="char_wb"`` is (whitespace, if any, one space at either end)."""
+    core = gram[gram.startswith(" ") : len(gram) - gram.endswith(" ")]
+    return bool(core) and not any(c.isspace() for c in core)
 
 
 def _ids(n: int) -> type[np.signedinteger]:
@@ -139,6 +171,7 @@ class NgramCounter:
 
     def __init__(self, vocabulary: dict[str, int]) -> None:
         longest = max(map(len, vocabulary), default=0)
+        self._vocabulary = vocabulary
         self.n_features = len(vocabulary)
         chars = sorted({c for gram in vocabulary for c in gram})
         # ids as small as they fit: the arrays are read at random, once per character of
@@ -172,18 +205,53 @@ class NgramCounter:
 
     def counts(self, docs: list[str]) -> Rows:
         """One row per doc, int64 counts, sorted column indices (as scikit-learn's)."""
-        joined = "".join(docs)
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         # ``take`` rather than indexing: a third of the time (clipped: past the alphabet's
         # end, its last id, 0)
-        chars = self._alphabet.take(codes, mode="clip")
-        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-        doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)  # by character
+        chars = self._alphabet.take(_code_points("".join(docs)), mode="clip")
+        return self._counted_in(chars, np.fromiter(map(len, docs), np.int64, len(docs)))
+
+    def word_counts(self, texts: list[str]) -> Rows:
+        """``counts`` of the texts' ``char_wb_doc``, without making those docs (a Python
+        call per text cost more than counting): each text looked up as it is, between two
+        spaces, each character by the id of its lower case and any whitespace by a space's.
+        For a vocabulary of pieces of padded words, as ``char_wb``'s, that counts the same:
+        every word then stands between spaces, as in the doc, and an n-gram over two words
+        (with the whitespace between them) holds a space inside, as none of the vocabulary
+        does. Texts with a character whose lower case is not one character of its own, or
+        past the BMP, are made into docs."""
+        if not texts or self._word_ids is None:
+            return self.counts([char_wb_doc(t) for t in texts])
+        joined = " " + "  ".join(texts) + " "
+        chars = self._word_ids.take(_code_points(joined), mode="clip")
+        if (chars < 0).any():
+            return self.counts([char_wb_doc(t) for t in texts])
+        lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+        return self._counted_in(chars, lengths + 2)
+
+    @functools.cached_property
+    def _word_ids(self) -> np.ndarray | None:
+        """Per code point of the BMP (and one past it, for all the others: -1), the id
+        ``word_counts`` looks it up by: its lower case's, a space's for whitespace, -1
+        where the text is to be made a doc; None when the vocabulary is not of pieces of
+        padded words."""
+        if not all(map(_in_padded_word, self._vocabulary)):
+            return None
+        lower = _lower_code_points(_BMP)
+        ids = self._alphabet.take(lower, mode="clip")
+        ids[lower < 0] = -1
+        ids[[c for c in range(_BMP) if chr(c).isspace()]] = self._alphabet.take(32, mode="clip")
+        return np.append(ids, ids.dtype.type(-1))
+
+    def _counted_in(self, chars: np.ndarray, lengths: np.ndarray) -> Rows:
+        """The counts of docs of ``lengths`` characters, one after the other in ``chars``
+        (their ids in the alphabet)."""
+        n_docs = len(lengths)
+        doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)  # by character
         rows, cells = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         state = chars
         width = self._index(self._width)
         for n, columns in enumerate(self._columns, 1):
-            m = len(codes) - n + 1
+            m = len(chars) - n + 1
             if m <= 0:
                 break
             if n > 1:  # the prefix read so far, one character longer
@@ -200,16 +268,16 @@ class NgramCounter:
             rows.append(doc)
             cells.append(column[at])
         cell = np.concatenate(rows) * self.n_features + np.concatenate(cells)
-        small = len(docs) * self.n_features < 2**31  # sorting int32 takes half the time
+        small = n_docs * self.n_features < 2**31  # sorting int32 takes half the time
         cell = cell.astype(np.int32) if small else cell
         cell.sort()  # as np.unique counts, without its checks
         heads = np.flatnonzero(np.concatenate(([len(cell) > 0], cell[1:] != cell[:-1])))
         cells_found = cell[heads]
         values = np.diff(np.append(heads, len(cell)))
-        indptr = np.searchsorted(cells_found, np.arange(len(docs) + 1) * self.n_features)
+        indptr = np.searchsorted(cells_found, np.arange(n_docs + 1) * self.n_features)
         return Rows(
             values.astype(np.int64),
             (cells_found % self.n_features).astype(np.int32),
             indptr.astype(np.int32),
-            (len(docs), self.n_features),
+            (n_docs, self.n_features),
         )

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import _sparsetools, csr_matrix
 
 from pipeline.text.mirror import simplified  # for comparing only: quotes keep their characters
-from pipeline.themes.ngrams import _WHITE_SPACES, NgramCounter, Rows, char_doc, char_wb_doc
+from pipeline.themes.ngrams import _WHITE_SPACES, NgramCounter, Rows, _index_arrays, char_doc
 from pipeline.vocab import load_csv, load_yaml
 
 OUTLINES = ("society", "government")
@@ -134,12 +134,15 @@ class OutlineModel:
 
     def body_counts_of(self, cleaned: list[str]) -> Rows:
         """``body_counts`` of texts already ``clean``ed."""
-        return self.body_ngrams.counts([char_wb_doc(t) for t in cleaned])
+        return self.body_ngrams.word_counts(cleaned)
 
-    def body_similarity_of(self, counts: Rows, outlines: tuple[str, ...] = OUTLINES) -> np.ndarray:
+    def body_similarity_of(
+        self, counts: Rows, outlines: tuple[str, ...] = OUTLINES, n_chapters: int | None = None
+    ) -> np.ndarray:
         """Cosine of each row of counts against every node of ``outlines``, (rows, nodes)
-        (the other nodes' columns NaN)."""
-        return self._against(_tfidf(counts, self.body_idf, sublinear=True), "body", outlines)
+        (the other nodes' columns NaN; see ``_against`` for ``n_chapters``)."""
+        weights = _tfidf(counts, self.body_idf, sublinear=True)
+        return self._against(weights, "body", outlines, n_chapters)
 
     def body_similarity(self, texts: list[str]) -> np.ndarray:
         """Cosine of each text against every outline node, shape (len(texts), nodes)."""
@@ -149,29 +152,58 @@ class OutlineModel:
         return self.heading_similarity_of(clean_all(headings))
 
     def heading_similarity_of(
-        self, cleaned: list[str], outlines: tuple[str, ...] = OUTLINES
+        self,
+        cleaned: list[str],
+        outlines: tuple[str, ...] = OUTLINES,
+        n_chapters: int | None = None,
     ) -> np.ndarray:
         """``heading_similarity`` of headings already ``clean``ed, against the nodes of
-        ``outlines`` (the other nodes' columns NaN)."""
+        ``outlines`` (the other nodes' columns NaN; see ``_against`` for ``n_chapters``)."""
         counts = self.heading_ngrams.counts([char_doc(h) for h in cleaned])
         weights = _tfidf(counts, self.heading_idf, sublinear=False)
-        return self._against(weights, "heading", outlines)
+        return self._against(weights, "heading", outlines, n_chapters)
 
-    def _against(self, weights: Rows, side: str, outlines: tuple[str, ...]) -> np.ndarray:
+    def _against(
+        self, weights: Rows, side: str, outlines: tuple[str, ...], n_chapters: int | None
+    ) -> np.ndarray:
         """``weights`` times the outline side's columns of the nodes of ``outlines``: a
-        plan whose type names its outline needs only that outline's half. Each cell's
-        products are added as in the whole product (a column does not depend on the
-        others), so the cosines are the same to the bit."""
-        dense = self.body_t if side == "body" else self.heading_t
-        if set(outlines) >= set(OUTLINES):
-            return weights.dot(dense)
-        if (side, outlines) not in self._parts:
-            cols = np.array([k for k, n in enumerate(self.nodes) if n.outline in outlines])
-            self._parts[(side, outlines)] = (cols, np.ascontiguousarray(dense[:, cols]))
-        cols, part = self._parts[(side, outlines)]
+        plan whose type names its outline needs only that outline's half. When the first
+        ``n_chapters`` rows are a plan's chapters and the others its sections, a chapter is
+        compared with the outline chapters only and a section with the outline sections
+        only: all that matching compares them with. Each cell's products are added as in
+        the whole product (a column does not depend on the others), so the cosines are the
+        same to the bit."""
+        if n_chapters is None:
+            blocks = [(0, weights.shape[0], "all")]
+        else:
+            blocks = [(0, n_chapters, "chapters"), (n_chapters, weights.shape[0], "sections")]
         out = np.full((weights.shape[0], len(self.nodes)), np.nan)
-        out[:, cols] = weights.dot(part)
+        for start, stop, which in blocks:
+            cols, part = self._part(side, outlines, which)
+            if len(blocks) == 1 and len(cols) == len(self.nodes):  # the whole product
+                return weights.dot(part)
+            if start < stop:
+                out[start:stop, cols] = weights.rows(start, stop).dot(part)
         return out
+
+    def _part(
+        self, side: str, outlines: tuple[str, ...], which: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The nodes of ``outlines`` (``all``, their ``chapters`` or their ``sections``) and
+        their columns of the side (a contiguous copy, made once)."""
+        key = (side, outlines, which)
+        if key not in self._parts:
+            dense = self.body_t if side == "body" else self.heading_t
+            level = {True: "chapters", False: "sections"}
+            cols = [
+                k
+                for k, n in enumerate(self.nodes)
+                if n.outline in outlines and which in ("all", level[n.section is None])
+            ]
+            whole = len(cols) == len(self.nodes)
+            part = dense if whole else np.ascontiguousarray(dense[:, cols])
+            self._parts[key] = (np.array(cols, dtype=np.int64), part)
+        return self._parts[key]
 
 
 def _tfidf(counts: Rows, idf: np.ndarray, sublinear: bool) -> Rows:
@@ -181,7 +213,7 @@ def _tfidf(counts: Rows, idf: np.ndarray, sublinear: bool) -> Rows:
     if sublinear:
         np.log(data, data)
         data += 1.0
-    data *= idf[counts.indices]
+    data *= idf.take(counts.indices)
     weights = counts._replace(data=data)
     _normalize_rows_l2(weights)
     return weights
@@ -190,24 +222,17 @@ def _tfidf(counts: Rows, idf: np.ndarray, sublinear: bool) -> Rows:
 def _normalize_rows_l2(m: Rows | csr_matrix) -> None:
     """Each non-empty row divided by its l2 norm, in place, to the bit as scikit-learn's
     ``inplace_csr_row_normalize_l2`` does it: its sum of squares runs left to right along
-    the row. Here the k-th squares of all rows are added at once: the squares stand in a
-    C-ordered (position in row, row) array padded with zeros, and numpy sums such an array
-    down its columns one row of it after the other, so each row's squares in order, as that
-    loop does (a sum along a row would add them in pairs); rows whose squares sum to 0 are
-    left as they are."""
-    lengths = np.diff(m.indptr)
+    the row from 0.0, as scipy's product of a CSR matrix and a vector (``csr_matvec``) adds
+    a row's products, here of the row's entries with themselves (each entry's column its
+    own position); rows whose squares sum to 0 are left as they are."""
     if not len(m.data):
         return
-    n_rows = len(lengths)
-    rows = np.arange(n_rows, dtype=np.int64)
-    # entry k of row r (k - indptr[r] into it) goes to (k - indptr[r]) * n_rows + r
-    at = np.arange(len(m.data), dtype=np.int64) * n_rows
-    at += np.repeat(rows - m.indptr[:-1].astype(np.int64) * n_rows, lengths)
-    squares = np.zeros(int(lengths.max()) * n_rows)
-    squares[at] = m.data * m.data
-    sums = squares.reshape(-1, n_rows).sum(axis=0)
+    n_rows = len(m.indptr) - 1
+    indptr, own = _index_arrays(m.indptr, np.arange(len(m.data), dtype=np.int32))
+    sums = np.zeros(n_rows)
+    _sparsetools.csr_matvec(n_rows, len(m.data), indptr, own, m.data, m.data, sums)
     data = m.data  # changed in place
-    data /= np.repeat(np.where(sums == 0.0, 1.0, np.sqrt(sums)), lengths)
+    data /= np.repeat(np.where(sums == 0.0, 1.0, np.sqrt(sums)), np.diff(m.indptr))
 
 
 def _char_wb_grams(doc: str) -> list[str]:

@@ -47,7 +47,10 @@ def plan_nodes(
     for s in reversed(sections):  # children follow their parent
         if s["parent_id"]:
             end[s["parent_id"]] = max(end[s["parent_id"]], end[s["section_id"]])
-    keep = [k for k, s in enumerate(sections) if s["level"] <= 2]
+    # chapters first: their rows are compared with the outline chapters only, the sections'
+    # with the outline sections only (``_against``)
+    chapters = [k for k, s in enumerate(sections) if s["level"] == 1]
+    keep = chapters + [k for k, s in enumerate(sections) if s["level"] == 2]
     if not keep:
         return []
     # each section's kept ancestors (itself too, when kept), as positions in ``keep``
@@ -67,18 +70,20 @@ def plan_nodes(
             measures_in[a].append(k)
     counts_of = counts.sums(headings_in, measures_in)
     model = outline_model()  # every node's cosines at once: one call, not one per node
-    heading = model.heading_similarity_of([cleaned_headings[k] for k in keep], outlines)
-    body = model.body_similarity_of(counts_of, outlines)
-    return [
+    n_chapters = len(chapters)
+    heading = model.heading_similarity_of([cleaned_headings[k] for k in keep], outlines, n_chapters)
+    body = model.body_similarity_of(counts_of, outlines, n_chapters)
+    return [  # in the plan's order
         PlanNode(
             s["section_id"],
             s["level"],
             s["heading"] or "",
             text[s["char_start"] : end[s["section_id"]]],
             s["parent_id"],
-            (heading[i], body[i]),
+            (heading[at[k]], body[at[k]]),
         )
-        for i, s in enumerate(sections[k] for k in keep)
+        for k, s in enumerate(sections)
+        if k in at
     ]
 
 

@@ -43,6 +43,18 @@ def test_counts_equal_scikit_learns(analyzer, ngram_range, prepare):
     assert counter.counts([]).shape == (0, len(fitted.vocabulary_))
 
 
+def test_word_counts_are_the_counts_of_char_wb_docs():
+    fitted = CountVectorizer(analyzer="char_wb", ngram_range=(2, 3)).fit(TEXTS + ["ab σς i"])
+    counter = NgramCounter(fitted.vocabulary_)
+    texts = [outlines.clean(t) for t in TEXTS]
+    odd = ["ΑΣ ab", "İab", "a\U0001f600b", "x\u2028ab\x1cσ\u3000ς"]  # context, two chars, astral
+    for picked in (texts, texts[::-1], odd, texts + odd[3:], [""], []):
+        _same(counter.word_counts(picked), counter.counts([char_wb_doc(t) for t in picked]))
+    _same(counter.word_counts(texts + odd), fitted.transform(texts + odd))
+    chars = CountVectorizer(analyzer="char", ngram_range=(1, 2)).fit(TEXTS).vocabulary_
+    assert NgramCounter(chars)._word_ids is None  # 1-grams: not pieces of padded words
+
+
 def test_clean_all_cleans_each_text_as_alone():
     assert outlines.clean_all(TEXTS) == [outlines.clean(t) for t in TEXTS]
     assert outlines.clean_all(TEXTS[:2]) == [outlines.clean(t) for t in TEXTS[:2]]
@@ -130,6 +142,32 @@ def test_cosines_against_one_outline_are_those_of_both_on_its_nodes():
     ):
         assert np.array_equal(one[:, society], both[:, society])
         assert np.isnan(one[:, ~society]).all() and both[:, society].max() > 0
+
+
+def test_chapter_rows_against_chapters_and_section_rows_against_sections():
+    model = outlines.outline_model()
+    cleaned = [outlines.clean(t) for t in TEXTS]
+    counts = model.body_counts_of(cleaned)
+    chapter = np.array([n.section is None for n in model.nodes])
+    society = np.array([n.outline == "society" for n in model.nodes])
+    for n_chapters in (0, 4, len(TEXTS)):
+        for outlines_, nodes in ((outlines.OUTLINES, True), (("society",), society)):
+            for both, split in (
+                (
+                    model.body_similarity_of(counts),
+                    model.body_similarity_of(counts, outlines_, n_chapters),
+                ),
+                (
+                    model.heading_similarity_of(cleaned),
+                    model.heading_similarity_of(cleaned, outlines_, n_chapters),
+                ),
+            ):
+                for rows, cols in (
+                    (slice(0, n_chapters), chapter & nodes),
+                    (slice(n_chapters, None), ~chapter & nodes),
+                ):
+                    assert np.array_equal(split[rows][:, cols], both[rows][:, cols])
+                    assert np.isnan(split[rows][:, ~cols]).all()
 
 
 def _selecting(picked: list[list[int]], n: int):
