@@ -416,6 +416,8 @@ def test_hotline_and_one_number_but_round_the_clock_hours() -> None:
         # constructed baselines
         "截至2020年底,全市已建成12个公共法律服务中心。",
         "2018年以来,全市累计调解纠纷。",
+        # history in a plan's background: years before the plans' period are never deadlines
+        "2008年3月,市委作出建设法治城市的决定。2016年,市委出台深化法治建设的意见。",
     ],
 )
 def test_exclusions(sentence: str) -> None:
