@@ -320,6 +320,12 @@ def test_overall_goal_keeps_2025_and_drops_2035_vision() -> None:
     assert clause(s, got[0]) == "到2025年"
     s = "形成人民群众满意的法治社会建设生动局面,为2035年基本建成法治社会奠定坚实基础。"
     assert find_targets(s) == []
+    # the same vision in other words: 筑牢/打下/夯实 a foundation, 作出 a contribution
+    for s in (
+        "推进法治城市建设走在前列,为2035年基本建成法治城市筑牢坚实基础。",
+        "全面提升依法行政水平,为到2035年基本建成法治政府作出本市贡献。",
+    ):
+        assert find_targets(s) == [], s
 
 
 def test_year_before_quantity_in_same_clause() -> None:
