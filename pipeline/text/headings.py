@@ -30,7 +30,8 @@ HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
         ),
     ),
     (2, re.compile(rf"^[ \t]*\([ \t]*(?P<n>[{_CN_DIGITS}]{{1,5}})[ \t]*\)[ \t]*")),
-    (3, re.compile(r"^[ \t]*(?P<n>\d{1,3})[ \t]*[.、](?![\d.])[ \t]*")),
+    # not "1. [主题分类] 司法": a page's disclosure fields, numbered, with their labels in []
+    (3, re.compile(r"^[ \t]*(?P<n>\d{1,3})[ \t]*[.、](?![\d.]|[ \t]*\[)[ \t]*")),
 )
 # The three as one alternation, in level order: a line is tried once, not three times (most
 # lines are no heading). Alternative k matches exactly where HEADING_PATTERNS[k] does.

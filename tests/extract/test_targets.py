@@ -320,6 +320,12 @@ def test_overall_goal_keeps_2025_and_drops_2035_vision() -> None:
     assert clause(s, got[0]) == "到2025年"
     s = "形成人民群众满意的法治社会建设生动局面,为2035年基本建成法治社会奠定坚实基础。"
     assert find_targets(s) == []
+    # the same vision in other words: 筑牢/打下/夯实 a foundation, 作出 a contribution
+    for s in (
+        "推进法治城市建设走在前列,为2035年基本建成法治城市筑牢坚实基础。",
+        "全面提升依法行政水平,为到2035年基本建成法治政府作出本市贡献。",
+    ):
+        assert find_targets(s) == [], s
 
 
 def test_year_before_quantity_in_same_clause() -> None:
@@ -416,6 +422,8 @@ def test_hotline_and_one_number_but_round_the_clock_hours() -> None:
         # constructed baselines
         "截至2020年底,全市已建成12个公共法律服务中心。",
         "2018年以来,全市累计调解纠纷。",
+        # history in a plan's background: years before the plans' period are never deadlines
+        "2008年3月,市委作出建设法治城市的决定。2016年,市委出台深化法治建设的意见。",
     ],
 )
 def test_exclusions(sentence: str) -> None:

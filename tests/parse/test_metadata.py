@@ -206,3 +206,29 @@ def test_status_reads_the_plans_own_draft_marker_only():
     assert _m("西河区法治社会建设实施方案\n(2020—2025年)\n(征求意见稿)").status == "draft"
     news = "西河市法治政府建设实施纲要(2021-2025年)\n此前完成起草《法治西河建设规划》(草案)。"
     assert _m(news).status == "final"
+
+
+def test_numbered_disclosure_fields_are_not_items():
+    # a government site's policy page prints its disclosure fields as a numbered list
+    page = (
+        "政务公开 > 政策文件\n"
+        "  1. [主题分类] 公安、安全、司法/司法\n"
+        "  2. [发文机构] 中共东江省委\n"
+        "  3. [成文日期] 2021-12-03\n"
+        "  4. [发文字号] 〔〕\n"
+        "\n"
+        "中共东江省委 东江省人民政府关于印发《东江省法治政府建设实施意见(2021-2025年)》的通知\n"
+        "各市委、市政府:\n"
+        "  现将《东江省法治政府建设实施意见(2021-2025年)》印发给你们,请认真贯彻落实。\n"
+        "一、总体要求\n"
+        "(一)指导思想。全面推进依法行政。\n"
+    )
+    text = normalize(page).text
+    sections = parse_sections(text)
+    assert [(s.level, s.number) for s in sections] == [(1, 1), (2, 1)]
+    m = extract_metadata(text, preamble_end(sections, text))
+    assert (m.title, m.period_start, m.issue_date) == (
+        "东江省法治政府建设实施意见(2021-2025年)",
+        2021,
+        "2021-12-03",
+    )
