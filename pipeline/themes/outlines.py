@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import _sparsetools, csr_matrix
 
 from pipeline.text.mirror import simplified  # for comparing only: quotes keep their characters
-from pipeline.themes.ngrams import _WHITE_SPACES, NgramCounter, Rows, char_doc
+from pipeline.themes.ngrams import _WHITE_SPACES, NgramCounter, Rows, _index_arrays, char_doc
 from pipeline.vocab import load_csv, load_yaml
 
 OUTLINES = ("society", "government")
@@ -213,7 +213,7 @@ def _tfidf(counts: Rows, idf: np.ndarray, sublinear: bool) -> Rows:
     if sublinear:
         np.log(data, data)
         data += 1.0
-    data *= idf[counts.indices]
+    data *= idf.take(counts.indices)
     weights = counts._replace(data=data)
     _normalize_rows_l2(weights)
     return weights
@@ -222,24 +222,17 @@ def _tfidf(counts: Rows, idf: np.ndarray, sublinear: bool) -> Rows:
 def _normalize_rows_l2(m: Rows | csr_matrix) -> None:
     """Each non-empty row divided by its l2 norm, in place, to the bit as scikit-learn's
     ``inplace_csr_row_normalize_l2`` does it: its sum of squares runs left to right along
-    the row. Here the k-th squares of all rows are added at once: the squares stand in a
-    C-ordered (position in row, row) array padded with zeros, and numpy sums such an array
-    down its columns one row of it after the other, so each row's squares in order, as that
-    loop does (a sum along a row would add them in pairs); rows whose squares sum to 0 are
-    left as they are."""
-    lengths = np.diff(m.indptr)
+    the row from 0.0, as scipy's product of a CSR matrix and a vector (``csr_matvec``) adds
+    a row's products, here of the row's entries with themselves (each entry's column its
+    own position); rows whose squares sum to 0 are left as they are."""
     if not len(m.data):
         return
-    n_rows = len(lengths)
-    rows = np.arange(n_rows, dtype=np.int64)
-    # entry k of row r (k - indptr[r] into it) goes to (k - indptr[r]) * n_rows + r
-    at = np.arange(len(m.data), dtype=np.int64) * n_rows
-    at += np.repeat(rows - m.indptr[:-1].astype(np.int64) * n_rows, lengths)
-    squares = np.zeros(int(lengths.max()) * n_rows)
-    squares[at] = m.data * m.data
-    sums = squares.reshape(-1, n_rows).sum(axis=0)
+    n_rows = len(m.indptr) - 1
+    indptr, own = _index_arrays(m.indptr, np.arange(len(m.data), dtype=np.int32))
+    sums = np.zeros(n_rows)
+    _sparsetools.csr_matvec(n_rows, len(m.data), indptr, own, m.data, m.data, sums)
     data = m.data  # changed in place
-    data /= np.repeat(np.where(sums == 0.0, 1.0, np.sqrt(sums)), lengths)
+    data /= np.repeat(np.where(sums == 0.0, 1.0, np.sqrt(sums)), np.diff(m.indptr))
 
 
 def _char_wb_grams(doc: str) -> list[str]:
