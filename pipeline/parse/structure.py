@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from pipeline.text.headings import LABEL_LINE, Marker, match_marker
+from pipeline.text.headings import LABEL_LINE, line_markers
 
 TITLE_MAX = 40
 CLAUSE_PUNCT = re.compile(r"[,;，；]")
@@ -39,19 +39,6 @@ class Section(NamedTuple):
     char_start: int  # start of the marker
     char_end: int  # end of the span (exclusive)
     body_start: int  # where the body starts (after the marker and the title)
-
-
-def _marked_lines(text: str) -> list[tuple[int, int, Marker]]:
-    """Start, end and marker of each line that opens with a heading marker."""
-    found = []
-    start = 0
-    for line in text.split("\n"):
-        if line:
-            marker = match_marker(line)
-            if marker:
-                found.append((start, start + len(line), marker))
-        start += len(line) + 1
-    return found
 
 
 def _title(rest: str, level: int, has_more: Callable[[], bool]) -> tuple[str | None, int]:
@@ -80,7 +67,7 @@ def _body_below(text: str, line_end: int, span_end: int) -> bool:
 
 def parse_sections(text: str) -> list[Section]:
     """All headings of a plan in text order (see module docstring)."""
-    found = _marked_lines(text)  # (line_start, line_end, marker)
+    found = line_markers(text)  # (line_start, line_end, marker)
     if not found:
         return []
     top_level = min(m.level for _, _, m in found)

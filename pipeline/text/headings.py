@@ -42,6 +42,7 @@ _ANY_HEADING = re.compile(
     )
 )
 _LEVEL_OF = {f"level{level}": level for level, _ in HEADING_PATTERNS}
+_NUMERAL_OF = {level: f"g{level}n" for level, _ in HEADING_PATTERNS}  # the numeral's group
 
 
 class Marker(NamedTuple):  # not a frozen dataclass: its __init__ cost ~1.5 us a heading
@@ -60,19 +61,46 @@ def cn_number(text: str) -> int:
     return int(cn2an.cn2an(text, "smart"))
 
 
+# _ANY_HEADING at every line start but the first: a search for a line break followed by a
+# marker jumps from line break to line break (a literal opens it), where splitting the text
+# and matching each line took a Python step per line. No part of a marker spans a line break,
+# so it matches here exactly where it matches the line alone.
+_HEADING_AFTER_BREAK = re.compile(r"\n(?:" + _ANY_HEADING.pattern + ")", re.MULTILINE)
+
+
 def match_marker(line: str) -> Marker | None:
     """The heading marker opening ``line``, or None when the line is not a heading."""
     m = _ANY_HEADING.match(line)
-    if m is None:
-        return None
+    return None if m is None else _marker(m, 0, len(line))
+
+
+def line_markers(text: str) -> list[tuple[int, int, Marker]]:
+    """Start, end and marker of each line of ``text`` that opens with a heading marker (as
+    ``match_marker`` reads each line)."""
+    found = []
+    first = _ANY_HEADING.match(text)
+    matches = ([first] if first else []) + list(_HEADING_AFTER_BREAK.finditer(text))
+    for m in matches:
+        start = m.start() + (m is not first)  # after the line break
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        marker = _marker(m, start, end)
+        if marker:
+            found.append((start, end, marker))
+    return found
+
+
+def _marker(m: re.Match[str], start: int, end: int) -> Marker | None:
+    """The marker of the line ``m.string[start:end]`` that ``m`` matched (``_ANY_HEADING``
+    at ``start``): its numeral read, else a marker of a later level."""
     level = _LEVEL_OF[m.lastgroup]
-    digits = m[f"g{level}n"] or (m["g1m"] if level == 1 else None) or ""  # as the loop reads
+    digits = m[_NUMERAL_OF[level]] or (m["g1m"] if level == 1 else None) or ""  # as the loop reads
     if digits:
-        try:
-            return Marker(level=level, number=cn_number(digits), end=m.end())
+        try:  # by position: a NamedTuple's keywords cost ~1 us a heading
+            return Marker(level, cn_number(digits), m.end() - start)
         except ValueError:
             pass
-    return _marker_after(line, level)
+    return _marker_after(m.string[start:end], level)
 
 
 def _marker_after(line: str, matched: int) -> Marker | None:
