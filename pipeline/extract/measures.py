@@ -143,16 +143,13 @@ def _word_starts(*alternations: str) -> re.Pattern[str]:
     return re.compile("|".join(alternations))
 
 
-def _verb_at(statement: str, pos: int) -> str | None:
-    """The verb at ``pos``, skipping modifiers when a verb follows them (each the longest word
-    listed in actions.yaml that the statement has there)."""
-    modifier = _alternation("modifiers").match(statement, pos)
-    if modifier and modifier.end() > pos:
-        after = _verb_at(statement, modifier.end())
-        if after:
-            return after
-    verb = _alternation("verbs").match(statement, pos)
-    return verb.group() if verb else None
+@functools.cache
+def _verb_past_modifiers(modifiers: str, verbs: str) -> re.Pattern[str]:
+    """Modifiers, each the longest listed one there (atomic: a shorter one is never tried),
+    then a verb, in group 1: backtracking tries the verb after the last modifier, then after
+    the one before, and so on to the start (one regex call where reading word by word took
+    two or three); keyed on the two alternations' source, as ``_word_starts``."""
+    return re.compile(f"(?:(?>{modifiers}))*({verbs})")
 
 
 def leading_action(statement: str) -> str | None:
@@ -160,26 +157,29 @@ def leading_action(statement: str) -> str | None:
     prefix = _time_prefix().match(statement)  # anchored: a match, not a search by sub
     if prefix:
         statement = statement[prefix.end() :]
-    found = _verb_at(statement, 0)
+    modifiers, verbs = _alternation("modifiers").pattern, _alternation("verbs").pattern
+    verb_at = _verb_past_modifiers(modifiers, verbs).match
+    found = verb_at(statement)
     if found:
-        return found
+        return found[1]
     clauses = _CLAUSE_SPLIT.split(statement, 3)  # only the first three are read
     if clauses[0].startswith(_frames()):
-        # only where a modifier or a verb starts can _verb_at find one: jump between those
-        starts = _word_starts(_alternation("modifiers").pattern, _alternation("verbs").pattern)
+        # only where a modifier or a verb starts can verb_at find one: jump between those
+        starts = _word_starts(modifiers, verbs)
         word = starts.search(clauses[0], 1)
         while word:
-            found = _verb_at(clauses[0], word.start())
+            found = verb_at(clauses[0], word.start())
             if found:
-                return found
+                return found[1]
             word = starts.search(clauses[0], word.start() + 1)
         for later in clauses[1:3]:
-            found = _verb_at(later, 0)
+            found = verb_at(later)
             if found:
-                return found
+                return found[1]
     clause = clauses[0]
     for modal in _modals():
         idx = clause.find(modal)
         if 0 < idx <= 20:
-            return _verb_at(statement, idx + len(modal))
+            found = verb_at(statement, idx + len(modal))
+            return found[1] if found else None
     return None
