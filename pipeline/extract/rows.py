@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from pipeline.extract.agencies import agencies_named_in_text, canonical_agency
 from pipeline.extract.agencies import forget_sentences as forget_agency_lines
 from pipeline.extract.instruments import find_instruments
-from pipeline.extract.measures import Body, Statement, leading_action, read_body
+from pipeline.extract.measures import Body, leading_action, read_body
 from pipeline.extract.targets import find_targets
 from pipeline.extract.targets import forget_sentences as forget_target_sentences
 from pipeline.parse.structure import Section
@@ -25,18 +25,20 @@ SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?]?")
 
 
 class _Measures(NamedTuple):
-    """A section's measures in text order (they never overlap), their starts, for a binary
-    search, and the sentences they lie in."""
+    """A section's measures in text order (they never overlap), as (end, row), their starts,
+    for a binary search, and the sentences they lie in."""
 
-    rows: list[tuple[Statement, Row]]
+    rows: list[tuple[int, Row]]
     starts: list[int]
     sentences: list[tuple[int, int]]
 
 
 def _measure_at(measures: _Measures, pos: int) -> Row | None:
     i = bisect.bisect_right(measures.starts, pos) - 1
-    if i >= 0 and pos < measures.rows[i][0].end:
-        return measures.rows[i][1]
+    if i >= 0:
+        end, row = measures.rows[i]
+        if pos < end:
+            return row
     return None
 
 
@@ -131,8 +133,7 @@ def extract_rows(
         sentences: list[tuple[int, int]] = []  # statements come in text order: so do these
         last_sentence = -1
         body = read_body(text, section.body_start, section.char_end)
-        for k, st in enumerate(body.statements, 1):
-            start, end, sentence_start, sentence_end = st  # unpacked once, not read by name
+        for k, (start, end, sentence_start, sentence_end) in enumerate(body.statements, 1):
             statement = text[start:end]
             row = {
                 "measure_id": f"{section_id}:m{k}",
@@ -143,7 +144,7 @@ def extract_rows(
                 "char_end": end,
                 "action": leading_action(statement),
             }
-            measures.append((st, row))
+            measures.append((end, row))
             measure_rows.append(row)
             starts.append(start)
             if sentence_start != last_sentence:
