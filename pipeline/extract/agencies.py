@@ -57,6 +57,8 @@ _OPEN = "(（【["
 _CLOSE = ")）】]"
 _NAME_SEPARATORS = "、,，;；"
 _BRACKET = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
+_OPENING = re.compile("[" + re.escape(_OPEN) + "]")
+_NAME_BREAK = re.compile("[" + re.escape(_NAME_SEPARATORS) + "等]")
 
 
 def _norm(text: str) -> str:
@@ -74,6 +76,18 @@ def _unwrap(line: str) -> str:
 
 def _split_names(text: str) -> list[str]:
     """Split a list of names on 、 , ， ; ； and 等, outside brackets; drop empties."""
+    # most lists open no bracket: every separator is outside one, and a regex split will do
+    names = _split_outside_brackets(text) if _OPENING.search(text) else _NAME_BREAK.split(text)
+    out: list[str] = []
+    for n in names:
+        n = n.strip().strip("。.")
+        if n:
+            out.extend(_split_glued(n))
+    return out
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    """Split on 、 , ， ; ； and 等 where no bracket is open."""
     names: list[str] = []
     buf: list[str] = []
     depth = 0
@@ -88,12 +102,7 @@ def _split_names(text: str) -> list[str]:
             continue
         buf.append(ch)
     names.append("".join(buf))
-    out: list[str] = []
-    for n in names:
-        n = n.strip().strip("。.")
-        if n:
-            out.extend(_split_glued(n))
-    return out
+    return names
 
 
 def _split_glued(name: str) -> list[str]:

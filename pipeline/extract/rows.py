@@ -127,6 +127,8 @@ def extract_rows(
     sections_measures: list[tuple[Section, Body, _Measures]] = []
     measure_rows = tables["measures"]
     for section in sections:
+        if section.body_start >= section.char_end:
+            continue  # a heading with no body (~1 in 4): no measures, no role lines
         section_id = section_ids[section.ordinal]
         measures = []
         starts: list[int] = []
