@@ -93,11 +93,12 @@ def write_profiles(home: Path, text: str) -> None:
     (home / "profiles.toml").write_text(text, encoding="utf-8")
 
 
-# A plan whose own rows fail a row-level check: a deadline (2019) before its period (2021).
+# A plan whose own rows fail a row-level check: a deadline (2040) past the last one the
+# national outlines look to (2035).
 PLAN_FAILING_A_ROW_CHECK = """南江市法治社会建设实施方案(2021—2025年)
 为推进法治社会建设,结合我市实际,制定本方案。
 一、总体要求
-(一)主要目标。到2019年底,建成一批法治示范村(社区)。
+(一)主要目标。到2040年底,建成一批法治示范村(社区)。
 (二)工作措施。每年至少开展1次法治宣传活动。
 二、组织保障
 (一)加强领导。各部门要加强组织领导。

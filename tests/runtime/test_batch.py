@@ -13,7 +13,7 @@ from tests.helpers import PLAN_FAILING_A_ROW_CHECK
 def test_plan_failing_a_row_check_is_held_back_and_the_batch_passes(tmp_path: Path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    good = PLAN_FAILING_A_ROW_CHECK.replace("到2019年底", "到2023年底").replace("南江", "海口")
+    good = PLAN_FAILING_A_ROW_CHECK.replace("到2040年底", "到2023年底").replace("南江", "海口")
     (seeds / "100_good.txt").write_text(good, encoding="utf-8")
     (seeds / "900_bad.txt").write_text(PLAN_FAILING_A_ROW_CHECK, encoding="utf-8")
     items, rejected = find_inputs(seeds)
@@ -23,7 +23,7 @@ def test_plan_failing_a_row_check_is_held_back_and_the_batch_passes(tmp_path: Pa
     (bad,) = [p for p in batch.plans if p.source_file == "900_bad.txt"]
     assert bad.held_back
     assert "deadline year between plan start" in bad.rejection
-    assert "2019" in bad.rejection  # the failing row's value
+    assert "2040" in bad.rejection  # the failing row's value
     assembly = combine_batches([batch], rejected)
     assert len(assembly.published) == 1
     assert [r.source_file for r in assembly.rejected] == ["900_bad.txt"]  # so --strict fails
