@@ -29,6 +29,17 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+@functools.cache
+def _variants() -> dict[int, str]:
+    """Variant characters OpenCC's t2s leaves as they are (陜, 衞): ``str.translate``'s table."""
+    return str.maketrans(_rules()["t2s_variants"])
+
+
+def _convert(text: str) -> str:
+    """OpenCC's t2s, then the variant characters it does not know."""
+    return _t2s().convert(text).translate(_variants())
+
+
 def _rules() -> dict:
     return load_yaml("mirror.yaml")
 
@@ -44,9 +55,9 @@ def pinyin_spans(text: str) -> list[Span]:
 
 
 def simplified(text: str) -> str:
-    """``text`` with OpenCC's t2s conversion; a text holding none of the keys it changes
-    (nearly every plan) is returned as it is, without converting it."""
-    return _t2s().convert(text) if may_change(text) else text
+    """``text`` with OpenCC's t2s conversion (and ``t2s_variants``); a text holding none of
+    the keys OpenCC changes (nearly every plan) is returned as it is, without converting it."""
+    return _convert(text) if may_change(text) else text
 
 
 def t2s_spans(text: str) -> list[Span]:
@@ -97,7 +108,7 @@ def _changed_runs(text: str, converted: str) -> list[tuple[int, int]]:
 
 def _line_spans(text: str) -> list[Span]:
     lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
-    converted = [(start, line, _t2s().convert(line)) for start, line in lines]
+    converted = [(start, line, _convert(line)) for start, line in lines]
     changed = sum(
         sum(a != b for a, b in zip(line, conv, strict=False)) for _, line, conv in converted
     )

@@ -21,6 +21,13 @@ def test_pinyin_after_characters_is_dropped_and_traditional_becomes_simplified()
     assert ("t2s", "總體", "总体") in edits
 
 
+def test_variant_forms_opencc_leaves_become_simplified_in_a_traditional_text():
+    raw = "陜西省法治社會建設實施方案\n一、總體要求\n加強陜西法治社會建設，保衞人民權益。\n"
+    text = normalize(raw).text
+    assert text.startswith("陕西省法治社会建设实施方案\n") and "保卫人民权益" in text
+    assert "陜" not in text and "衞" not in text
+
+
 def test_simplified_plan_is_not_converted_and_brackets_are_kept():
     raw = "一、总体要求\n坚持依法行政（一）理念，著力推进“放管服”改革(a)。\n"
     assert not [e for e in normalize(raw).edits if e.kind in ("t2s", "pinyin", "mojibake")]
