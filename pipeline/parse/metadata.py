@@ -28,6 +28,7 @@ PERIOD = re.compile(
 OWN_PERIOD = re.compile(
     r"(?:规划|方案|纲要|实施)?(?:期限?|时限)为(?P<start>(?:19|20)\d{2})[—–\-－―~～至到]+(?P<end>(?:19|20)\d{2})年"
 )
+FIVE_YEAR = re.compile(r"第?(?P<n>十[三四五])(?:个五年|[\"“”]?五[\"“”]?(?:规划|时期|期间)?)")
 ANNUAL = re.compile(r"(?P<year>(?:19|20)\d{2})年度?")
 CITED = re.compile(r"《([^》]*)》")
 DRAFT_REACH = 120  # a draft marker may stand on the first heading line (1、…(征求意见稿))
@@ -129,6 +130,10 @@ def _period(title: str | None, preamble: str) -> tuple[int | None, int | None]:
         m = PERIOD.search(own)
         if m and not own[m.end() :].strip():
             return int(m["start"]), int(m["end"])
+        numbered = FIVE_YEAR.search(own)
+        if not m and numbered:  # 第十四个五年规划, “十四五”…规划
+            start, end = load_yaml("plan_types.yaml")["five_year_plans"][numbered["n"]]
+            return start, end
         if not m:
             annual = ANNUAL.search(own)
             if annual and "年度" in own:
