@@ -143,6 +143,22 @@ def _only_province(text: str) -> Place | None:
     return None
 
 
+def own_municipality(place: Place, province: str | None) -> Place:
+    """A plan that names no place and speaks of itself as a city (本市, 全市) within a
+    municipality (the province it cites: 《北京市全面依法治市规划》) is the municipality's own:
+    below a municipality there are districts and counties, no cities."""
+    if place.jurisdiction or place.admin_level != "city" or not province:
+        return place
+    if not province.endswith("市"):
+        return place
+    division = next(
+        (d for d in division_table().by_name.get(province, ()) if d.level == "province"), None
+    )
+    if division is None:
+        return place
+    return Place(province, "province", Resolution("from_text", division), province)
+
+
 def find_place(title: str | None, issuer: str | None, preamble: str, text: str) -> Place:
     """The plan's place (see the module docstring); ``text`` is the whole normalized text."""
     for source in (title, issuer):

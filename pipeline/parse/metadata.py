@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from pipeline.parse.divisions import is_masked
-from pipeline.parse.jurisdiction import OPENING, Place, find_place
+from pipeline.parse.jurisdiction import OPENING, Place, find_place, own_municipality
 from pipeline.parse.notice import Notice, read_notice
 from pipeline.parse.titles import DRAFT, find_title
 from pipeline.vocab import load_yaml
@@ -158,6 +158,7 @@ def extract_metadata(
     notice = _with_container(read_notice(preamble, tail), container)
     place = find_place(title, notice.issuer, preamble, text)
     province, evidence = _province(place, preamble)
+    place = own_municipality(place, province)
     opening = text[: max(body_start, OPENING)]
     start, end = _period(title, preamble if title else opening)
     d = place.resolution.division

@@ -191,6 +191,21 @@ def test_plans_without_a_title_line():
     )
 
 
+def test_a_city_speaking_plan_under_the_municipality_it_cites_is_the_municipalitys_own():
+    preamble = "根据《上海市全面依法治市规划(2021-2025年)》,结合本市实际,制定本意见。"
+    m = _m(preamble, "(一)指导思想。全市各级行政机关坚持依法行政,本市率先基本建成法治政府。")
+    assert (m.jurisdiction, m.admin_level, m.province, m.division_code, m.division_match) == (
+        "上海市",
+        "province",
+        "上海市",
+        "310000",
+        "from_text",
+    )
+    # a city of a province that cites its province's plan stays unnamed: its city is unknown
+    m = _m(preamble.replace("上海市全面依法治市", "河北省法治政府建设"), "(一)全市依法行政。")
+    assert (m.jurisdiction, m.admin_level, m.province) == (None, "city", "河北省")
+
+
 def test_period_is_the_plans_own_never_the_cited_outlines_or_a_goal():
     assert _m("西河县贯彻落实《法治政府建设实施纲要(2021—2025年)》实施方案").period_start is None
     assert _m("市贯彻落实法治社会建设实施纲要(2020-2025年)工作措施").period_start is None
