@@ -103,3 +103,18 @@ PLAN_FAILING_A_ROW_CHECK = """南江市法治社会建设实施方案(2021—202
 二、组织保障
 (一)加强领导。各部门要加强组织领导。
 """
+
+
+# A document-sharing site's preview: its banner, then the plan's pages as 1、… 2、… 3、…,
+# each flattened and cut wherever the page ended (page 2 mid-phrase, page 3 mid-word).
+DOC_SHARE_BODY = (
+    "坚持以人民为中心,深入推进全民普法,加强法治宣传教育,推动全社会尊法学法守法用法。" * 3
+)
+DOC_SHARE_PREVIEW = (
+    "《西河区法治社会建设实施方案(2022—2025年)参考范文.docx》由会员分享,可在线阅读,"
+    "更多相关《西河区法治社会建设实施方案(21页珍藏版)》请在某某文库上搜索。\n"
+    "1、西河区法治社会建设实施方案(20222025年)参考范文为贯彻落实上级部署,结合实际,制定本方案。"
+    f"一、总体要求(一)指导思想。{DOC_SHARE_BODY}(二)主要目标。到2025年,群众法治观念明显增强、\n"
+    f"2、法治社会建设生动局面基本形成。二、主要任务(一)弘扬宪法精神。{DOC_SHARE_BODY}开展宪法宣传周活\n"
+    f"3、动。(二)加强普法宣传。{DOC_SHARE_BODY}"
+)

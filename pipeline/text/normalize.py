@@ -16,6 +16,9 @@ Rules, in the order they run:
 3. junk         scraper boilerplate from ``vocab/junk.yaml`` is removed
 4. width        full-width ASCII forms (U+FF01-FF5E) are folded to ASCII (，-> , （-> ( ),
                 CJK punctuation without an ASCII twin (。、《》“”) is kept
+   page_chunk   a document-sharing site's preview, cut into numbered pages (1、… 2、…, through
+                the whole text, most cut mid-sentence), has its page markers removed and its
+                pages joined; a title opening the first page gets a line of its own
    heading_break a page a scraper flattened onto one line (its chapters inline, after a
                 space or a full stop) gets a line break before each inline heading marker
 5. list_marker  "- " / "• " bullets opening a line are removed
@@ -27,6 +30,7 @@ Rules, in the order they run:
 
 from __future__ import annotations
 
+import functools
 import re
 from array import array
 from collections.abc import Iterable
@@ -202,8 +206,9 @@ def _pattern_spans(kind: str, entries: list[dict], text: str) -> list[Span]:
         start = scan_start(pattern, text)
         if start is None:  # most plans hold no junk: skip the scan
             continue
+        keep = "keep" in pattern.groupindex  # the part of the match that stays (a title)
         spans.extend(
-            (m.start(), m.end(), "", kind)
+            (m.start(), m.end(), (keep and m["keep"]) or "", kind)
             for m in pattern.finditer(text, start)
             if m.end() > m.start()
         )
@@ -221,8 +226,10 @@ _CN = "一二三四五六七八九十"
 # An inline chapter marker (一、 after a full stop or a space, not at a line start), matched on
 # the one character before it: opening with a character set lets the search skip ahead.
 INLINE_CHAPTER = re.compile(rf"[\s。;!?](?<!\n)(?=[{_CN}]{{1,3}}、)")
+# (the first section of a chapter may run on from the chapter's heading: 观念(一)把…)
 INLINE_HEADING = re.compile(
-    rf"(?:(?<=[。;:!?])|[^\S\n]+)(?=[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\)|\d{{1,2}}[.、](?!\d))"
+    rf"(?:(?<=[。;:!?])|[^\S\n]+|(?<=[\u4e00-\u9fff])(?=\([{_CN}]{{1,3}}\)))"
+    rf"(?=[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\)|\d{{1,2}}[.、](?!\d))"
 )
 FLAT_MIN_CHAPTERS = 2  # a line with this many inline chapter markers is a flattened page,
 FLAT_SHARE = 0.8  # as is a line of at least FLAT_MIN_CHARS holding this share of the text
@@ -245,6 +252,45 @@ def _inline_chapters(text: str) -> list[int]:
     return [i for i in candidates.tolist() if INLINE_CHAPTER.match(text, i)]
 
 
+PAGE_MARKER = re.compile(r"^[ \t]*(\d{1,3})、", re.MULTILINE)
+CHAPTER_LINE = re.compile(rf"^[ \t]*(?:[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))", re.MULTILINE)
+PAGE_MIN_CHARS = 150  # every page but the last is at least this long
+# A title that runs into the first sentence of the preamble (…实施方案(2022—2025年)为贯彻…)
+TITLE_RUN_ON = re.compile(
+    r"[^\n,。;]{4,70}?(?:方案|规划|纲要|意见|措施|要点|计划)(?:\([^()\n]{0,12}\))*"
+    r"(?:参考范文|范文)?(?=为|根据|按照|近年来)"
+)
+
+
+def _page_chunk_spans(text: str) -> list[Span]:
+    """Page markers of a document-sharing site's preview removed, its pages joined.
+
+    Such a preview prints a plan's pages as 1、… 2、… 3、…, each page a run of flattened
+    text cut wherever the page ended. They are told from a plan's own items (1、 under a
+    heading) by four things together: no chapter or section heading line before the first;
+    numbered 1 to n through the whole text without restarting; every page but the last
+    long; at least half the pages after the first starting mid-sentence."""
+    first = PAGE_MARKER.search(text)
+    if first is None or first[1] != "1" or CHAPTER_LINE.search(text, 0, first.start()):
+        return []
+    markers = list(PAGE_MARKER.finditer(text, first.start()))
+    if len(markers) < 2 or [int(m[1]) for m in markers] != list(range(1, len(markers) + 1)):
+        return []
+    pages = zip(markers, markers[1:], strict=False)
+    if any(b.start() - a.end() < PAGE_MIN_CHARS for a, b in pages):
+        return []
+    cut = sum(text[: m.start()].rstrip()[-1:] not in SENTENCE_END for m in markers[1:])
+    if 2 * cut < len(markers) - 1:
+        return []
+    spans: list[Span] = [(first.start(), first.end(), "", "page_chunk")]
+    title = TITLE_RUN_ON.match(text, first.end())
+    if title:
+        spans.append((title.end(), title.end(), "\n", "page_chunk"))
+    for m in markers[1:]:
+        spans.append((text.rfind("\n", 0, m.start()), m.end(), "", "page_chunk"))
+    return spans
+
+
 def _heading_break_spans(text: str) -> list[Span]:
     """Line breaks before the inline headings of a line that holds a flattened page."""
     spans: list[Span] = []
@@ -263,7 +309,17 @@ def _heading_break_spans(text: str) -> list[Span]:
         for m in INLINE_HEADING.finditer(line):
             if m.start() > 0:
                 spans.append((line_start + m.start(), line_start + m.end(), "\n", "heading_break"))
+        for m in _run_on_heading().finditer(line):  # 一、总体目标坚持以… -> 一、总体目标 / 坚持以…
+            spans.append((line_start + m.end(), line_start + m.end(), "\n", "heading_break"))
+    spans.sort()
     return spans
+
+
+@functools.cache
+def _run_on_heading() -> re.Pattern[str]:
+    """A heading marker and a generic heading (vocab/headings.yaml) running on into text."""
+    words = "|".join(load_yaml("headings.yaml")["run_on_headings"])
+    return re.compile(rf"(?:[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))(?:{words})(?=[\u4e00-\u9fff“])")
 
 
 _INVISIBLE = _is_in(INVISIBLE)
@@ -373,6 +429,7 @@ def normalize(raw: str) -> Normalized:
     t.apply(t2s_spans(t.text))
     t.apply(_pattern_spans("junk", load_yaml("junk.yaml"), t.text))
     t.replace_chars("width", *_width_folds(t.text))
+    t.apply(_page_chunk_spans(t.text))
     t.apply(_heading_break_spans(t.text))
     t.apply(_regex_spans("list_marker", LIST_MARKER, t.text))
     t.apply(_line_spans(t.text))

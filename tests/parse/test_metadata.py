@@ -7,7 +7,7 @@ import pytest
 from pipeline.parse.metadata import extract_metadata
 from pipeline.parse.structure import parse_sections, preamble_end
 from pipeline.text.normalize import normalize
-from tests.helpers import seed_text
+from tests.helpers import DOC_SHARE_PREVIEW, seed_text
 
 
 def _meta(prefix: str):
@@ -204,6 +204,27 @@ def test_a_city_speaking_plan_under_the_municipality_it_cites_is_the_municipalit
     # a city of a province that cites its province's plan stays unnamed: its city is unknown
     m = _m(preamble.replace("上海市全面依法治市", "河北省法治政府建设"), "(一)全市依法行政。")
     assert (m.jurisdiction, m.admin_level, m.province) == (None, "city", "河北省")
+
+
+def test_a_document_sharing_preview_is_titled_by_its_banner():
+    text = normalize(DOC_SHARE_PREVIEW).text
+    sections = parse_sections(text)
+    assert [(s.level, s.number) for s in sections] == [
+        (1, 1),
+        (2, 1),
+        (2, 2),
+        (1, 2),
+        (2, 1),
+        (2, 2),
+    ]
+    m = extract_metadata(text, preamble_end(sections, text))
+    assert (m.title, m.jurisdiction, m.admin_level, m.period_start, m.period_end) == (
+        "西河区法治社会建设实施方案(2022—2025年)",
+        "西河区",
+        "county",
+        2022,
+        2025,
+    )
 
 
 def test_period_is_the_plans_own_never_the_cited_outlines_or_a_goal():

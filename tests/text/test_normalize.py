@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pipeline.release.schema import table_schema
 from pipeline.text.normalize import normalize
-from tests.helpers import seed_text
+from tests.helpers import DOC_SHARE_BODY as _BODY
+from tests.helpers import DOC_SHARE_PREVIEW, seed_text
 
 
 def _kinds(result) -> set[str]:
@@ -115,6 +116,45 @@ def test_a_page_flattened_onto_one_line_gets_its_heading_breaks_back():
     assert sum(e.kind == "heading_break" for e in result.edits) == 7
     (kind,) = [f for f in table_schema("normalization_edits")["fields"] if f["name"] == "kind"]
     assert {e.kind for e in result.edits} <= set(kind["constraints"]["enum"])
+
+
+def test_a_document_sharing_preview_loses_its_page_markers_and_keeps_its_title():
+    result = normalize(DOC_SHARE_PREVIEW)
+    lines = result.text.split("\n")
+    assert lines[:4] == [
+        "《西河区法治社会建设实施方案(2022—2025年)参考范文.docx》",
+        "西河区法治社会建设实施方案(20222025年)参考范文",
+        "为贯彻落实上级部署,结合实际,制定本方案。",
+        "一、总体要求",
+    ]
+    assert "(二)主要目标。到2025年,群众法治观念明显增强、法治社会建设生动局面基本形成。" in lines
+    assert "(一)弘扬宪法精神。" + _BODY + "开展宪法宣传周活动。" in lines
+    assert not [ln for ln in lines if ln[:2] in ("1、", "2、", "3、")]
+    removed = [e.removed for e in result.edits if e.kind == "page_chunk"]
+    assert removed == ["1、", "", "\n2、", "\n3、"]
+
+
+def test_a_generic_heading_running_on_into_its_body_on_a_flattened_page_is_cut():
+    raw = (
+        "为推进法治建设,制定本方案。一、总体目标坚持以人民为中心,建成法治社会。"
+        "二、主要任务(一)组织实施普法工程。开展普法。(二)加强宪法宣传。开展宪法宣传周活动。"
+    )
+    assert normalize(raw).text.split("\n") == [
+        "为推进法治建设,制定本方案。",
+        "一、总体目标",
+        "坚持以人民为中心,建成法治社会。",
+        "二、主要任务",
+        "(一)组织实施普法工程。开展普法。",
+        "(二)加强宪法宣传。开展宪法宣传周活动。",
+    ]
+
+
+def test_numbered_items_of_a_plan_are_not_pages():
+    # under a heading; or with no heading but each item a whole sentence
+    under_heading = DOC_SHARE_PREVIEW.replace("1、西河区", "一、总体要求\n1、西河区", 1)
+    assert not [e for e in normalize(under_heading).edits if e.kind == "page_chunk"]
+    whole = "\n".join(f"{k}、{_BODY}" for k in (1, 2, 3))
+    assert normalize(whole).text == whole
 
 
 def test_inline_items_of_an_ordinary_page_stay_where_they_are():
