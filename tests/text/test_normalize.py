@@ -122,7 +122,7 @@ def test_a_document_sharing_preview_loses_its_page_markers_and_keeps_its_title()
     result = normalize(DOC_SHARE_PREVIEW)
     lines = result.text.split("\n")
     assert lines[:4] == [
-        "《西河区法治社会建设实施方案(2022—2025年)参考范文.docx》",
+        "西河区法治社会建设实施方案(2022—2025年)参考范文.docx",
         "西河区法治社会建设实施方案(20222025年)参考范文",
         "为贯彻落实上级部署,结合实际,制定本方案。",
         "一、总体要求",
