@@ -20,6 +20,8 @@ import cn2an
 
 _CN_DIGITS = "一二三四五六七八九十百零〇两"
 
+# What follows an item's number and point when it is no decimal's fraction (see level 3)
+NOT_A_FRACTION = r"(?!\d{1,2}(?!\d)|\.)"
 # Patterns run on one line after full-width folding; spaces may still be present.
 HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (
@@ -30,8 +32,10 @@ HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
         ),
     ),
     (2, re.compile(rf"^[ \t]*\([ \t]*(?P<n>[{_CN_DIGITS}]{{1,5}})[ \t]*\)[ \t]*")),
-    # not "1. [主题分类] 司法": a page's disclosure fields, numbered, with their labels in []
-    (3, re.compile(r"^[ \t]*(?P<n>\d{1,3})[ \t]*[.、](?![\d.]|[ \t]*\[)[ \t]*")),
+    # not a decimal (3.5%, 1.25万: one or two digits after the point; 4.2023年底前… and
+    # 16.12345热线… are items), not 1.1., not "1. [主题分类] 司法": a page's disclosure fields,
+    # numbered, with their labels in []
+    (3, re.compile(rf"^[ \t]*(?P<n>\d{{1,3}})[ \t]*[.、]{NOT_A_FRACTION}(?![ \t]*\[)[ \t]*")),
 )
 # The three as one alternation, in level order: a line is tried once, not three times (most
 # lines are no heading). Alternative k matches exactly where HEADING_PATTERNS[k] does.

@@ -40,7 +40,7 @@ from itertools import repeat
 import numpy as np
 
 from pipeline.text.codes import codes as _codes
-from pipeline.text.headings import LABEL_LINE, match_marker
+from pipeline.text.headings import LABEL_LINE, NOT_A_FRACTION, match_marker
 from pipeline.text.mirror import pinyin_spans, t2s_spans
 from pipeline.text.required import scan_start
 from pipeline.vocab import load_yaml
@@ -229,7 +229,7 @@ INLINE_CHAPTER = re.compile(rf"[\s。;!?](?<!\n)(?=[{_CN}]{{1,3}}、)")
 # (the first section of a chapter may run on from the chapter's heading: 观念(一)把…)
 INLINE_HEADING = re.compile(
     rf"(?:(?<=[。;:!?])|[^\S\n]+|(?<=[\u4e00-\u9fff])(?=\([{_CN}]{{1,3}}\)))"
-    rf"(?=[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\)|\d{{1,2}}[.、](?!\d))"
+    rf"(?=[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\)|\d{{1,2}}[.、]{NOT_A_FRACTION})"
 )
 FLAT_MIN_CHAPTERS = 2  # a line with this many inline chapter markers is a flattened page,
 FLAT_SHARE = 0.8  # as is a line of at least FLAT_MIN_CHARS holding this share of the text

@@ -54,3 +54,22 @@ def test_the_container_title_names_the_plan_when_the_text_does_not():
     assert isinstance(rows, PlanRows)
     assert rows.tables["documents"][0]["title"] == "示例市法治政府建设实施方案(2021—2025年)"
     assert rows.tables["documents"][0]["has_plan_text"] is True
+
+
+def test_items_opening_with_a_year_or_a_hotline_number_are_items_with_their_targets():
+    plan = (
+        "东江市法治政府建设实施方案(2021—2025年)\n一、主要任务\n(一)推进政务公开\n"
+        "1.每半年开展一次行政执法案卷评查。\n"
+        "2.2023年6月底前,完成全市行政规范性文件清理工作。\n"
+        "3.12345热线接通率达到95%。\n"
+    )
+    rows = _process(plan)
+    items = [s for s in rows.tables["sections"] if s["level"] == 3]
+    assert [(s["number"], s["heading"]) for s in items] == [(1, None), (2, None), (3, None)]
+    assert [m["text"][:6] for m in rows.tables["measures"]] == [
+        "每半年开展一",
+        "2023年6",
+        "12345热",
+    ]
+    got = [(t["kind"], t["value"], t["deadline_year"]) for t in rows.tables["targets"]]
+    assert got == [("frequency", 1.0, None), ("deadline", None, 2023), ("quantity", 95.0, None)]

@@ -17,6 +17,10 @@ LINES = [
     "12.深入宣传宪法",
     "3、 开展法治文化活动",
     "1.5亿元用于法治建设",  # a decimal, not an item
+    "3.25%的增幅",  # a decimal, not an item
+    "1.1.1 加强宪法宣传",  # decimal numbering, not an item
+    "4.2023年6月底前,完成文件清理。",  # an item opening with a year
+    "16.12345热线接通率达到95%。",  # an item opening with a hotline number
     "百百百、",  # a numeral cn2an does not read
     "零零零零、(一)",
     "(百百百百百)1.",
@@ -43,4 +47,9 @@ def test_markers_are_the_patterns_tried_one_by_one():
     assert found > 100
     assert match_marker("一、总体要求") == (1, 1, 2)
     assert match_marker("(十二)健全普法责任制。坚持…").level == 2
+    assert [match_marker(ln) for ln in ("1.5亿元用于法治建设", "3.25%的增幅", "1.1.1 加强")] == [
+        None
+    ] * 3
+    assert match_marker("4.2023年6月底前,完成文件清理。")[:2] == (3, 4)
+    assert match_marker("16.12345热线接通率达到95%。")[:2] == (3, 16)
     assert match_marker("1.5亿元用于法治建设") is None
