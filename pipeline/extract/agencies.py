@@ -86,8 +86,8 @@ def _split_names(text: str) -> list[str]:
     return out
 
 
-def _split_outside_brackets(text: str) -> list[str]:
-    """Split on 、 , ， ; ； and 等 where no bracket is open."""
+def _split_outside_brackets(text: str, separators: str = _NAME_SEPARATORS + "等") -> list[str]:
+    """Split on ``separators`` (、 , ， ; ； and 等) where no bracket is open."""
     names: list[str] = []
     buf: list[str] = []
     depth = 0
@@ -96,7 +96,7 @@ def _split_outside_brackets(text: str) -> list[str]:
             depth += 1
         elif ch in _CLOSE and depth:
             depth -= 1
-        if depth == 0 and (ch in _NAME_SEPARATORS or ch == "等"):
+        if depth == 0 and ch in separators:
             names.append("".join(buf))
             buf = []
             continue
@@ -152,14 +152,61 @@ def _role_segments(line: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
+@functools.cache
+def _note_role_words() -> tuple[tuple[str, str], ...]:
+    """(word, role) of the role words of unlabeled notes, longest word first."""
+    pairs = [(w, role) for role, ws in _roles_vocab()["note_role_words"].items() for w in ws]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_unlabeled_note(note: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(role, names) of a bracketed note that names agencies without labels, or ().
+
+    ``(市司法局牵头,市发展改革委、市财政局配合)`` -> lead 市司法局, participating the other two;
+    ``(市司法局、市人社局按职责分工负责)``, ``(市委农办、各县(市、区)党委和政府)``: responsible.
+    Parts are split at , and ; outside brackets; each is a list of names, then at most one
+    role word (``note_role_words``). Every name must look like an organisation (a
+    jurisdiction, then an organisation ending) or a group of them: anything else in the
+    brackets (an explanation, a date, a number) and the note is none."""
+    s = note.strip()
+    if len(s) < 4 or s[0] not in _OPEN or s[-1] not in _CLOSE:
+        return ()
+    if any(w in s for w in _roles_vocab()["note_never_contains"]):
+        return ()
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for part in _split_outside_brackets(s[1:-1].rstrip("。."), ",，;；"):
+        part = part.strip()
+        if not part:
+            continue
+        role = "responsible"
+        for word, word_role in _note_role_words():
+            if part.endswith(word):
+                part, role = part[: -len(word)], word_role
+                break
+        names = _split_names(part)
+        if not names or not all(_looks_like_org(n) or _looks_like_group(n) for n in names):
+            return ()
+        out.append((role, tuple(names)))
+    return tuple(out)
+
+
+def _looks_like_group(name: str) -> bool:
+    """A group of agencies as notes name them: 各区县人民政府, 市直有关部门."""
+    return is_generic_name(name) and name.endswith(_org_suffixes() + ("部门", "单位", "党委和政府"))
+
+
 def role_note_start(line: str) -> int | None:
     """Where a bracketed role note that ends a task line starts, or None.
 
     Many plans print the agencies at the end of the task itself:
-    ``…建立健全工作机制。(牵头单位:市司法局;责任单位:各区政府)``. The note is not part of the
-    task's text; ``parse_role_segments(line[start:])`` reads it.
+    ``…建立健全工作机制。(牵头单位:市司法局;责任单位:各区政府)``, or without labels,
+    ``…。(市司法局牵头,市财政局配合)``. The note is not part of the task's text;
+    ``note_segments(line[start:])`` reads it.
     """
     s = line.rstrip()
+    if s.endswith("。") and s[-2:-1] in _CLOSE:  # …制度(市司法局负责)。: the note is the same
+        s = s[:-1]
     if not s or s[-1] not in _CLOSE:
         return None
     depth = 0
@@ -169,8 +216,18 @@ def role_note_start(line: str) -> int | None:
         elif s[i] in _OPEN:
             depth -= 1
             if depth == 0:
-                return i if i > 0 and parse_role_segments(s[i:]) else None
+                return i if i > 0 and note_segments(s[i:]) else None
     return None
+
+
+def note_segments(note: str) -> list[tuple[str, list[str]]]:
+    """(role, names) of a role note, labeled (牵头单位:…) or not (市司法局牵头,…); a note
+    before its sentence's full stop ("…制度(市司法局负责)。") is read without it."""
+    note = note.rstrip().removesuffix("。")
+    labeled = parse_role_segments(note)
+    if labeled:
+        return labeled
+    return [(role, list(names)) for role, names in parse_unlabeled_note(note)]
 
 
 def role_segments_of_line(line: str) -> list[tuple[str, list[str]]]:
@@ -179,7 +236,7 @@ def role_segments_of_line(line: str) -> list[tuple[str, list[str]]]:
     if segments:
         return segments
     start = role_note_start(line)
-    return parse_role_segments(line[start:]) if start is not None else []
+    return note_segments(line[start:]) if start is not None else []
 
 
 def parse_role_line(line: str) -> tuple[str, list[str]] | None:

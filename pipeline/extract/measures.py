@@ -14,7 +14,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from pipeline.extract.agencies import parse_role_segments, role_note_start
+from pipeline.extract.agencies import note_segments, parse_role_segments, role_note_start
 from pipeline.vocab import load_yaml
 
 SENTENCE_END = "。！？!?"
@@ -23,6 +23,8 @@ OPENERS, CLOSERS = "《“(〈<「『[", "》”)〉>」』]"
 _MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPARATOR) + "\n]")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _LINE = re.compile(r"[^\n]+")
+_NOTE_CLOSERS = ")）】]"
+_NOTE_END = re.compile(r"[)）】\]]。?[ \t]*(?:\n|$)")  # a line that may end in a role note
 
 
 # A measure's place in the document text, and the full sentence around it: (start, end,
@@ -82,23 +84,25 @@ def read_body(text: str, start: int, end: int) -> Body:
     its role lines and role notes ending a task line ("…。(牵头单位:…)") assign."""
     statements: list[Statement] = []
     roles: list[tuple[str, list[str]]] = []
-    if text.find(":", start, end) < 0 and text.find("：", start, end) < 0:
-        # every role label ends in a colon: without one, the body is task text throughout
+    colon = text.find(":", start, end) >= 0 or text.find("：", start, end) >= 0
+    if not colon and not _NOTE_END.search(text, start, end):
+        # a role line has a colon, a role note ends its line with a bracket: with neither,
+        # the body is task text throughout
         _line_statements(text, start, end, statements)
         return Body(statements, roles)
     for m in _LINE.finditer(text, start, end):
         line = m.group()
         line_start, line_end = m.start(), m.end()
-        # every role label ends in a colon: a line without one (most) is all task text
-        if ":" in line or "：" in line:
+        if ":" in line or "：" in line:  # every role label ends in a colon
             segments = parse_role_segments(line.strip())
             if segments:  # a role line
                 roles += segments
                 continue
+        if line.rstrip().rstrip("。")[-1:] in _NOTE_CLOSERS:
             note = role_note_start(line)
             if note is not None:
                 line_end = line_start + note
-                roles += parse_role_segments(line.rstrip()[note:])
+                roles += note_segments(line.rstrip()[note:])
         _line_statements(text, line_start, line_end, statements)
     return Body(statements, roles)
 

@@ -9,8 +9,9 @@ parent is whatever heading of the level above came last.
 ``heading`` is the title the plan gives a heading: the whole line for a heading alone on its
 line, or the first sentence when the title runs on into body text ("(一)指导思想。坚持…").
 An item whose first sentence is itself a task ("6.深入学习宣传习近平法治思想,把…。") or that
-holds nothing but one sentence ("50.加强…调解仲裁工作。") has no separate title: its heading is
-null and the sentence is body, so it still yields a measure. Label lines after an item
+holds nothing but one sentence ("50.加强…调解仲裁工作。", perhaps with a bracketed note of who
+does it: "…工作。(市司法局牵头)") has no separate title: its heading is null and the sentence
+is body, so it still yields a measure. Label lines after an item
 ("牵头单位:…") are not body: they name who is responsible.
 """
 
@@ -50,10 +51,22 @@ def _title(rest: str, level: int, has_more: Callable[[], bool]) -> tuple[str | N
             return rest, len(rest)
         return None, 0
     first = rest[:stop]
-    runs_on = bool(rest[stop + 1 :].strip()) or has_more()
+    after = rest[stop + 1 :].strip()
+    runs_on = (bool(after) and not _is_note(after)) or has_more()
     if runs_on and first and len(first) <= TITLE_MAX and not CLAUSE_PUNCT.search(first):
         return first, stop + 1
     return None, 0
+
+
+_NOTE = re.compile(
+    r"[(（【\[][^()（）【】\[\]]*(?:[(（][^()（）]*[)）][^()（）【】\[\]]*)*[)）】\]]"
+)
+
+
+def _is_note(after: str) -> bool:
+    """Whether what follows an item's one sentence is only a bracketed note (who does it:
+    "(市司法局牵头,…)", "【牵头单位:…】"), which gives the item no body of its own."""
+    return _NOTE.fullmatch(after) is not None
 
 
 def _yes() -> bool:

@@ -9,8 +9,10 @@ from pipeline.extract.agencies import (
     Agency,
     agencies_named_in_text,
     canonical_agency,
+    note_segments,
     parse_role_line,
     parse_role_segments,
+    parse_unlabeled_note,
 )
 
 
@@ -196,3 +198,43 @@ def test_names_glued_by_whitespace_removal_are_split() -> None:
     assert parse_role_line("牵头单位:县委县政府") == ("lead", ["县委", "县政府"])
     for whole in ("市场监管局西安分局", "市委全面依法治市委员会办公室", "市委市直机关工委"):
         assert parse_role_line(f"责任单位:{whole}") == ("responsible", [whole])
+
+
+@pytest.mark.parametrize(
+    ("note", "segments"),
+    [
+        (
+            "(市司法局牵头,市发展改革委、市财政局配合)",
+            [("lead", ["市司法局"]), ("participating", ["市发展改革委", "市财政局"])],
+        ),
+        (
+            "(市司法局、市人力资源社会保障局按职责分工负责)。",
+            [("responsible", ["市司法局", "市人力资源社会保障局"])],
+        ),
+        (
+            "(市委农办、各县(市、区)党委和政府)",
+            [("responsible", ["市委农办", "各县(市、区)党委和政府"])],
+        ),
+        (
+            "【牵头单位:市司法局;配合单位:市中级人民法院】",
+            [("lead", ["市司法局"]), ("participating", ["市中级人民法院"])],
+        ),
+    ],
+)
+def test_role_notes_with_and_without_labels(note: str, segments: list) -> None:
+    assert note_segments(note) == segments
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "(以下简称市司法局)",
+        "(2022年底前完成)",
+        "(市、县两级)",
+        "(试行)",
+        "(市司法局牵头,三年内完成)",
+        "(含市直单位)",
+    ],
+)
+def test_brackets_that_are_no_role_note(note: str) -> None:
+    assert parse_unlabeled_note(note) == ()

@@ -73,3 +73,36 @@ def test_items_opening_with_a_year_or_a_hotline_number_are_items_with_their_targ
     ]
     got = [(t["kind"], t["value"], t["deadline_year"]) for t in rows.tables["targets"]]
     assert got == [("frequency", 1.0, None), ("deadline", None, 2023), ("quantity", 95.0, None)]
+
+
+def test_an_item_with_a_role_note_keeps_its_sentence_as_a_measure_and_its_agencies():
+    plan = (
+        "东江市法治政府建设实施方案(2021—2025年)\n一、主要任务\n(一)推进政务公开\n"
+        "1.全面推行行政执法公示制度。(市司法局牵头,市财政局配合)\n"
+        "2.加强行政复议规范化建设。【牵头单位:市司法局;配合单位:市中级人民法院】\n"
+        "3.健全行政执法人员培训制度(市司法局、市人力资源社会保障局按职责分工负责)。\n"
+    )
+    rows = _process(plan)
+    items = [s for s in rows.tables["sections"] if s["level"] == 3]
+    assert [s["heading"] for s in items] == [None, None, None]
+    texts = [m["text"] for m in rows.tables["measures"]]
+    assert texts == [
+        "全面推行行政执法公示制度。",
+        "加强行政复议规范化建设。",
+        "健全行政执法人员培训制度",
+    ]
+    item_of = {
+        m["measure_id"]: int(m["section_id"].rsplit(".", 1)[1]) for m in rows.tables["measures"]
+    }
+    links = {
+        (item_of[x["measure_id"]], x["role"], x["name_raw"])
+        for x in rows.tables["measure_agencies"]
+    }
+    assert links == {
+        (1, "lead", "市司法局"),
+        (1, "participating", "市财政局"),
+        (2, "lead", "市司法局"),
+        (2, "participating", "市中级人民法院"),
+        (3, "responsible", "市司法局"),
+        (3, "responsible", "市人力资源社会保障局"),
+    }
