@@ -56,15 +56,20 @@ def test_the_container_title_names_the_plan_when_the_text_does_not():
     assert rows.tables["documents"][0]["has_plan_text"] is True
 
 
+def _items_plan(*items: str) -> tuple[PlanRows, list[dict]]:
+    """A plan with one section of numbered ``items``: its rows and its items' rows."""
+    head = "东江市法治政府建设实施方案(2021—2025年)\n一、主要任务\n(一)推进政务公开\n"
+    rows = _process(head + "".join(f"{k}.{item}\n" for k, item in enumerate(items, 1)))
+    assert isinstance(rows, PlanRows)
+    return rows, [s for s in rows.tables["sections"] if s["level"] == 3]
+
+
 def test_items_opening_with_a_year_or_a_hotline_number_are_items_with_their_targets():
-    plan = (
-        "东江市法治政府建设实施方案(2021—2025年)\n一、主要任务\n(一)推进政务公开\n"
-        "1.每半年开展一次行政执法案卷评查。\n"
-        "2.2023年6月底前,完成全市行政规范性文件清理工作。\n"
-        "3.12345热线接通率达到95%。\n"
+    rows, items = _items_plan(
+        "每半年开展一次行政执法案卷评查。",
+        "2023年6月底前,完成全市行政规范性文件清理工作。",
+        "12345热线接通率达到95%。",
     )
-    rows = _process(plan)
-    items = [s for s in rows.tables["sections"] if s["level"] == 3]
     assert [(s["number"], s["heading"]) for s in items] == [(1, None), (2, None), (3, None)]
     assert [m["text"][:6] for m in rows.tables["measures"]] == [
         "每半年开展一",
@@ -76,14 +81,11 @@ def test_items_opening_with_a_year_or_a_hotline_number_are_items_with_their_targ
 
 
 def test_an_item_with_a_role_note_keeps_its_sentence_as_a_measure_and_its_agencies():
-    plan = (
-        "东江市法治政府建设实施方案(2021—2025年)\n一、主要任务\n(一)推进政务公开\n"
-        "1.全面推行行政执法公示制度。(市司法局牵头,市财政局配合)\n"
-        "2.加强行政复议规范化建设。【牵头单位:市司法局;配合单位:市中级人民法院】\n"
-        "3.健全行政执法人员培训制度(市司法局、市人力资源社会保障局按职责分工负责)。\n"
+    rows, items = _items_plan(
+        "全面推行行政执法公示制度。(市司法局牵头,市财政局配合)",
+        "加强行政复议规范化建设。【牵头单位:市司法局;配合单位:市中级人民法院】",
+        "健全行政执法人员培训制度(市司法局、市人力资源社会保障局按职责分工负责)。",
     )
-    rows = _process(plan)
-    items = [s for s in rows.tables["sections"] if s["level"] == 3]
     assert [s["heading"] for s in items] == [None, None, None]
     texts = [m["text"] for m in rows.tables["measures"]]
     assert texts == [
