@@ -46,8 +46,15 @@ ROLE_BY_LABEL: dict[str, str] = _role_by_label()
 
 # Longest label first, so that 牵头单位 wins over 牵头.
 _LABEL_ALT = "|".join(re.escape(lb) for lb in sorted(ROLE_BY_LABEL, key=len, reverse=True))
-# A label followed by a colon, at the start of the line or after a separator.
-_LABEL_RE = re.compile(rf"(?:^|(?<=[;；,，。、\s]))({_LABEL_ALT})\s*[:：]\s*")
+# A label followed by a colon, at the start of the line or after a separator; a label of
+# three characters or more also right after a name (牵头单位:市司法局 责任单位:… loses its
+# space in normalization: 市司法局责任单位:…).
+_LONG_LABELS = "|".join(
+    re.escape(lb) for lb in sorted(ROLE_BY_LABEL, key=len, reverse=True) if len(lb) >= 3
+)
+_LABEL_RE = re.compile(
+    rf"(?:^|(?<=[;；,，。、\s])|(?=(?:{_LONG_LABELS})\s*[:：]))({_LABEL_ALT})\s*[:：]\s*"
+)
 _OTHER_LABEL_RE = re.compile(
     "(?:"
     + "|".join(re.escape(lb) for lb in _roles_vocab().get("other_labels") or [])
@@ -148,8 +155,18 @@ def _role_segments(line: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         end = matches[i + 1].start() if i + 1 < len(matches) else len(s)
         other = _OTHER_LABEL_RE.search(s, m.end(), end)
         names = _split_names(s[m.end() : other.start() if other else end])
-        out.append((ROLE_BY_LABEL[m.group(1)], tuple(names)))
+        out.extend(_with_lead_marks(ROLE_BY_LABEL[m.group(1)], names))
     return tuple(out)
+
+
+def _with_lead_marks(role: str, names: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """(role, names), the names marked 市司法局(牵头) taken out as lead, without the mark."""
+    marks = tuple(_roles_vocab()["lead_marks"])
+    if role == "lead" or not any(n.endswith(marks) for n in names):
+        return [(role, tuple(names))]
+    leads = [n[: n.rindex("(")] for n in names if n.endswith(marks)]
+    rest = tuple(n for n in names if not n.endswith(marks))
+    return [("lead", tuple(leads))] + ([(role, rest)] if rest else [])
 
 
 @functools.cache
@@ -191,9 +208,15 @@ def parse_unlabeled_note(note: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
+_PLACES_GROUP = re.compile(r"各[省市区县州盟旗乡镇街道()、]+")  # 各县市区, 各乡镇(街道)
+
+
 def _looks_like_group(name: str) -> bool:
-    """A group of agencies as notes name them: 各区县人民政府, 市直有关部门."""
-    return is_generic_name(name) and name.endswith(_org_suffixes() + ("部门", "单位", "党委和政府"))
+    """A group of agencies as notes name them: 各区县人民政府, 市直有关部门, 各县市区."""
+    if not is_generic_name(name):
+        return False
+    ends = (*_org_suffixes(), "部门", "单位", "党委和政府")
+    return name.endswith(ends) or _PLACES_GROUP.fullmatch(name) is not None
 
 
 def role_note_start(line: str) -> int | None:

@@ -13,7 +13,9 @@ from pipeline.extract.agencies import (
     parse_role_line,
     parse_role_segments,
     parse_unlabeled_note,
+    role_segments_of_line,
 )
+from pipeline.text.normalize import normalize
 
 
 def test_role_labels_loaded_from_vocab() -> None:
@@ -238,3 +240,22 @@ def test_role_notes_with_and_without_labels(note: str, segments: list) -> None:
 )
 def test_brackets_that_are_no_role_note(note: str) -> None:
     assert parse_unlabeled_note(note) == ()
+
+
+GLUED = [
+    # the space between two labelled lists is lost in normalization: 市司法局责任单位:
+    (
+        "牵头单位:市司法局 责任单位:各区县人民政府",
+        [("lead", ["市司法局"]), ("responsible", ["各区县人民政府"])],
+    ),
+    ("责任单位:市司法局(牵头)、市财政局", [("lead", ["市司法局"]), ("responsible", ["市财政局"])]),
+    (
+        "加强普法。(市司法局牵头,各县市区配合)",
+        [("lead", ["市司法局"]), ("participating", ["各县市区"])],
+    ),
+]
+
+
+@pytest.mark.parametrize(("raw", "segments"), GLUED)
+def test_glued_labels_lead_marks_and_groups_of_places(raw: str, segments: list) -> None:
+    assert role_segments_of_line(normalize(raw).text) == segments
