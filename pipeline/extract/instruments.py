@@ -201,8 +201,9 @@ def _chain_action(text: str, start: int, verb: str) -> str:
             best = classes[verb]
 
 
-def _action_for(masked: str, name_start: int) -> str:
-    """Action of the mention whose name starts at ``name_start`` (its 《 is just before)."""
+def _action_for(masked: str, name_start: int, name_end: int) -> str:
+    """Action of the mention(s) whose names run from ``name_start`` (its 《 is just before)
+    to ``name_end`` (the last one's 》 is there); names are masked in ``masked``."""
     opener = name_start - 1
     clause_start = 0
     for m in _CLAUSE_BREAK.finditer(masked, 0, opener):
@@ -220,9 +221,22 @@ def _action_for(masked: str, name_start: int) -> str:
     last = None
     for m in _verb_re().finditer(prefix):
         last = m
-    if last is None:
-        return "other"
-    return _chain_action(prefix, last.start(), last.group(0))
+    before = "other" if last is None else _chain_action(prefix, last.start(), last.group(0))
+    if before in ("enact", "revise"):
+        return before
+    after = _after_name_verb().match(masked, name_end + 1)
+    return after.lastgroup if after else before
+
+
+@functools.cache
+def _after_name_verb() -> re.Pattern[str]:
+    """The words of ``after_name_verbs`` right after a name's 》, as named groups; not
+    when 后 follows (落实《X》修订后的要求: the work is done, the text is implemented)."""
+    groups = [
+        f"(?P<{action}>{'|'.join(map(re.escape, words))})"
+        for action, words in _vocab()["after_name_verbs"].items()
+    ]
+    return re.compile(f"的?(?:{'|'.join(groups)})(?!后)")
 
 
 # --- type and key ---------------------------------------------------------------------------
@@ -303,7 +317,8 @@ def find_instruments(sentence: str, in_preamble: bool) -> list[InstrumentHit]:
     hits: list[InstrumentHit] = []
     for group in _groups(sentence, spans):
         first_start = spans[group[0]][0]
-        action = "other" if in_preamble else _action_for(masked_text, first_start)
+        last_end = spans[group[-1]][1]
+        action = "other" if in_preamble else _action_for(masked_text, first_start, last_end)
         for k in group:
             s, e = spans[k]
             name = sentence[s:e]

@@ -89,6 +89,12 @@ def test_he_joined_mentions_share_implement_despite_verb_inside_name() -> None:
         ),
         ("8.广泛开展《民法典》普法工作。", "other"),
         ("大力加强《民法典》的学习宣传教育。", "other"),
+        # the work named after the document, when the verb before it is weak
+        ("推进《东江市生态环境保护条例》的制定工作。", "enact"),
+        ("推动《东江市优化营商环境条例》立法。", "enact"),
+        ("加快《东江市物业管理条例》修订工作。", "revise"),
+        ("推动《东江市甲办法》《东江市乙办法》出台。", "enact"),
+        ("认真落实《东江市物业管理条例》修订后的各项要求。", "implement"),
     ],
 )
 def test_action_classes(sentence: str, expected: str) -> None:
