@@ -24,6 +24,8 @@ _MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPA
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _LINE = re.compile(r"[^\n]+")
 _NOTE_CLOSERS = ")）】]"
+# The marker of a sub-item below the contract's three levels: (1) 1) ① at a line's start
+_SUB_ITEM = re.compile(r"^[ \t]*(?:\(\d{1,2}\)|\d{1,2}\)|[\u2460-\u2473])[ \t]*", re.MULTILINE)
 _NOTE_END = re.compile(r"[)）】\]]。?[ \t]*(?:\n|$)")  # a line that may end in a role note
 
 
@@ -85,14 +87,22 @@ def read_body(text: str, start: int, end: int) -> Body:
     statements: list[Statement] = []
     roles: list[tuple[str, list[str]]] = []
     colon = text.find(":", start, end) >= 0 or text.find("：", start, end) >= 0
-    if not colon and not _NOTE_END.search(text, start, end):
-        # a role line has a colon, a role note ends its line with a bracket: with neither,
-        # the body is task text throughout
+    if (
+        not colon
+        and not _NOTE_END.search(text, start, end)
+        and not _SUB_ITEM.search(text, start, end)
+    ):
+        # a role line has a colon, a role note ends its line with a bracket, a sub-item opens
+        # its line with a marker: with none of them, the body is task text throughout
         _line_statements(text, start, end, statements)
         return Body(statements, roles)
     for m in _LINE.finditer(text, start, end):
         line = m.group()
         line_start, line_end = m.start(), m.end()
+        sub_item = _SUB_ITEM.match(line)
+        if sub_item:  # (1)加强宪法学习。…: the statement starts after the marker
+            line_start += sub_item.end()
+            line = line[sub_item.end() :]
         if ":" in line or "：" in line:  # every role label ends in a colon
             segments = parse_role_segments(line.strip())
             if segments:  # a role line

@@ -108,3 +108,15 @@ def test_an_item_with_a_role_note_keeps_its_sentence_as_a_measure_and_its_agenci
         (3, "responsible", "市司法局"),
         (3, "responsible", "市人力资源社会保障局"),
     }
+
+
+def test_a_sub_items_marker_is_not_part_of_its_measures():
+    rows, _ = _items_plan(
+        "维护宪法权威。\n(1)加强宪法学习。将宪法纳入学习内容。\n②落实宪法宣誓制度。"
+    )
+    measures = [(m["action"], m["text"]) for m in rows.tables["measures"]]
+    assert measures == [
+        ("加强", "加强宪法学习。"),
+        (None, "将宪法纳入学习内容。"),
+        ("落实", "落实宪法宣誓制度。"),
+    ]
