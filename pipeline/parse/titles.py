@@ -109,7 +109,8 @@ def _standalone(lines: list[str], i: int) -> str | None:
     if not any(w in line for w in _vocab()["family_words"]):
         return None
     j = i + 1
-    short_next = j < len(lines) and len(lines[j]) <= 12  # 关于…的 / 实施方案
+    # the rest of a title broken across lines: 关于…的 / 实施方案 / 实施方案(2021—2025年)
+    short_next = j < len(lines) and len(lines[j]) <= 24
     if short_next and not is_plan_title(line) and is_plan_title(line + lines[j]):
         line, j = line + lines[j], j + 1
     if not is_plan_title(line):

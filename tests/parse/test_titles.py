@@ -98,3 +98,9 @@ def test_a_flattened_page_runs_its_title_into_the_first_sentence():
 def test_a_cited_outline_is_not_the_plan_and_inner_brackets_become_titles():
     preamble = "近日,中共东江省委印发《贯彻〈法治中国建设规划(2020-2025年)〉实施方案》。"
     assert find_title(preamble) == "贯彻《法治中国建设规划(2020-2025年)》实施方案"
+
+
+def test_a_title_broken_across_lines_before_its_document_word_is_joined():
+    assert find_title("长沙县法治社会建设\n实施方案(2021—2025年)\n(征求意见稿)") == (
+        "长沙县法治社会建设实施方案(2021—2025年)"
+    )
