@@ -4,7 +4,8 @@ One row per heading. A heading's span runs from its marker to the next heading o
 so a chapter's own span is its heading plus any intro paragraph, a section's span ends where
 its first item starts, and closing paragraphs after the last section belong to that section
 (as the gold annotations read them). Numbering that restarts inside a chapter is fine: the
-parent is whatever heading of the level above came last.
+parent is whatever heading of the level above came last. A plan that numbers no item 1.
+but numbers them (1) (一、 (一) (1)) has those as its items.
 
 ``heading`` is the title the plan gives a heading: the whole line for a heading alone on its
 line, or the first sentence when the title runs on into body text ("(一)指导思想。坚持…").
@@ -22,7 +23,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from pipeline.text.headings import LABEL_LINE, line_markers
+from pipeline.text.headings import LABEL_LINE, line_markers, paren_item_markers
 
 TITLE_MAX = 40
 CLAUSE_PUNCT = re.compile(r"[,;，；]")
@@ -83,6 +84,8 @@ def parse_sections(text: str) -> list[Section]:
     found = line_markers(text)  # (line_start, line_end, marker)
     if not found:
         return []
+    if all(m.level < 3 for _, _, m in found):  # no 1. items: (1) items, if any, are level 3
+        found = sorted(found + paren_item_markers(text))
     top_level = min(m.level for _, _, m in found)
     sections: list[Section] = []
     open_by_level: dict[int, Section] = {}

@@ -94,6 +94,21 @@ def line_markers(text: str) -> list[tuple[int, int, Marker]]:
     return found
 
 
+# An item numbered in brackets, (1), at a line start: the fourth level of the usual numbering
+# (一、 (一) 1. (1)), but the third in a plan that skips 1. (pipeline/parse/structure.py)
+_PAREN_ITEM = re.compile(r"^[ \t]*\([ \t]*(?P<n>\d{1,3})[ \t]*\)[ \t]*", re.MULTILINE)
+
+
+def paren_item_markers(text: str) -> list[tuple[int, int, Marker]]:
+    """Start, end and marker (level 3) of each line of ``text`` opening with (1), (2)…"""
+    found = []
+    for m in _PAREN_ITEM.finditer(text):
+        end = text.find("\n", m.start())
+        end = len(text) if end < 0 else end
+        found.append((m.start(), end, Marker(3, int(m["n"]), m.end() - m.start())))
+    return found
+
+
 def _marker(m: re.Match[str], start: int, end: int) -> Marker | None:
     """The marker of the line ``m.string[start:end]`` that ``m`` matched (``_ANY_HEADING``
     at ``start``): its numeral read, else a marker of a later level."""

@@ -111,3 +111,16 @@ def test_truncated_ending_is_kept_as_the_last_items_body():
 
 def test_text_without_headings_gives_no_sections():
     assert parse_sections("这是一段没有任何标题的文字。它不是方案。") == []
+
+
+def test_items_numbered_in_brackets_are_items_when_the_plan_numbers_none_with_a_point():
+    plan = "一、主要任务\n(一)加强宪法宣传\n(1)加强宪法学习。纳入学习内容。\n(2)落实宣誓制度。\n"
+    assert [(s.level, s.number, s.heading) for s in parse_sections(plan)] == [
+        (1, 1, "主要任务"),
+        (2, 1, "加强宪法宣传"),
+        (3, 1, "加强宪法学习"),
+        (3, 2, None),
+    ]
+    # below items numbered 1., (1) numbers sub-items, part of the item's body
+    nested = plan.replace("(1)加强", "1.维护宪法权威。\n(1)加强")
+    assert [(s.level, s.number) for s in parse_sections(nested)] == [(1, 1), (2, 1), (3, 1)]
