@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from pipeline.text.headings import LABEL_LINE, line_markers, paren_item_markers
+from pipeline.text.headings import LABEL_LINE, line_markers, paren_item_markers, run_on_title
 
 TITLE_MAX = 40
 CLAUSE_PUNCT = re.compile(r"[,;，；]")
@@ -47,6 +47,11 @@ def _title(rest: str, level: int, has_more: Callable[[], bool]) -> tuple[str | N
     """The heading title within the line after the marker, and where the body starts in it
     (``has_more``: whether anything but label lines follows, asked only when it matters)."""
     stop = rest.find("。")
+    head = rest if stop < 0 else rest[:stop]
+    if len(head) > TITLE_MAX or CLAUSE_PUNCT.search(head):  # no title line: a run-on one?
+        run_on = run_on_title(head)
+        if run_on:  # (一)指导思想高举…,…
+            return rest[:run_on], run_on
     if stop < 0:
         if level < 3 or (has_more() and len(rest) <= TITLE_MAX and not CLAUSE_PUNCT.search(rest)):
             return rest, len(rest)

@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 import cn2an
 
+from pipeline.vocab import load_yaml
+
 _CN_DIGITS = "一二三四五六七八九十百零〇两"
 
 # What follows an item's number and point when it is no decimal's fraction (see level 3)
@@ -137,6 +139,25 @@ def _marker_after(line: str, matched: int) -> Marker | None:
                 continue
             return Marker(level=level, number=number, end=m.end())
     return None
+
+
+@functools.cache
+def run_on_heading_words() -> str:
+    """Generic headings that may run on into their body (vocab/headings.yaml), as an
+    alternation."""
+    return "|".join(map(re.escape, load_yaml("headings.yaml")["run_on_headings"]))
+
+
+@functools.cache
+def _run_on_title() -> re.Pattern[str]:
+    return re.compile(rf"(?:{run_on_heading_words()})(?=[\u4e00-\u9fff“])")
+
+
+def run_on_title(rest: str) -> int:
+    """Length of the generic heading (指导思想, 总体目标…) that ``rest``, the text after a
+    heading marker, opens with and runs on from into its body (指导思想高举…); 0 if none."""
+    m = _run_on_title().match(rest)
+    return m.end() if m else 0
 
 
 # A line that labels something ("牵头单位:…", "联系电话:…"): a short label then a colon.

@@ -40,7 +40,12 @@ from itertools import repeat
 import numpy as np
 
 from pipeline.text.codes import codes as _codes
-from pipeline.text.headings import LABEL_LINE, NOT_A_FRACTION, match_marker
+from pipeline.text.headings import (
+    LABEL_LINE,
+    NOT_A_FRACTION,
+    match_marker,
+    run_on_heading_words,
+)
 from pipeline.text.mirror import pinyin_spans, t2s_spans
 from pipeline.text.required import scan_start
 from pipeline.vocab import load_yaml
@@ -318,7 +323,7 @@ def _heading_break_spans(text: str) -> list[Span]:
 @functools.cache
 def _run_on_heading() -> re.Pattern[str]:
     """A heading marker and a generic heading (vocab/headings.yaml) running on into text."""
-    words = "|".join(load_yaml("headings.yaml")["run_on_headings"])
+    words = run_on_heading_words()
     return re.compile(rf"(?:[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))(?:{words})(?=[\u4e00-\u9fff“])")
 
 

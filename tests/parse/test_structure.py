@@ -124,3 +124,13 @@ def test_items_numbered_in_brackets_are_items_when_the_plan_numbers_none_with_a_
     # below items numbered 1., (1) numbers sub-items, part of the item's body
     nested = plan.replace("(1)加强", "1.维护宪法权威。\n(1)加强")
     assert [(s.level, s.number) for s in parse_sections(nested)] == [(1, 1), (2, 1), (3, 1)]
+
+
+def test_a_generic_heading_running_on_into_its_paragraph_is_the_title():
+    plan = (
+        "一、总体要求\n(一)指导思想高举中国特色社会主义伟大旗帜,坚持以人民为中心,"
+        "为全面建设社会主义现代化提供法治保障\n(二)主要目标和任务\n"
+    )
+    sections = parse_sections(plan)
+    assert [s.heading for s in sections] == ["总体要求", "指导思想", "主要目标和任务"]
+    assert plan[sections[1].body_start :].startswith("高举中国特色社会主义伟大旗帜")
