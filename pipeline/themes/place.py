@@ -16,7 +16,14 @@ import numpy as np
 
 from pipeline.extract.plan import PlanRows
 from pipeline.text.mirror import simplified
-from pipeline.themes.match import Link, PlanNode, match_chapters, match_plan, section_columns
+from pipeline.themes.match import (
+    HEADING_SAME,
+    Link,
+    PlanNode,
+    match_chapters,
+    match_plan,
+    section_columns,
+)
 from pipeline.themes.ngrams import Rows
 from pipeline.themes.outlines import (
     OUTLINES,
@@ -29,6 +36,58 @@ from pipeline.vocab import load_csv, load_yaml
 Row = dict[str, Any]
 MEASURE_LINK = 0.3  # least cosine of a measure's own text for it to get an outline section
 CHAPTERS_FOR_OUTLINE = 0.5  # share of a plan's chapters that must match one outline alone
+SAME_TITLE = 0.9  # heading cosine of a title printed as the outline prints it
+
+
+def container_chapters(
+    sections: list[Row], cleaned_headings: list[str], outlines: tuple[str, ...] = OUTLINES
+) -> set[str]:
+    """Chapters that hold the outline's chapters as their sections (二、主要任务 / (一)推动
+    全社会增强法治观念 / (二)健全社会领域制度规范 …): a plan one level deeper than its
+    outline there. A chapter is one when at least two of its sections, and at least half,
+    carry the title of an outline chapter of tasks (heading cosine at least HEADING_SAME),
+    or its one section carries one as printed (at least SAME_TITLE: a copy cut after it)."""
+    children: dict[str, list[int]] = {}
+    for k, sec in enumerate(sections):
+        if sec["level"] == 2 and sec["parent_id"]:
+            children.setdefault(sec["parent_id"], []).append(k)
+    candidates = children
+    if not candidates:
+        return set()
+    rows = [k for ks in candidates.values() for k in ks]
+    cosines = outline_model().heading_similarity_of(
+        [cleaned_headings[k] for k in rows], outlines, len(rows)
+    )
+    best = dict(zip(rows, np.nanmax(cosines[:, _task_chapters()], axis=1).tolist(), strict=True))
+    found = set()
+    for chapter, ks in candidates.items():
+        titled = sum(best[k] >= HEADING_SAME for k in ks)
+        if titled >= max(2, len(ks) / 2) or (len(ks) == 1 and best[ks[0]] >= SAME_TITLE):
+            found.add(chapter)
+    return found
+
+
+@functools.cache
+def _task_chapters() -> list[int]:
+    """The outline chapters of tasks (the model's rows): all but each outline's first and
+    last (总体要求 and the organisation of the work), which plans also use as section titles
+    (一、… / (一)总体要求) and which no container chapter holds."""
+    nodes = outline_model().nodes
+    chapters = [k for k, n in enumerate(nodes) if n.section is None]
+    last = {nodes[k].outline: nodes[k].chapter for k in chapters}  # in order: the last wins
+    return [k for k in chapters if 1 < nodes[k].chapter < last[nodes[k].outline]]
+
+
+def effective_levels(sections: list[Row], containers: set[str]) -> dict[str, int | None]:
+    """Each section's level as the outline sees it: one less below a container chapter,
+    None for the container itself (it is no one outline chapter)."""
+    out: dict[str, int | None] = {}
+    shift: dict[str, int] = {}  # how many container chapters stand above a section
+    for sec in sections:  # parents come first
+        sid, parent = sec["section_id"], sec["parent_id"]
+        shift[sid] = (shift[parent] + (parent in containers)) if parent else 0
+        out[sid] = None if sid in containers else sec["level"] - shift[sid]
+    return out
 
 
 def plan_nodes(
@@ -38,19 +97,22 @@ def plan_nodes(
     counts: Rows,
     cleaned_headings: list[str],
     outlines: tuple[str, ...] = OUTLINES,
+    levels: dict[str, int | None] | None = None,
 ) -> list[PlanNode]:
     """The plan's chapters and sections, each with the text of its whole subtree and its
     cosines against the nodes of ``outlines``; the body's from the n-gram counts of the
     headings and measures in it (rows of ``counts``: one per section, then one per
-    measure), so that the plan's text is read once, not once per level."""
+    measure), so that the plan's text is read once, not once per level. ``levels`` are the
+    sections' levels as the outline sees them (``effective_levels``), by default their own."""
+    level = levels or {sec["section_id"]: sec["level"] for sec in sections}
     end = {s["section_id"]: s["char_end"] for s in sections}
     for s in reversed(sections):  # children follow their parent
         if s["parent_id"]:
             end[s["parent_id"]] = max(end[s["parent_id"]], end[s["section_id"]])
     # chapters first: their rows are compared with the outline chapters only, the sections'
     # with the outline sections only (``_against``)
-    chapters = [k for k, s in enumerate(sections) if s["level"] == 1]
-    keep = chapters + [k for k, s in enumerate(sections) if s["level"] == 2]
+    chapters = [k for k, s in enumerate(sections) if level[s["section_id"]] == 1]
+    keep = chapters + [k for k, s in enumerate(sections) if level[s["section_id"]] == 2]
     if not keep:
         return []
     # each section's kept ancestors (itself too, when kept), as positions in ``keep``
@@ -76,7 +138,7 @@ def plan_nodes(
     return [  # in the plan's order
         PlanNode(
             s["section_id"],
-            s["level"],
+            level[s["section_id"]],
             s["heading"] or "",
             text[s["char_start"] : end[s["section_id"]]],
             s["parent_id"],
@@ -140,9 +202,15 @@ def place_plan(rows: PlanRows) -> PlanRows:
     counts = outline_model().body_counts_of(cleaned)
     typed = doc.get("plan_type")  # a plan of either type is matched to its outline alone
     candidates = (typed,) if typed in OUTLINES else OUTLINES
-    nodes = plan_nodes(rows.text, sections, measures, counts, cleaned[: len(sections)], candidates)
+    headings = cleaned[: len(sections)]
+    containers = container_chapters(sections, headings, candidates)
+    levels = effective_levels(sections, containers)
+    nodes = plan_nodes(rows.text, sections, measures, counts, headings, candidates, levels)
     outline = plan_outline(typed, rows.text, nodes)
-    links = apply_overrides(rows.doc_id, sections, match_plan(nodes, outline))
+    links = match_plan(nodes, outline)
+    links = apply_overrides(
+        rows.doc_id, sections, links + _container_links(links, sections, containers)
+    )
     order = {s["section_id"]: k for k, s in enumerate(sections)}
     links.sort(key=lambda lk: (order[lk.section_id], -lk.score, lk.outline_id))
     doc["outline"] = outline
@@ -156,19 +224,37 @@ def place_plan(rows: PlanRows) -> PlanRows:
         }
         for lk in links
     ]
-    _place_measures(rows, links, (outline,) if outline else OUTLINES, counts)
+    _place_measures(rows, links, (outline,) if outline else OUTLINES, counts, levels)
     rows.tables["theme_coverage"] = _coverage(rows, outline)
     return rows
 
 
+def _container_links(links: list[Link], sections: list[Row], containers: set[str]) -> list[Link]:
+    """A container chapter serves the outline chapters its sections were linked to."""
+    if not containers:
+        return []
+    parent = {sec["section_id"]: sec["parent_id"] for sec in sections}
+    best: dict[tuple[str, str], float] = {}
+    for lk in links:
+        container = parent.get(lk.section_id)
+        if container in containers and "." not in lk.outline_id.split(".", 1)[1]:
+            key = (container, lk.outline_id)
+            best[key] = max(best.get(key, 0.0), lk.score)
+    return [Link(c, oid, score, "sections") for (c, oid), score in best.items()]
+
+
 def _place_measures(
-    rows: PlanRows, links: list[Link], outlines: tuple[str, ...], counts: Rows
+    rows: PlanRows,
+    links: list[Link],
+    outlines: tuple[str, ...],
+    counts: Rows,
+    level: dict[str, int | None],
 ) -> None:
     """Each measure's outline section: its chapter or section's single link; the best of
     several by the measure's own text; with none, the best outline section by its text
-    (``counts``: the sections' rows, then the measures')."""
+    (``counts``: the sections' rows, then the measures'). ``level``: the sections' levels
+    as the outline sees them (None for a container chapter, which a measure in it takes)."""
     parent = {s["section_id"]: s["parent_id"] for s in rows.tables["sections"]}
-    level = {s["section_id"]: s["level"] for s in rows.tables["sections"]}
     links_of: dict[str, list[Link]] = {}
     for lk in links:
         links_of.setdefault(lk.section_id, []).append(lk)
@@ -183,7 +269,7 @@ def _place_measures(
         sid = m["section_id"]
         if sid not in placed:
             node = sid
-            while node and level[node] > 2:  # items take their section's
+            while node and (level[node] or 0) > 2:  # items take their section's
                 node = parent[node]
             own = links_of.get(node, []) if node else []
             one = (own[0].outline_id, round(own[0].score, 3)) if len(own) == 1 else None

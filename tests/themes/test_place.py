@@ -182,3 +182,43 @@ def test_items_outside_any_section_take_the_outline_section_their_text_resembles
     assert rows.tables["documents"][0]["outline"] is None and not rows.tables["section_themes"]
     placed = [(m["outline_id"], m["no_outline_reason"]) for m in rows.tables["measures"]]
     assert placed == [("society.2.1", None), (None, "no_match")]
+
+
+def _container_plan() -> str:
+    """Seed 001 one level deeper, as many local plans print it: its task chapters as the
+    sections of one chapter 二、主要任务, their sections as items, their items as (1)…"""
+    cn = "一二三四五六七"
+    out, chapter, item = [], 0, 0
+    for line in seed_text("001").split("\n"):
+        head = re.match(rf"^([{cn}])、", line)
+        if head:
+            chapter = cn.index(head.group(1)) + 1
+            if chapter == 2:
+                out.append("二、主要任务")
+            if 2 <= chapter <= 6:
+                line = f"({cn[chapter - 2]}){line[2:]}"
+            elif chapter == 7:
+                line = "三、" + line[2:]
+        elif 2 <= chapter <= 6 and re.match(r"^\([一二三四五六七八九十]+\)", line):
+            item += 1
+            line = re.sub(r"^\([一二三四五六七八九十]+\)", f"{item}.", line)
+        elif 2 <= chapter <= 6:
+            line = re.sub(r"^(\d+)[.．]", r"(\1)", line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def test_a_chapter_holding_the_outlines_chapters_as_sections_is_matched_a_level_down():
+    original = _links(place_plan(_plan(seed_text("001"), "original.txt")))
+    rows = place_plan(_plan(_container_plan(), "container.txt"))
+    levels = {s["heading"]: s["level"] for s in rows.tables["sections"]}
+    assert levels["主要任务"] == 1 and levels["推动全社会增强法治观念"] == 2
+    assert levels["维护宪法权威"] == 3
+    links = _links(rows)
+    tasks = ["推动全社会增强法治观念", "健全社会领域制度规范", "加强权利保护", "推进社会治理法治化"]
+    for heading in [*tasks, "依法治理网络社会", "维护宪法权威", "完善重点领域立法"]:
+        assert links[heading] == original[heading], heading  # its outline node, a level down
+    assert links["主要任务"] == {f"society.{k}" for k in range(2, 7)}
+    assert links["加强组织保障"] == {"society.7"} and links["总体要求"] == {"society.1"}
+    methods = {t["method"] for t in rows.tables["section_themes"] if t["outline_id"] == "society.2"}
+    assert methods == {"sections", "heading"}
