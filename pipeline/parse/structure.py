@@ -5,7 +5,8 @@ so a chapter's own span is its heading plus any intro paragraph, a section's spa
 its first item starts, and closing paragraphs after the last section belong to that section
 (as the gold annotations read them). Numbering that restarts inside a chapter is fine: the
 parent is whatever heading of the level above came last. A plan that numbers no item 1.
-but numbers them (1) (一、 (一) (1)) has those as its items.
+but numbers them (1) (一、 (一) (1)) has those as its items; one that numbers its chapters
+第一章 and their sections 一、 has its (一) as items.
 
 ``heading`` is the title the plan gives a heading: the whole line for a heading alone on its
 line, or the first sentence when the title runs on into body text ("(一)指导思想。坚持…").
@@ -23,10 +24,17 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from pipeline.text.headings import LABEL_LINE, line_markers, paren_item_markers, run_on_title
+from pipeline.text.headings import (
+    LABEL_LINE,
+    Marker,
+    line_markers,
+    paren_item_markers,
+    run_on_title,
+)
 
 TITLE_MAX = 40
 CLAUSE_PUNCT = re.compile(r"[,;，；]")
+_WORDED = re.compile(r"[ \t]*第")  # 第一章, 第一部分: a chapter marker in words
 
 
 class Section(NamedTuple):
@@ -84,9 +92,29 @@ def _body_below(text: str, line_end: int, span_end: int) -> bool:
     return any(not LABEL_LINE.match(line) for line in text[line_end:span_end].split("\n") if line)
 
 
+def _within_chapter_words(
+    text: str, found: list[tuple[int, int, Marker]]
+) -> list[tuple[int, int, Marker]]:
+    """A plan that numbers its chapters 第一章 (第一部分) and what stands in them 一、 has
+    those as its sections and its (一) as items: both forms of chapter marker are level 1
+    alone, so where both occur the 一、 ones are taken a level down, and (一) with them."""
+    worded = [
+        text.startswith("第", s, e) or text[s:e].lstrip().startswith("第") for s, e, m in found
+    ]
+    chapters = [w for w, (_, _, m) in zip(worded, found, strict=True) if m.level == 1]
+    if not any(chapters) or all(chapters):
+        return found
+    out = []
+    for w, (s, e, m) in zip(worded, found, strict=True):
+        if m.level == 1 and not w or m.level == 2:
+            m = m._replace(level=m.level + 1)
+        out.append((s, e, m))
+    return out
+
+
 def parse_sections(text: str) -> list[Section]:
     """All headings of a plan in text order (see module docstring)."""
-    found = line_markers(text)  # (line_start, line_end, marker)
+    found = _within_chapter_words(text, line_markers(text))  # (line_start, line_end, marker)
     if not found:
         return []
     if all(m.level < 3 for _, _, m in found):  # no 1. items: (1) items, if any, are level 3

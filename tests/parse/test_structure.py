@@ -134,3 +134,19 @@ def test_a_generic_heading_running_on_into_its_paragraph_is_the_title():
     sections = parse_sections(plan)
     assert [s.heading for s in sections] == ["总体要求", "指导思想", "主要目标和任务"]
     assert plan[sections[1].body_start :].startswith("高举中国特色社会主义伟大旗帜")
+
+
+def test_chapters_numbered_in_words_hold_their_sections_numbered_one_two():
+    plan = (
+        "第一章 总体要求\n一、指导思想\n坚持党的领导。\n二、主要目标\n到2025年,建成法治城市。\n"
+        "第二章 主要任务\n一、依法全面履行政府职能\n(一)深化改革\n推进简政放权。\n"
+    )
+    got = [(s.level, s.number, s.heading) for s in parse_sections(plan)]
+    assert got == [
+        (1, 1, "总体要求"),
+        (2, 1, "指导思想"),
+        (2, 2, "主要目标"),
+        (1, 2, "主要任务"),
+        (2, 1, "依法全面履行政府职能"),
+        (3, 1, "深化改革"),
+    ]
