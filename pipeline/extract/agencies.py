@@ -359,6 +359,7 @@ _ACTOR_AFTER_BREAK = re.compile(f"[{_BREAKS}]{_ACTOR_OPENING}")
 _BARE_JURISDICTION = re.compile(r"^[省市区县州盟旗镇乡]$")
 
 
+_GROUP_TAIL = re.compile(r"等(?:部门|单位|成员单位|相关部门|有关部门)?$")
 _FUNCTION_CHARS = set("向对在将把为从按由的于要应被使让给与及并")
 
 
@@ -401,7 +402,7 @@ def _clause_actors(clause: str, offset: int, include_generic: bool) -> list[tupl
             break
         if clause.startswith(_cue_exceptions(), cue.start()):
             continue
-        head = clause[lead : cue.start()]
+        head = _GROUP_TAIL.sub("", clause[lead : cue.start()])  # X、Y等部门要…: X and Y
         if not head:
             continue
         parts: list[tuple[str, int]] = []

@@ -259,3 +259,10 @@ GLUED = [
 @pytest.mark.parametrize(("raw", "segments"), GLUED)
 def test_glued_labels_lead_marks_and_groups_of_places(raw: str, segments: list) -> None:
     assert role_segments_of_line(normalize(raw).text) == segments
+
+
+def test_actors_listed_before_a_group_word_or_a_division_of_duties() -> None:
+    s = "市发展改革委、市财政局等部门要加大支持力度。"
+    assert [n for n, _, _ in agencies_named_in_text(s)] == ["市发展改革委", "市财政局"]
+    s = "市委政法委、市公安局按职责分工负责。"
+    assert [n for n, _, _ in agencies_named_in_text(s)] == ["市委政法委", "市公安局"]
