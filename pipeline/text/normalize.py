@@ -284,7 +284,7 @@ def _page_chunk_spans(text: str) -> list[Span]:
     pages = zip(markers, markers[1:], strict=False)
     if any(b.start() - a.end() < PAGE_MIN_CHARS for a, b in pages):
         return []
-    cut = sum(text[: m.start()].rstrip()[-1:] not in SENTENCE_END for m in markers[1:])
+    cut = sum(_last_char_before(text, m.start()) not in SENTENCE_END for m in markers[1:])
     if 2 * cut < len(markers) - 1:
         return []
     spans: list[Span] = [(first.start(), first.end(), "", "page_chunk")]
@@ -294,6 +294,15 @@ def _page_chunk_spans(text: str) -> list[Span]:
     for m in markers[1:]:
         spans.append((text.rfind("\n", 0, m.start()), m.end(), "", "page_chunk"))
     return spans
+
+
+def _last_char_before(text: str, pos: int) -> str:
+    """The last character before ``pos`` that is not whitespace ("" if none), found
+    without copying the text before it."""
+    pos -= 1
+    while pos >= 0 and text[pos].isspace():
+        pos -= 1
+    return text[pos] if pos >= 0 else ""
 
 
 def _heading_break_spans(text: str) -> list[Span]:
