@@ -159,9 +159,14 @@ def _role_segments(line: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
+@functools.cache
+def _lead_marks() -> tuple[str, ...]:
+    return tuple(_roles_vocab()["lead_marks"])
+
+
 def _with_lead_marks(role: str, names: list[str]) -> list[tuple[str, tuple[str, ...]]]:
     """(role, names), the names marked 市司法局(牵头) taken out as lead, without the mark."""
-    marks = tuple(_roles_vocab()["lead_marks"])
+    marks = _lead_marks()
     if role == "lead" or not any(n.endswith(marks) for n in names):
         return [(role, tuple(names))]
     leads = [n[: n.rindex("(")] for n in names if n.endswith(marks)]

@@ -25,7 +25,9 @@ MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _LINE = re.compile(r"[^\n]+")
 _NOTE_CLOSERS = ")）】]"
 # The marker of a sub-item below the contract's three levels: (1) 1) ① at a line's start
-_SUB_ITEM = re.compile(r"^[ \t]*(?:\(\d{1,2}\)|\d{1,2}\)|[\u2460-\u2473])[ \t]*", re.MULTILINE)
+_SUB_MARKER = r"[ \t]*(?:\(\d{1,2}\)|\d{1,2}\)|[\u2460-\u2473])[ \t]*"
+_SUB_ITEM = re.compile(_SUB_MARKER)
+_SUB_ITEM_AFTER_BREAK = re.compile("\n" + _SUB_MARKER)  # opens with a literal: scanned in C
 _NOTE_END = re.compile(r"[)）】\]]。?[ \t]*(?:\n|$)")  # a line that may end in a role note
 
 
@@ -90,7 +92,8 @@ def read_body(text: str, start: int, end: int) -> Body:
     if (
         not colon
         and not _NOTE_END.search(text, start, end)
-        and not _SUB_ITEM.search(text, start, end)
+        and not _SUB_ITEM.match(text, start, end)
+        and not _SUB_ITEM_AFTER_BREAK.search(text, start, end)
     ):
         # a role line has a colon, a role note ends its line with a bracket, a sub-item opens
         # its line with a marker: with none of them, the body is task text throughout

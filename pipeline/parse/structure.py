@@ -98,18 +98,20 @@ def _within_chapter_words(
     """A plan that numbers its chapters 第一章 (第一部分) and what stands in them 一、 has
     those as its sections and its (一) as items: both forms of chapter marker are level 1
     alone, so where both occur the 一、 ones are taken a level down, and (一) with them."""
-    worded = [
-        text.startswith("第", s, e) or text[s:e].lstrip().startswith("第") for s, e, m in found
-    ]
-    chapters = [w for w, (_, _, m) in zip(worded, found, strict=True) if m.level == 1]
-    if not any(chapters) or all(chapters):
+    chapters = [s for s, _, m in found if m.level == 1]
+    worded = {s for s in chapters if _WORDED.match(text, s)}
+    if not worded or len(worded) == len(chapters):
         return found
-    out = []
-    for w, (s, e, m) in zip(worded, found, strict=True):
-        if m.level == 1 and not w or m.level == 2:
-            m = m._replace(level=m.level + 1)
-        out.append((s, e, m))
-    return out
+    return [
+        (
+            s,
+            e,
+            m._replace(level=m.level + 1)
+            if m.level == 2 or m.level == 1 and s not in worded
+            else m,
+        )
+        for s, e, m in found
+    ]
 
 
 def parse_sections(text: str) -> list[Section]:

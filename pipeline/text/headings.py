@@ -98,16 +98,19 @@ def line_markers(text: str) -> list[tuple[int, int, Marker]]:
 
 # An item numbered in brackets, (1), at a line start: the fourth level of the usual numbering
 # (一、 (一) 1. (1)), but the third in a plan that skips 1. (pipeline/parse/structure.py)
-_PAREN_ITEM = re.compile(r"^[ \t]*\([ \t]*(?P<n>\d{1,3})[ \t]*\)[ \t]*", re.MULTILINE)
+_PAREN = r"[ \t]*\([ \t]*(?P<n>\d{1,3})[ \t]*\)[ \t]*"
+_PAREN_ITEM, _PAREN_ITEM_AFTER_BREAK = re.compile(_PAREN), re.compile("\n" + _PAREN)
 
 
 def paren_item_markers(text: str) -> list[tuple[int, int, Marker]]:
     """Start, end and marker (level 3) of each line of ``text`` opening with (1), (2)…"""
+    first = _PAREN_ITEM.match(text)
     found = []
-    for m in _PAREN_ITEM.finditer(text):
-        end = text.find("\n", m.start())
+    for m in ([first] if first else []) + list(_PAREN_ITEM_AFTER_BREAK.finditer(text)):
+        start = m.start() + (m is not first)  # after the line break
+        end = text.find("\n", start)
         end = len(text) if end < 0 else end
-        found.append((m.start(), end, Marker(3, int(m["n"]), m.end() - m.start())))
+        found.append((start, end, Marker(3, int(m["n"]), m.end() - start)))
     return found
 
 

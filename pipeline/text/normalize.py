@@ -257,8 +257,12 @@ def _inline_chapters(text: str) -> list[int]:
     return [i for i in candidates.tolist() if INLINE_CHAPTER.match(text, i)]
 
 
-PAGE_MARKER = re.compile(r"^[ \t]*(\d{1,3})、", re.MULTILINE)
-CHAPTER_LINE = re.compile(rf"^[ \t]*(?:[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))", re.MULTILINE)
+# Line-start patterns, each as itself (at the text's start) and after a line break: a
+# pattern opening with a literal is scanned for in C, one opening with ^ tried everywhere.
+_PAGE = r"[ \t]*(\d{1,3})、"
+PAGE_MARKER, PAGE_MARKER_AFTER_BREAK = re.compile(_PAGE), re.compile("\n" + _PAGE)
+_CHAPTER = rf"[ \t]*(?:[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))"
+CHAPTER_LINE, CHAPTER_AFTER_BREAK = re.compile(_CHAPTER), re.compile("\n" + _CHAPTER)
 PAGE_MIN_CHARS = 150  # every page but the last is at least this long
 # A title that runs into the first sentence of the preamble (…实施方案(2022—2025年)为贯彻…)
 TITLE_RUN_ON = re.compile(
@@ -275,24 +279,30 @@ def _page_chunk_spans(text: str) -> list[Span]:
     heading) by four things together: no chapter or section heading line before the first;
     numbered 1 to n through the whole text without restarting; every page but the last
     long; at least half the pages after the first starting mid-sentence."""
-    first = PAGE_MARKER.search(text)
-    if first is None or first[1] != "1" or CHAPTER_LINE.search(text, 0, first.start()):
+    markers = list(PAGE_MARKER_AFTER_BREAK.finditer(text))  # each starts at its line break
+    at_start = PAGE_MARKER.match(text)
+    if at_start:
+        markers.insert(0, at_start)
+    if not markers or markers[0][1] != "1":
         return []
-    markers = list(PAGE_MARKER.finditer(text, first.start()))
+    first = markers[0]
+    if CHAPTER_LINE.match(text) or CHAPTER_AFTER_BREAK.search(text, 0, first.start()):
+        return []
     if len(markers) < 2 or [int(m[1]) for m in markers] != list(range(1, len(markers) + 1)):
         return []
     pages = zip(markers, markers[1:], strict=False)
     if any(b.start() - a.end() < PAGE_MIN_CHARS for a, b in pages):
         return []
-    cut = sum(_last_char_before(text, m.start()) not in SENTENCE_END for m in markers[1:])
+    cut = sum(_last_char_before(text, m.start() + 1) not in SENTENCE_END for m in markers[1:])
     if 2 * cut < len(markers) - 1:
         return []
-    spans: list[Span] = [(first.start(), first.end(), "", "page_chunk")]
+    first_start = first.start() + (first is not at_start)  # after its line break
+    spans: list[Span] = [(first_start, first.end(), "", "page_chunk")]
     title = TITLE_RUN_ON.match(text, first.end())
     if title:
         spans.append((title.end(), title.end(), "\n", "page_chunk"))
-    for m in markers[1:]:
-        spans.append((text.rfind("\n", 0, m.start()), m.end(), "", "page_chunk"))
+    for m in markers[1:]:  # the line break and the marker: the pages joined
+        spans.append((m.start(), m.end(), "", "page_chunk"))
     return spans
 
 
