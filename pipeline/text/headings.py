@@ -99,15 +99,27 @@ def line_markers(text: str) -> list[tuple[int, int, Marker]]:
 # An item numbered in brackets, (1), at a line start: the fourth level of the usual numbering
 # (一、 (一) 1. (1)), but the third in a plan that skips 1. (pipeline/parse/structure.py)
 _PAREN = r"[ \t]*\([ \t]*(?P<n>\d{1,3})[ \t]*\)[ \t]*"
-_PAREN_ITEM, _PAREN_ITEM_AFTER_BREAK = re.compile(_PAREN), re.compile("\n" + _PAREN)
+
+
+@functools.cache
+def _at_and_after_break(source: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return re.compile(source), re.compile("\n" + source)
+
+
+def line_start_matches(source: str, text: str) -> list[tuple[int, re.Match[str]]]:
+    """(line start, match) of ``source`` at the start of each line of ``text``: matched at
+    the text's start and searched after each line break (a literal opens that search, so
+    it is scanned for in C; a pattern opening with ``^`` is tried at every position)."""
+    at, after = _at_and_after_break(source)
+    first = at.match(text)
+    found = [(0, first)] if first else []
+    return found + [(m.start() + 1, m) for m in after.finditer(text)]
 
 
 def paren_item_markers(text: str) -> list[tuple[int, int, Marker]]:
     """Start, end and marker (level 3) of each line of ``text`` opening with (1), (2)…"""
-    first = _PAREN_ITEM.match(text)
     found = []
-    for m in ([first] if first else []) + list(_PAREN_ITEM_AFTER_BREAK.finditer(text)):
-        start = m.start() + (m is not first)  # after the line break
+    for start, m in line_start_matches(_PAREN, text):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
         found.append((start, end, Marker(3, int(m["n"]), m.end() - start)))

@@ -43,6 +43,7 @@ from pipeline.text.codes import codes as _codes
 from pipeline.text.headings import (
     LABEL_LINE,
     NOT_A_FRACTION,
+    line_start_matches,
     match_marker,
     run_on_heading_words,
 )
@@ -257,12 +258,9 @@ def _inline_chapters(text: str) -> list[int]:
     return [i for i in candidates.tolist() if INLINE_CHAPTER.match(text, i)]
 
 
-# Line-start patterns, each as itself (at the text's start) and after a line break: a
-# pattern opening with a literal is scanned for in C, one opening with ^ tried everywhere.
-_PAGE = r"[ \t]*(\d{1,3})、"
-PAGE_MARKER, PAGE_MARKER_AFTER_BREAK = re.compile(_PAGE), re.compile("\n" + _PAGE)
-_CHAPTER = rf"[ \t]*(?:[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))"
-CHAPTER_LINE, CHAPTER_AFTER_BREAK = re.compile(_CHAPTER), re.compile("\n" + _CHAPTER)
+# Line-start patterns (looked for with headings.line_start_matches)
+PAGE_MARKER = r"[ \t]*(\d{1,3})、"
+CHAPTER_LINE = rf"[ \t]*(?:[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))"
 PAGE_MIN_CHARS = 150  # every page but the last is at least this long
 # A title that runs into the first sentence of the preamble (…实施方案(2022—2025年)为贯彻…)
 TITLE_RUN_ON = re.compile(
@@ -279,30 +277,29 @@ def _page_chunk_spans(text: str) -> list[Span]:
     heading) by four things together: no chapter or section heading line before the first;
     numbered 1 to n through the whole text without restarting; every page but the last
     long; at least half the pages after the first starting mid-sentence."""
-    markers = list(PAGE_MARKER_AFTER_BREAK.finditer(text))  # each starts at its line break
-    at_start = PAGE_MARKER.match(text)
-    if at_start:
-        markers.insert(0, at_start)
-    if not markers or markers[0][1] != "1":
+    found = line_start_matches(PAGE_MARKER, text)
+    if not found or found[0][1][1] != "1":
         return []
-    first = markers[0]
-    if CHAPTER_LINE.match(text) or CHAPTER_AFTER_BREAK.search(text, 0, first.start()):
+    starts = [start for start, _ in found]
+    markers = [m for _, m in found]
+    chapters = line_start_matches(CHAPTER_LINE, text[: starts[0]])
+    if chapters:
         return []
     if len(markers) < 2 or [int(m[1]) for m in markers] != list(range(1, len(markers) + 1)):
         return []
     pages = zip(markers, markers[1:], strict=False)
     if any(b.start() - a.end() < PAGE_MIN_CHARS for a, b in pages):
         return []
-    cut = sum(_last_char_before(text, m.start() + 1) not in SENTENCE_END for m in markers[1:])
+    cut = sum(_last_char_before(text, start) not in SENTENCE_END for start in starts[1:])
     if 2 * cut < len(markers) - 1:
         return []
-    first_start = first.start() + (first is not at_start)  # after its line break
-    spans: list[Span] = [(first_start, first.end(), "", "page_chunk")]
+    first = markers[0]
+    spans: list[Span] = [(starts[0], first.end(), "", "page_chunk")]
     title = TITLE_RUN_ON.match(text, first.end())
     if title:
         spans.append((title.end(), title.end(), "\n", "page_chunk"))
-    for m in markers[1:]:  # the line break and the marker: the pages joined
-        spans.append((m.start(), m.end(), "", "page_chunk"))
+    for start, m in found[1:]:  # the line break and the marker: the pages joined
+        spans.append((start - 1, m.end(), "", "page_chunk"))
     return spans
 
 

@@ -51,16 +51,15 @@ def container_chapters(
     for k, sec in enumerate(sections):
         if sec["level"] == 2 and sec["parent_id"]:
             children.setdefault(sec["parent_id"], []).append(k)
-    candidates = children
-    if not candidates:
+    if not children:
         return set()
-    rows = [k for ks in candidates.values() for k in ks]
+    rows = [k for ks in children.values() for k in ks]
     cosines = outline_model().heading_similarity_of(
         [cleaned_headings[k] for k in rows], outlines, len(rows)
     )
     best = dict(zip(rows, np.nanmax(cosines[:, _task_chapters()], axis=1).tolist(), strict=True))
     found = set()
-    for chapter, ks in candidates.items():
+    for chapter, ks in children.items():
         titled = sum(best[k] >= HEADING_SAME for k in ks)
         if titled >= max(2, len(ks) / 2) or (len(ks) == 1 and best[ks[0]] >= SAME_TITLE):
             found.add(chapter)
