@@ -18,10 +18,16 @@ LOCK_VENV ?= /tmp/rule-of-law-plans-lock-venv
 
 venv: $(STAMP)
 
+# pip is installed first, at the lock's version: the pip a new venv starts with (23.2 on Python
+# 3.11) reads an extra such as prefect's httpx[http2] as an unpinned requirement in
+# --require-hashes mode as soon as a newer release of that package exists, and stops. pip 26
+# shows setuptools' generic warning on every editable install: PYTHONWARNINGS hides it.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	awk '/^pip==/ {p = 1; print; next} p && /^ +--hash/ {print; next} {p = 0}' requirements.lock > $(VENV)/pip.lock
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(VENV)/pip.lock
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	PYTHONWARNINGS=ignore $(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 run: $(STAMP)
