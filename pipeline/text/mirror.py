@@ -1,16 +1,20 @@
-"""What mirror sites do to a copied plan, undone: pinyin inserted, traditional script.
+"""What mirror sites do to a copied plan, undone: pinyin inserted, traditional script,
+headings misread.
 
 Copies of plans on mirror sites are often in traditional script with the pinyin of some
 characters inserted after them (建設(shè)實(shí)施方案); their mojibake runs are patterns in
-the same vocabulary, removed by ``normalize``. Each function here returns the edits that
-undo one of these (as normalization spans, logged like every other edit); the patterns and the
-threshold are reviewed data in ``vocab/mirror.yaml``. Traditional characters become
-simplified with OpenCC (t2s), whose tables are the reference for the conversion; a text is
-converted only when enough of it is traditional, so a simplified plan is never touched.
+the same vocabulary, removed by ``normalize``, except a heading marker misread in one (its
+GBK bytes decoded one byte off: ?。ㄒ唬┩七M = (一)推進), which is read back. Each function
+here returns the edits that undo one of these (as normalization spans, logged like every
+other edit); the patterns and the threshold are reviewed data in ``vocab/mirror.yaml``.
+Traditional characters become simplified with OpenCC (t2s), whose tables are the reference
+for the conversion; a text is converted only when enough of it is traditional, so a
+simplified plan is never touched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 
@@ -52,6 +56,76 @@ def pinyin_spans(text: str) -> list[Span]:
     if start is None:
         return []
     return [(m.start(), m.end(), "", "pinyin") for m in pattern.finditer(text, start)]
+
+
+# A heading marker (一) indented by a full-width space, its GBK bytes read one byte off: a lone
+# byte (?), then 。(A1A3), then the pair A8 + the numeral's first byte (ㄒ for 一, ǘ for 二…).
+_NUMERALS = "一二三四五六七八九"  # 十's next pair is lost for (十一)…: never guessed
+
+
+@functools.cache
+def _misread_numerals() -> dict[str, str]:
+    """The character each numeral's first byte makes with A8, and the numeral (六's A8C1 is
+    no GBK character, so its marker cannot be misread this way)."""
+    table = {}
+    for numeral in _NUMERALS:
+        with contextlib.suppress(UnicodeDecodeError):
+            table[bytes([0xA8, numeral.encode("gbk")[0]]).decode("gbk")] = numeral
+    return table
+
+
+# pinyin right after a misread run, its opening bracket maybe eaten with the byte before it
+PINYIN_TAIL = re.compile(r"[(（]?[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}[)）]")
+
+
+def misread_heading(text: str, start: int, end: int) -> tuple[str, int] | None:
+    """The heading marker a mojibake run ``text[start:end]`` stands for, and where the
+    misreading ends (``?。ㄒ唬┩七M`` -> ``（一）推進``); None for any other run.
+
+    Such a run is the GBK bytes of ``　（一）推進…`` decoded from the second byte on, up to
+    the first ASCII byte, where the decoder fell back into step: those bytes from the second
+    on decode to the original again. A pair the decoder could not map (二's second byte with
+    the bracket's first) was lost, and so was a pair whose trail byte was ASCII ``(`` of
+    inserted pinyin (read as ``?``): the marker is certain (its numeral is read from the first
+    misread pair), the words after it are kept only when the bytes decode back to exactly
+    that marker and whole characters; then the misreading ends at that ASCII byte, which
+    may be before or after the run's end (the text after it is read right). Otherwise the
+    run's end stands."""
+    at = start
+    while at < end and text[at] in " \t":
+        at += 1
+    if text[at : at + 2] != "?。" or text[at + 2 : at + 3] not in _misread_numerals():
+        return None
+    marker = f"（{_misread_numerals()[text[at + 2]]}）"
+    line_end = text.find("\n", at)
+    line_end = len(text) if line_end < 0 else line_end
+    stop = next((k for k in range(at + 1, line_end) if text[k].isascii()), None)
+    if stop is None or text[stop] == "?":  # the misreading ran on, or lost a byte
+        return marker, end
+    try:
+        recovered = text[at + 1 : stop + 1].encode("gbk")[1:].decode("gbk", errors="replace")
+    except UnicodeEncodeError:
+        return marker, end
+    words = recovered[len(marker) :]
+    if not recovered.startswith(marker) or "\ufffd" in words:
+        return marker, end
+    return marker + words, stop + 1
+
+
+def repair_misread_headings(spans: list[Span], text: str) -> list[Span]:
+    """Mojibake removals (``spans``, sorted) with each misread heading marker put back, and
+    the pinyin right after it ((shè), or dǎo) whose bracket was lost) removed with it."""
+    repaired: list[Span] = []
+    for k, (start, end, inserted, kind) in enumerate(spans):
+        heading = misread_heading(text, start, end)
+        limit = spans[k + 1][0] if k + 1 < len(spans) else len(text)
+        if heading is not None and heading[1] <= limit:
+            inserted, end = heading
+            tail = PINYIN_TAIL.match(text, end)
+            if tail and tail.end() <= limit:
+                end = tail.end()
+        repaired.append((start, end, inserted, kind))
+    return repaired
 
 
 def simplified(text: str) -> str:

@@ -11,7 +11,8 @@ Rules, in the order they run:
 1. newline      CRLF / CR -> LF
 2. invisible    zero-width characters and stray BOMs are removed
    pinyin       pinyin inserted after characters by mirror sites is dropped (設(shè) -> 設)
-   mojibake     runs of wrongly decoded characters are dropped (vocab/mirror.yaml)
+   mojibake     runs of wrongly decoded characters are dropped (vocab/mirror.yaml), except
+                a heading marker misread one byte off, which is read back ((一) from ?。ㄒ唬)
    t2s          traditional script becomes simplified (OpenCC), when the text is traditional
 3. junk         scraper boilerplate from ``vocab/junk.yaml`` is removed
 4. width        full-width ASCII forms (U+FF01-FF5E) are folded to ASCII (，-> , （-> ( ),
@@ -47,7 +48,7 @@ from pipeline.text.headings import (
     match_marker,
     run_on_heading_words,
 )
-from pipeline.text.mirror import pinyin_spans, t2s_spans
+from pipeline.text.mirror import pinyin_spans, repair_misread_headings, t2s_spans
 from pipeline.text.required import scan_start
 from pipeline.vocab import load_yaml
 
@@ -446,7 +447,8 @@ def normalize(raw: str) -> Normalized:
     t.apply(_regex_spans("newline", re.compile(r"\r\n?"), t.text, "\n"))
     t.apply(_char_spans("invisible", _INVISIBLE, t.text))
     t.apply(pinyin_spans(t.text))
-    t.apply(_pattern_spans("mojibake", load_yaml("mirror.yaml")["mojibake"], t.text))
+    mojibake = _pattern_spans("mojibake", load_yaml("mirror.yaml")["mojibake"], t.text)
+    t.apply(repair_misread_headings(mojibake, t.text))
     t.apply(t2s_spans(t.text))
     t.apply(_pattern_spans("junk", load_yaml("junk.yaml"), t.text))
     t.replace_chars("width", *_width_folds(t.text))

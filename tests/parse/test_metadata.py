@@ -162,6 +162,19 @@ def test_short_self_name_completed_from_the_text():
     assert (m.jurisdiction, m.division_code, m.city) == ("海门区", "320614", "南通市")
 
 
+def test_a_plan_titled_without_its_place_is_named_by_its_governments_byline():
+    preamble = (
+        "关于加快推进法治政府建设的实施意见\n阳曲县政府 www.example.gov.cn 2021-03-21\n"
+        "各乡镇人民政府、县直有关单位:\n为加快建设法治政府,根据省政府《实施意见》,结合我县实际,"
+        "制定本实施意见。"
+    )
+    m = _m(preamble, "(一)工作目标。全县各乡镇人民政府依法行政。")
+    assert (m.jurisdiction, m.admin_level, m.division_code) == ("阳曲县", "county", "140122")
+    # a government named inside a sentence (经东江市人民政府同意) is not the plan's own
+    m = _m("关于加快推进法治政府建设的实施意见\n经阳曲县人民政府同意,结合我县实际,制定本意见。")
+    assert m.jurisdiction is None
+
+
 def test_plans_without_a_title_line():
     m = _m(
         "为贯彻落实《法治政府建设实施纲要(2021—2025年)》,结合海南实际,制定本方案。",
@@ -225,6 +238,12 @@ def test_a_document_sharing_preview_is_titled_by_its_banner():
         2022,
         2025,
     )
+
+
+def test_plan_type_of_overall_plans_named_after_the_place():
+    for title in ("法治东江建设规划(2021—2025年)", "法治东江建设实施规划(2021—2025年)"):
+        assert _m(title).plan_type == "rule_of_law_overall", title
+    assert _m("东江市法治政府建设实施规划(2021—2025年)").plan_type == "government"
 
 
 def test_period_is_the_plans_own_never_the_cited_outlines_or_a_goal():

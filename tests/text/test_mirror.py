@@ -3,6 +3,9 @@ left alone."""
 
 from __future__ import annotations
 
+import contextlib
+
+from pipeline.parse.structure import parse_sections
 from pipeline.text.mirror import t2s_spans
 from pipeline.text.normalize import normalize, raw_offset
 from tests.helpers import seed_text
@@ -45,12 +48,13 @@ def test_mojibake_runs_are_flagged_and_dropped():
 def test_site_chrome_and_doc_sharing_lines_are_junk():
     raw = (
         "当前位置：首页 > 政务公开 > 规划\n字号：大 中 小\n打印本页 关闭窗口\n"
+        "icon-nav.png 首页>会议>会刊>东江区法治规划\n"
         "示例方案.doc 由会员分享，可在线阅读，更多相关文档\n一、总体要求\n"
         "加强建设。已阅读3页，还剩9页未读，继续阅读\n"
     )
     result = normalize(raw)
     assert result.text == "一、总体要求\n加强建设。"
-    assert len([e for e in result.edits if e.kind == "junk"]) == 5
+    assert len([e for e in result.edits if e.kind == "junk"]) == 6
 
 
 def test_raw_offset_maps_normalized_positions_back():
@@ -79,3 +83,47 @@ def test_traditional_runs_are_found_across_comparison_chunks_and_the_threshold_i
     ]
     base[193] = "理"
     assert t2s_spans("".join(base)) == []
+
+
+def misread_one_byte_off(line: str, before: str = "\u3000") -> str:
+    """``line`` as some mirror sites print it: its GBK bytes, after ``before`` (an indent),
+    decoded from the second byte on by a decoder that drops pairs it cannot map and falls
+    back into step at an ASCII byte (the first byte, alone, shows as ?)."""
+    data = (before + line).encode("gbk")[1:]
+    out, k = "?", 0
+    while k < len(data):
+        if data[k] < 0x80:
+            out, k = out + chr(data[k]), k + 1
+            continue
+        with contextlib.suppress(UnicodeDecodeError):
+            out += data[k : k + 2].decode("gbk")
+        k += 2
+    return out
+
+
+def test_a_heading_marker_misread_one_byte_off_is_read_back():
+    lines = [
+        "（一）推進政府機構職能優化",  # read back whole: its bytes fall into step at an ASCII byte
+        "（二）主要原則。堅持依法決策。",  # a pair of 二 and the bracket was lost: the marker only
+        "（八）加強隊伍建設(shè)。",  # pinyin after the misreading is dropped with it
+    ]
+    garbled = [misread_one_byte_off(line) for line in lines]
+    assert garbled[0].startswith("?。ㄒ唬") and garbled[1].startswith("?。ǘ")
+    result = normalize("一、總體要求\n" + "\n".join(garbled) + "\n")
+    assert result.text.split("\n") == [
+        "一、总体要求",
+        "(一)推进政府机构职能优化",
+        "(二)。坚持依法决策。",
+        "(八)加强队伍建设。",
+    ]
+    assert [e.inserted for e in result.edits if e.kind == "mojibake"] == [
+        "（一）推進", "（二）", "（八）加強隊伍建設",
+    ]  # fmt: skip
+    assert [s.number for s in parse_sections(result.text) if s.level == 2] == [1, 2, 8]
+
+
+def test_a_misread_run_that_is_no_heading_marker_is_still_dropped():
+    garbled = misread_one_byte_off("《法治建設規劃》", before="。")  # ?! then the name
+    assert garbled.startswith("?！")
+    # the misread run (up to the ASCII byte where the decoder fell back into step) is dropped
+    assert normalize("一、總體要求\n印發" + garbled + "\n").text == "一、总体要求\n印发规划》"
