@@ -155,8 +155,25 @@ def _role_segments(line: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         end = matches[i + 1].start() if i + 1 < len(matches) else len(s)
         other = _OTHER_LABEL_RE.search(s, m.end(), end)
         names = _split_names(s[m.end() : other.start() if other else end])
+        names = [_without_duty_words(n) for n in names]
         out.extend(_with_lead_marks(ROLE_BY_LABEL[m.group(1)], names))
     return tuple(out)
+
+
+@functools.cache
+def _duty_words() -> tuple[str, ...]:
+    """Words on the division of duties that may end a labeled list (…乡镇人民政府按职责分工
+    分别负责): the responsible role words of unlabeled notes, longest first."""
+    return tuple(sorted(_roles_vocab()["note_role_words"]["responsible"], key=len, reverse=True))
+
+
+def _without_duty_words(name: str) -> str:
+    """``name`` without the duty words it ends with (乡镇人民政府按职责分工分别负责 -> 乡镇人民
+    政府), unless nothing of a name would be left."""
+    if not name.endswith(_duty_words()):
+        return name
+    word = next(w for w in _duty_words() if name.endswith(w))
+    return name[: -len(word)] if len(name) - len(word) >= 2 else name
 
 
 @functools.cache

@@ -2,8 +2,8 @@
 
 A measure is a sentence (ended by 。！？) or a part of one ended by ; where the semicolon
 separates parallel tasks. Semicolons and full stops inside brackets or quotes do not split.
-Headings, role lines ("牵头单位:…") and role notes ending a task line ("…。(牵头单位:…)")
-are not measures. Each measure records the verb it
+Headings, role lines ("牵头单位:…"), role notes ending a task line ("…。(牵头单位:…)") and
+lines that are a label only ("措施:") are not measures. Each measure records the verb it
 starts with (its ``action``), read through modifiers such as 全面/进一步 and past an opening
 actor ("各级政府要落实…" -> 落实), so analysts can group commitments by what they promise.
 """
@@ -29,6 +29,8 @@ _SUB_MARKER = r"[ \t]*(?:\(\d{1,2}\)|\d{1,2}\)|[\u2460-\u2473])[ \t]*"
 _SUB_ITEM = re.compile(_SUB_MARKER)
 _SUB_ITEM_AFTER_BREAK = re.compile("\n" + _SUB_MARKER)  # opens with a literal: scanned in C
 _NOTE_END = re.compile(r"[)）】\]]。?[ \t]*(?:\n|$)")  # a line that may end in a role note
+# A line that is a label only, introducing the lines below it (措施:, 主要任务:)
+_LABEL_ONLY = re.compile(r"[ \t]*[^\s:：,，。;；、]{1,8}[:：][ \t]*")
 
 
 # A measure's place in the document text, and the full sentence around it: (start, end,
@@ -110,6 +112,8 @@ def read_body(text: str, start: int, end: int) -> Body:
             segments = parse_role_segments(line.strip())
             if segments:  # a role line
                 roles += segments
+                continue
+            if _LABEL_ONLY.fullmatch(line):  # 措施: above the items it introduces
                 continue
         if line.rstrip().rstrip("。")[-1:] in _NOTE_CLOSERS:
             note = role_note_start(line)

@@ -136,7 +136,7 @@ def _period(title: str | None, preamble: str) -> tuple[int | None, int | None]:
             return start, end
         if not m:
             annual = ANNUAL.search(own)
-            if annual and "年度" in own:
+            if annual and any(w in own for w in load_yaml("plan_types.yaml")["annual_title_words"]):
                 return int(annual["year"]), int(annual["year"])
     m = OWN_PERIOD.search(preamble)
     return (int(m["start"]), int(m["end"])) if m else (None, None)

@@ -81,6 +81,12 @@ def test_several_labels_on_one_line() -> None:
     assert parse_role_line(line) == ("lead", ["市司法局"])
 
 
+def test_duty_words_ending_a_labeled_list_are_no_part_of_a_name() -> None:
+    line = "责任单位:县政府办公室、县司法局,乡镇人民政府按职责分工分别负责。"
+    assert parse_role_line(line) == ("responsible", ["县政府办公室", "县司法局", "乡镇人民政府"])
+    assert parse_role_line("牵头单位:县司法局负责") == ("lead", ["县司法局"])
+
+
 def test_other_label_ends_the_names() -> None:
     assert parse_role_line("责任单位:区司法局完成时限:2022年底") == ("responsible", ["区司法局"])
 

@@ -48,6 +48,12 @@ def test_a_body_read_once_gives_its_statements_and_the_roles_its_lines_assign():
     assert body.statements == split_statements(text, text.index("完善"), len(text))
 
 
+def test_a_line_that_is_a_label_only_is_no_measure():
+    text = "五、健全执法体制\n目标:健全执法体制。\n措施:\n推进综合执法改革。"
+    pieces = [text[a:b] for a, b, _, _ in split_statements(text, text.index("目标"), len(text))]
+    assert pieces == ["目标:健全执法体制。", "推进综合执法改革。"]
+
+
 def test_semicolons_inside_brackets_and_quotes_do_not_split():
     text = "形成“四个一”(一枚印章审批;一个大厅办证)的体制。"
     assert [text[a:b] for a, b, _, _ in split_statements(text, 0, len(text))] == [text]

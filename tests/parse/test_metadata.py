@@ -253,6 +253,8 @@ def test_period_is_the_plans_own_never_the_cited_outlines_or_a_goal():
     assert _m("东江省法治政府建设实施纲要(2021—2025年)").period_start == 2021  # its own
     m = _m("西河县2022年度法治政府建设工作要点")
     assert (m.period_start, m.period_end, m.plan_type) == (2022, 2022, "government")
+    m = _m("东江市西河区2020年依法行政工作要点")
+    assert (m.period_start, m.period_end, m.plan_type) == (2020, 2020, "government")
     assert _m("西河区全面依法治区第十四个五年规划").period_end == 2025
     m = _m("东江市“十四五”法治政府建设规划")
     assert (m.period_start, m.period_end, m.plan_type) == (2021, 2025, "government")
