@@ -18,11 +18,12 @@ from dataclasses import dataclass, replace
 from pipeline.parse.divisions import is_masked
 from pipeline.parse.jurisdiction import OPENING, Place, find_place, own_municipality
 from pipeline.parse.notice import Notice, read_notice
-from pipeline.parse.titles import DRAFT, find_title
+from pipeline.parse.titles import DRAFT, TRAILING_PARENS, find_title
 from pipeline.vocab import load_yaml
 
+# (the dash may be lost in a page's conversion: 方案(20212025年))
 PERIOD = re.compile(
-    r"\(?(?P<start>(?:19|20)\d{2})[ \t]*[—–\-－―~～至到]+[ \t]*(?P<end>(?:19|20)\d{2})年?\)?"
+    r"\(?(?P<start>(?:19|20)\d{2})[ \t]*[—–\-－―~～至到]*[ \t]*(?P<end>(?:19|20)\d{2})年?\)?"
 )
 # The plan's own words for its period (规划期限为2024—2035年), never a goal (到2025年).
 OWN_PERIOD = re.compile(
@@ -86,10 +87,13 @@ def _province(place: Place, preamble: str) -> tuple[str | None, str | None]:
 
 
 def _plan_type(title: str | None, opening: str) -> str:
-    """From the title; without one, from the national outline the plan cites, else from
-    the family word its opening uses far more than the others (法治政府建设 throughout)."""
+    """From the title (a report is other); without one, from the national outline the plan
+    cites, else from the family word its opening uses far more than the others (法治政府建设
+    throughout)."""
     vocab = load_yaml("plan_types.yaml")
     if title:
+        if TRAILING_PARENS.sub("", title).endswith(tuple(vocab["report_words"])):
+            return "other"  # a report on the family's work, not a plan
         for entry in vocab["plan_types"]:
             if any(w in title for w in entry["words"]):
                 return entry["type"]

@@ -246,11 +246,22 @@ def test_plan_type_of_overall_plans_named_after_the_place():
     assert _m("东江市法治政府建设实施规划(2021—2025年)").plan_type == "government"
 
 
+def test_a_yearly_report_on_the_work_is_titled_and_placed_but_is_no_plan():
+    preamble = "来源:东江区人民政府办公室 发布时间:2024-03-28\n静海区2023年度法治政府建设情况报告"
+    m = _m(preamble, "一、主要举措\n2023年,静海区全面贯彻习近平法治思想。")
+    assert (m.title, m.jurisdiction, m.division_code) == (
+        "静海区2023年度法治政府建设情况报告", "静海区", "120118",
+    )  # fmt: skip
+    assert (m.plan_type, m.period_start, m.period_end) == ("other", 2023, 2023)
+
+
 def test_period_is_the_plans_own_never_the_cited_outlines_or_a_goal():
     assert _m("西河县贯彻落实《法治政府建设实施纲要(2021—2025年)》实施方案").period_start is None
     assert _m("市贯彻落实法治社会建设实施纲要(2020-2025年)工作措施").period_start is None
     assert _m("市贯彻落实法治社会建设实施纲要(2020-2025年)").period_start is None
     assert _m("东江省法治政府建设实施纲要(2021—2025年)").period_start == 2021  # its own
+    m = _m("东江市法治政府建设实施方案(20212025年)")  # the dash lost in a page's conversion
+    assert (m.period_start, m.period_end) == (2021, 2025)
     m = _m("西河县2022年度法治政府建设工作要点")
     assert (m.period_start, m.period_end, m.plan_type) == (2022, 2022, "government")
     m = _m("东江市西河区2020年依法行政工作要点")

@@ -57,6 +57,18 @@ def test_site_chrome_and_doc_sharing_lines_are_junk():
     assert len([e for e in result.edits if e.kind == "junk"]) == 6
 
 
+def test_a_newspapers_continuation_marks_are_junk():
+    raw = (
+        "(上接第一版)\n(三)强化宪法宣传\n4. 开展宪法宣传周活动。推动宪法(下转第三版)\n"
+        "(上接第二版)精神深入人心。\n"
+    )
+    result = normalize(raw)
+    assert result.text == "(三)强化宪法宣传\n4.开展宪法宣传周活动。推动宪法精神深入人心。"
+    assert [e.removed for e in result.edits if e.kind == "junk"] == [
+        "(上接第一版)", "(下转第三版)", "(上接第二版)",
+    ]  # fmt: skip
+
+
 def test_raw_offset_maps_normalized_positions_back():
     raw = seed_text("004")
     result = normalize(raw)
