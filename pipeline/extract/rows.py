@@ -19,6 +19,7 @@ from pipeline.extract.measures import Body, leading_action, read_body
 from pipeline.extract.targets import find_targets
 from pipeline.extract.targets import forget_sentences as forget_target_sentences
 from pipeline.parse.structure import Section
+from pipeline.text.headings import review_parts
 
 Row = dict[str, Any]
 SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?]?")
@@ -154,6 +155,7 @@ def extract_rows(
                 last_sentence = sentence_start
         sections_measures.append((section, body, _Measures(measures, starts, sentences)))
 
+    review = review_parts((s.ordinal, s.parent_ordinal, s.heading) for s in sections)
     has_role_lines = False
     for section, body, measures in sections_measures:
         section_id = section_ids[section.ordinal]
@@ -165,9 +167,10 @@ def extract_rows(
                     link(measure_ids, name_raw, role)
         per_measure: dict[str, int] = {}
         n_instruments = 0
+        reviews = section.ordinal in review  # past work: its numbers are achievements
         for s_start, s_end in measures.sentences:
             sentence = text[s_start:s_end]
-            for hit in find_targets(sentence):
+            for hit in () if reviews else find_targets(sentence):
                 row = _measure_at(measures, s_start + hit.clause_start)
                 if row is None:
                     continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import cn2an
@@ -154,6 +155,36 @@ def _marker_after(line: str, matched: int) -> Marker | None:
                 continue
             return Marker(level=level, number=number, end=m.end())
     return None
+
+
+@functools.cache
+def _review_words() -> tuple[tuple[str, ...], int]:
+    vocab = load_yaml("headings.yaml")
+    return tuple(vocab["review_headings"]), vocab["review_heading_max"]
+
+
+def is_review_heading(heading: str | None) -> bool:
+    """A heading of a part that reviews past work (发展现状, 工作成效, 面临的形势): short, and
+    opening or ending with one of ``review_headings``."""
+    words, longest = _review_words()
+    if not heading or len(heading) > longest:
+        return False
+    return heading.startswith(words) or heading.endswith(words)
+
+
+def review_parts(parts: Iterable[tuple[str, str | None, str | None]]) -> set[str]:
+    """Keys of the parts that review past work, and of every part below one: ``parts`` are
+    (key, parent key, heading), parents first. Plans review before they plan: only the
+    first chapter, or a section of it, is read as a review (a later 巩固工作成效 is a task)."""
+    review: set[str] = set()
+    first_chapter = None
+    for key, parent, heading in parts:
+        if parent is None and first_chapter is None:
+            first_chapter = key
+        opening = key == first_chapter or (parent is not None and parent == first_chapter)
+        if parent in review or (opening and is_review_heading(heading)):
+            review.add(key)
+    return review
 
 
 @functools.cache

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.extract.plan import PlanRows
+from pipeline.text.headings import review_parts
 from pipeline.text.mirror import simplified
 from pipeline.themes.match import (
     HEADING_SAME,
@@ -206,7 +207,8 @@ def place_plan(rows: PlanRows) -> PlanRows:
     levels = effective_levels(sections, containers)
     nodes = plan_nodes(rows.text, sections, measures, counts, headings, candidates, levels)
     outline = plan_outline(typed, rows.text, nodes)
-    links = match_plan(nodes, outline)
+    review = review_parts((s["section_id"], s["parent_id"], s["heading"]) for s in sections)
+    links = match_plan([n for n in nodes if n.section_id not in review], outline)
     links = apply_overrides(
         rows.doc_id, sections, links + _container_links(links, sections, containers)
     )
@@ -223,7 +225,7 @@ def place_plan(rows: PlanRows) -> PlanRows:
         }
         for lk in links
     ]
-    _place_measures(rows, links, (outline,) if outline else OUTLINES, counts, levels)
+    _place_measures(rows, links, (outline,) if outline else OUTLINES, counts, levels, review)
     rows.tables["theme_coverage"] = _coverage(rows, outline)
     return rows
 
@@ -248,11 +250,13 @@ def _place_measures(
     outlines: tuple[str, ...],
     counts: Rows,
     level: dict[str, int | None],
+    review: set[str],
 ) -> None:
     """Each measure's outline section: its chapter or section's single link; the best of
     several by the measure's own text; with none, the best outline section by its text
     (``counts``: the sections' rows, then the measures'). ``level``: the sections' levels
-    as the outline sees them (None for a container chapter, which a measure in it takes)."""
+    as the outline sees them (None for a container chapter, which a measure in it takes).
+    A measure in a part that reviews past work (``review``) serves none: its reason says so."""
     parent = {s["section_id"]: s["parent_id"] for s in rows.tables["sections"]}
     links_of: dict[str, list[Link]] = {}
     for lk in links:
@@ -274,7 +278,9 @@ def _place_measures(
             one = (own[0].outline_id, round(own[0].score, 3)) if len(own) == 1 else None
             placed[sid] = (node, own, one)
         node, own, one = placed[sid]
-        if one:
+        if sid in review:
+            m["outline_id"], m["outline_score"], m["no_outline_reason"] = None, None, "review"
+        elif one:
             m["outline_id"], m["outline_score"], m["no_outline_reason"] = *one, None
         else:
             m["outline_id"], m["outline_score"], m["no_outline_reason"] = None, None, None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.text.headings import _marker_after, match_marker
+from pipeline.text.headings import _marker_after, match_marker, review_parts
 
 LINES = [
     "一、总体要求",
@@ -53,3 +53,18 @@ def test_markers_are_the_patterns_tried_one_by_one():
     assert match_marker("4.2023年6月底前,完成文件清理。")[:2] == (3, 4)
     assert match_marker("16.12345热线接通率达到95%。")[:2] == (3, 16)
     assert match_marker("1.5亿元用于法治建设") is None
+
+
+def test_parts_reviewing_past_work_are_the_first_chapters_and_what_stands_below_them():
+    parts = [
+        ("1", None, "发展现状"),
+        ("1.1", "1", "“十三五”时期取得的成效"),
+        ("1.1.1", "1.1", "法治政府建设成效明显"),
+        ("2", None, "总体要求"),
+        ("2.1", "2", "指导思想"),
+        ("3", None, "推进依法行政"),
+        ("3.1", "3", "巩固工作成效"),  # a task: reviews stand first
+    ]
+    assert review_parts(parts) == {"1", "1.1", "1.1.1"}
+    planning_first = [("1", None, "总体要求"), ("1.1", "1", "发展基础"), ("1.2", "1", "指导思想")]
+    assert review_parts(planning_first) == {"1.1"}

@@ -222,3 +222,42 @@ def test_a_chapter_holding_the_outlines_chapters_as_sections_is_matched_a_level_
     assert links["加强组织保障"] == {"society.7"} and links["总体要求"] == {"society.1"}
     methods = {t["method"] for t in rows.tables["section_themes"] if t["outline_id"] == "society.2"}
     assert methods == {"sections", "heading"}
+
+
+def _plan_with_a_review_chapter() -> str:
+    """Seed 001 opening, as five-year plans do, with a chapter on the work done so far."""
+    cn = "一二三四五六七八"
+    review = (
+        "一、发展现状\n(一)工作成效\n“十三五”期间,全市建成公共法律服务中心156个,"
+        "村(社区)法律顾问覆盖率达到100%。\n(二)面临的形势\n法治社会建设仍有短板。"
+    )
+    out, placed = [], False
+    for line in seed_text("001").split("\n"):
+        head = re.match(rf"^([{cn}])、", line)
+        if head:
+            if not placed:
+                out.append(review)
+                placed = True
+            line = cn[cn.index(head.group(1)) + 1] + line[1:]
+        out.append(line)
+    return "\n".join(out)
+
+
+def test_a_chapter_reviewing_past_work_has_no_targets_and_serves_no_outline_part():
+    original = _links(place_plan(_plan(seed_text("001"), "original.txt")))
+    rows = place_plan(_plan(_plan_with_a_review_chapter(), "review.txt"))
+    sections = rows.tables["sections"]
+    headings = ("发展现状", "工作成效", "面临的形势")
+    review = {s["section_id"] for s in sections if s["heading"] in headings}
+    assert len(review) == 3
+    links = _links(rows)
+    assert not review & {t["section_id"] for t in rows.tables["section_themes"]}
+    assert links["维护宪法权威"] == original["维护宪法权威"]
+    assert links["总体要求"] == original["总体要求"] == {"society.1"}
+    in_review = [m for m in rows.tables["measures"] if m["section_id"] in review]
+    assert len(in_review) == 2
+    assert {(m["outline_id"], m["no_outline_reason"]) for m in in_review} == {(None, "review")}
+    ids = {m["measure_id"] for m in in_review}
+    assert not [t for t in rows.tables["targets"] if t["measure_id"] in ids]  # achievements
+    original_rows = place_plan(_plan(seed_text("001"), "original.txt"))
+    assert len(rows.tables["targets"]) == len(original_rows.tables["targets"])
