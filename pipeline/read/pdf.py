@@ -5,8 +5,11 @@ jobs need: a line at the top or bottom of a page that is a page number (â€” 3 â€
 repeats on many pages (digits aside) is page furniture and is dropped; a line that runs to
 the right margin continues on the next line unless that one is indented, so the lines the
 page width broke are re-joined (across a page break too). The offset where each page's text
-begins is kept, so sections can say which page their heading is on. A PDF without a text
-layer is a scan; encrypted and broken files are ``Unreadable`` with their reason.
+begins is kept, so sections can say which page their heading is on. Ruled tables are read
+as tables (pdfplumber's ``find_tables``), their rows rendered as a web page's or a Word
+file's are (``pipeline.read.tables``: a task-division table's rows as items with role
+lines, its header carried over the pages it runs on). A PDF without a text layer is a scan;
+encrypted and broken files are ``Unreadable`` with their reason.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
 from pipeline.read.base import MAX_PAGES, Deadline, Reading, Unreadable, check_text_size
+from pipeline.read.tables import TableRun
 from pipeline.vocab import load_yaml
 
 SCANNED = "scanned PDF: no text layer (OCR it first)"
@@ -39,6 +43,7 @@ class Line:
     x0: float
     x1: float
     top: float
+    cell: bool = False  # a line a table's rows were rendered as: never joined, never furniture
 
 
 def _rules() -> dict:
@@ -67,12 +72,26 @@ def _reason(error: Exception) -> str:
     return f"broken PDF: {detail[:200]}"
 
 
-def _page_lines(page: pdfplumber.page.Page) -> list[Line]:
-    return [
+def _page_lines(page: pdfplumber.page.Page, tables: TableRun) -> list[Line]:
+    """The page's text lines, its ruled tables' rows in their place as the lines
+    ``tables`` renders them (a task-division table's rows as items with role lines)."""
+    found = page.find_tables()
+    lines = [
         Line(SPACE.sub(" ", ln["text"]).strip(), ln["x0"], ln["x1"], ln["top"])
         for ln in page.extract_text_lines(return_chars=False)
-        if ln["text"].strip()
+        if ln["text"].strip() and not any(_inside(ln, t.bbox) for t in found)
     ]
+    for table in sorted(found, key=lambda t: t.bbox[1]):
+        x0, top, x1, _ = table.bbox
+        above = sum(ln.top < top for ln in lines)
+        rendered = tables.lines(table.extract(), opens_page=above <= _rules()["edge_lines"])
+        lines += [Line(text, x0, x1, top + k / 1000, cell=True) for k, text in enumerate(rendered)]
+    return sorted(lines, key=lambda ln: ln.top) if found else lines
+
+
+def _inside(line: dict, box: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = box
+    return top - 1 <= line["top"] <= bottom + 1 and x0 - 1 <= line["x0"] <= x1 + 1
 
 
 def _furniture(pages: list[list[Line]]) -> list[list[Line]]:
@@ -85,6 +104,7 @@ def _furniture(pages: list[list[Line]]) -> list[list[Line]]:
         return DIGITS.sub("#", SPACE.sub("", line.text))
 
     def edges(lines: list[Line]) -> list[tuple[str, Line]]:
+        lines = [ln for ln in lines if not ln.cell]
         top = [("top", ln) for ln in lines[:edge]]
         return top + [("bottom", ln) for ln in lines[edge:][-edge:]]
 
@@ -109,7 +129,7 @@ def _furniture(pages: list[list[Line]]) -> list[list[Line]]:
 
 def _join(pages: list[list[Line]]) -> tuple[str, tuple[int, ...]]:
     """Text with the lines the page width broke re-joined; where each page begins."""
-    body = [ln for lines in pages for ln in lines]
+    body = [ln for lines in pages for ln in lines if not ln.cell]
     widths = sorted((ln.x1 - ln.x0) / len(ln.text) for ln in body if len(ln.text) >= 4)
     char = widths[len(widths) // 2] if widths else 10.0
     # the right margin: where the longest lines end (the median of those within 3
@@ -127,7 +147,10 @@ def _join(pages: list[list[Line]]) -> tuple[str, tuple[int, ...]]:
             continue
         left = min(ln.x0 for ln in lines)
         for ln in lines:
-            if prev is not None:
+            if prev is not None and (ln.cell or prev.cell):
+                parts.append("\n")  # a table's rows are lines of their own
+                length += 1
+            elif prev is not None:
                 # the previous line was broken by the width when this line's first word
                 # would not have fitted after it
                 word = len(FIRST_WORD.match(ln.text).group()) * (ln.x1 - ln.x0) / len(ln.text)
@@ -165,9 +188,10 @@ def read_pdf(data: bytes) -> Reading:
         if len(pdf.pages) > MAX_PAGES:
             raise Unreadable(f"PDF of {len(pdf.pages)} pages exceeds {MAX_PAGES}")
         pages: list[list[Line]] = []
+        tables = TableRun()
         try:
             for page in pdf.pages:
-                pages.append(_page_lines(page))
+                pages.append(_page_lines(page, tables))
                 page.close()  # frees the page's parsed objects: memory stays per page
                 deadline.check()
         except Unreadable:

@@ -1,14 +1,18 @@
-"""Tables of Word files and web pages as text lines, task-division tables as role lines.
+"""Tables of Word files, web pages and PDFs as text lines, task-division tables as role lines.
 
 A task-division table (序号 | 任务 | 牵头单位 | 责任单位 | 完成时限) says for each task who
 leads it and who carries it out. Rendered as the numbered item with the role lines that
 plans print in text (``3.任务…`` / ``牵头单位:…`` / ``责任单位:…``), it gives the same
 measures and agencies through the one role-line parser of ``pipeline/extract``, instead of a
 second extraction path. Other tables become one line per row, cells separated by `` | ``.
+A PDF's table runs over pages, often without its header on the next page, and its cells'
+lines are where the cell width broke them: ``TableRun`` carries the header over, and
+``unwrap_cells`` joins the lines back.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -79,6 +83,64 @@ def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
             label = _key(rows[0][columns["deadline"]])
             lines.append(f"{label}:{' '.join(_lines_of_cell(_cell(row, columns['deadline'])))}")
     return lines
+
+
+_NAME_START = tuple("省市区县州盟旗各全本")  # a name in a role cell opens with one of these
+
+
+@functools.cache
+def _org_endings() -> tuple[str, ...]:
+    return tuple(load_yaml("agency_roles.yaml")["org_suffixes"])
+
+
+def unwrap_cells(rows: Sequence[Sequence[str | None]], header: Sequence[str]) -> list[list[str]]:
+    """Rows of a PDF table with the lines the cell width broke joined back: a header or task
+    cell is one run of text; in a role cell (one agency a line), a line that opens no name
+    (区…, 各…) continues the one before it when that one ends no organisation's name (局,
+    委, 中心…) or the line is one character (no name is): 区直机关工 / 委 is 区直机关工委,
+    区直相关部 / 门 is 区直相关部门."""
+    columns = _columns([SPACE.sub("", c or "") for c in header]) or {}
+    roles = {i for key, i in columns.items() if key.startswith("role:")}
+    out: list[list[str]] = []
+    for row in rows:
+        cells = []
+        for i, cell in enumerate(row):
+            lines = [ln.strip() for ln in (cell or "").split("\n") if ln.strip()]
+            if i not in roles:
+                cells.append("".join(lines))
+                continue
+            names: list[str] = []
+            for line in lines:
+                wrapped = bool(names) and (
+                    len(line) == 1 or not names[-1].endswith(_org_endings())
+                )
+                if wrapped and not line.startswith(_NAME_START):
+                    names[-1] += line
+                else:
+                    names.append(line)
+            cells.append("\n".join(names))
+        out.append(cells)
+    return out
+
+
+class TableRun:
+    """The tables of a PDF in page order, as text lines: a table that opens a page with no
+    header of its own, as wide as the task-division table that ended the page before, goes
+    on with that table's header."""
+
+    def __init__(self) -> None:
+        self.header: list[str] | None = None  # of the task table the last page ended in
+
+    def lines(self, rows: Sequence[Sequence[str | None]], opens_page: bool) -> list[str]:
+        first = [SPACE.sub("", c or "") for c in rows[0]] if rows else []
+        if first and _columns(first) is not None:
+            self.header = first
+            return table_lines([first, *unwrap_cells(rows[1:], first)])
+        header = self.header
+        if header is not None and opens_page and len(first) == len(header):
+            return table_lines([header, *unwrap_cells(rows, header)])
+        self.header = None
+        return table_lines(unwrap_cells(rows, first))
 
 
 def _cell(row: Sequence[str], i: int | None) -> str:

@@ -58,13 +58,56 @@ def as_html(text: str, canonical: str = "https://www.example.gov.cn/zwgk/2022/pl
     return page.encode("utf-8")
 
 
-def as_pdf(text: str, header: str = "示例市人民政府公报 2022年第3期") -> bytes:
-    """A gazette PDF: STSong-Light text, running header, '— n —' page numbers."""
+TASK_HEADER = ["序号", "工作任务", "牵头单位", "责任单位", "参加单位", "完成时限"]
+
+
+def task_runs(lines: list[str], single: bool = False) -> list[str | list[list[str]]]:
+    """``lines`` with every run of numbered items followed by role lines made one table: a
+    header row, then one row per item (number, task, lead, responsible, participating,
+    deadline; one agency per line in a cell), as plans print their task-division tables.
+    With ``single``, everything from the first such item to the last is one table, the
+    headings between them rows of one cell (as an annex's table groups its tasks)."""
+    out: list = []
+    i = 0
+    last = max((k for k, line in enumerate(lines) if ROLE.match(line)), default=-1)
+    while i < len(lines):
+        if ITEM.match(lines[i]) and i + 1 < len(lines) and ROLE.match(lines[i + 1]):
+            rows = [list(TASK_HEADER)]
+            while i < len(lines) and (ITEM.match(lines[i]) or (single and i <= last)):
+                if not ITEM.match(lines[i]):
+                    rows.append([lines[i]])  # a heading inside the table
+                    i += 1
+                    continue
+                number, task = ITEM.match(lines[i]).groups()
+                roles = {"牵头单位": "", "责任单位": "", "参加单位": ""}
+                i += 1
+                while i < len(lines) and ROLE.match(lines[i]):
+                    label, names = ROLE.match(lines[i]).groups()
+                    roles[label] = "\n".join(names.split("、"))
+                    i += 1
+                rows.append([number, task, *roles.values(), ""])
+            out.append(rows)
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
+def as_pdf(
+    text: str,
+    header: str = "示例市人民政府公报 2022年第3期",
+    task_table: bool = False,
+    repeat_header: bool = True,
+) -> bytes:
+    """A gazette PDF: STSong-Light text, running header, '— n —' page numbers; with
+    ``task_table``, the plan's tasks are one ruled task-division table (``task_runs``) that
+    runs over pages, its header row repeated on each page or not."""
+    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     style = ParagraphStyle(
@@ -79,7 +122,21 @@ def as_pdf(text: str, header: str = "示例市人民政府公报 2022年第3期"
 
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, topMargin=70, bottomMargin=60, title="示例公报")
-    story = [Paragraph(html.escape(line), style) for line in lines_of(text)]
+    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+    story = []
+    for part in task_runs(lines_of(text), single=True) if task_table else lines_of(text):
+        if isinstance(part, str):
+            story.append(Paragraph(html.escape(part), style))
+            continue
+        rows = [
+            [Paragraph(html.escape(value).replace("\n", "<br/>"), cell) for value in row]
+            + [""] * (len(TASK_HEADER) - len(row))
+            for row in part
+        ]
+        spans = [("SPAN", (0, r), (-1, r)) for r, row in enumerate(part) if len(row) == 1]
+        table = Table(rows, colWidths=[30, 200, 70, 80, 60, 40], repeatRows=int(repeat_header))
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), *spans]))
+        story.append(table)
     doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
     return out.getvalue()
 

@@ -119,6 +119,28 @@ def test_word_task_table_gives_the_same_agencies_and_roles():
     assert {r for _, _, r in expected} >= {"lead", "responsible", "participating"}
 
 
+@pytest.mark.parametrize("repeat_header", [True, False])
+def test_pdf_task_table_over_pages_gives_the_same_agencies_and_roles(repeat_header):
+    def links(rows: PlanRows) -> set[tuple[str, str, str]]:
+        name = {a["agency_id"]: a["name"] for a in rows.tables["agencies"]}
+        # STSong-Light has no glyph for ·, which the PDF therefore lacks
+        text = {m["measure_id"]: m["text"].replace("·", "") for m in rows.tables["measures"]}
+        return {
+            (text[x["measure_id"]], name[x["agency_id"]], x["role"])
+            for x in rows.tables["measure_agencies"]
+        }
+
+    data = forms.as_pdf(seed_text("002"), task_table=True, repeat_header=repeat_header)
+    decoded = read("tasks.pdf", data)
+    assert len(decoded.page_starts) >= 5  # the tables run over pages
+    assert "牵头单位:区委宣传部、区司法局\n" in decoded.text  # a row's cell as a role line
+    assert "区直机关工委" in decoded.text  # a name the cell width broke, joined
+    rows = process_plan(decoded)
+    expected = links(plan_of_seed("002"))
+    assert len(expected) > 500
+    assert links(rows) == expected
+
+
 def test_mirror_copy_edits_are_logged_and_the_raw_text_kept():
     raw = forms.as_mirror(seed_text("003"))
     decoded = read("mirror.txt", raw)
