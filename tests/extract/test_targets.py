@@ -128,6 +128,14 @@ def test_annual_and_within_years() -> None:
     ]
 
 
+def test_once_every_few_years_is_a_count_within_years() -> None:
+    s = "每两年至少开展一次法治政府建设督察,每3年组织1次全面评估。"
+    assert rows(s) == [
+        ("frequency", 1.0, "次", ">=", None, "within_years"),
+        ("frequency", 1.0, "次", "=", None, "within_years"),
+    ]
+
+
 def test_semiannual() -> None:
     s = "市、区两级政府每半年至少开展1次政府与法院之间的行政诉讼工作座谈会。"
     assert rows(s) == [("frequency", 1.0, "次", ">=", None, "semiannual")]
