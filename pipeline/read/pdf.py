@@ -75,7 +75,8 @@ def _reason(error: Exception) -> str:
 def _page_lines(page: pdfplumber.page.Page, tables: TableRun) -> list[Line]:
     """The page's text lines, its ruled tables' rows in their place as the lines
     ``tables`` renders them (a task-division table's rows as items with role lines)."""
-    found = page.find_tables()
+    # a frame of one column (a page border, a boxed note) holds text, not a table
+    found = [t for t in page.find_tables() if max((len(r.cells) for r in t.rows), default=0) > 1]
     lines = [
         Line(SPACE.sub(" ", ln["text"]).strip(), ln["x0"], ln["x1"], ln["top"])
         for ln in page.extract_text_lines(return_chars=False)

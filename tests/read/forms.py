@@ -98,10 +98,12 @@ def as_pdf(
     header: str = "示例市人民政府公报 2022年第3期",
     task_table: bool = False,
     repeat_header: bool = True,
+    frame: bool = False,
 ) -> bytes:
     """A gazette PDF: STSong-Light text, running header, '— n —' page numbers; with
     ``task_table``, the plan's tasks are one ruled task-division table (``task_runs``) that
-    runs over pages, its header row repeated on each page or not."""
+    runs over pages, its header row repeated on each page or not; with ``frame``, a border
+    is drawn around each page (a frame of one column, as some gazettes print)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -119,6 +121,9 @@ def as_pdf(
         canvas.setFont("STSong-Light", 9)
         canvas.drawCentredString(A4[0] / 2, A4[1] - 40, header)
         canvas.drawCentredString(A4[0] / 2, 30, f"— {doc.page} —")
+        if frame:  # a border, split under the running header: two cells of one column
+            canvas.rect(50, 55, A4[0] - 100, A4[1] - 80)
+            canvas.line(50, A4[1] - 60, A4[0] - 50, A4[1] - 60)
 
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, topMargin=70, bottomMargin=60, title="示例公报")

@@ -141,6 +141,12 @@ def test_pdf_task_table_over_pages_gives_the_same_agencies_and_roles(repeat_head
     assert links(rows) == expected
 
 
+def test_a_border_around_a_pdfs_pages_is_no_table():
+    plain = read("plain.pdf", forms.as_pdf(seed_text("004")))
+    framed = read("framed.pdf", forms.as_pdf(seed_text("004"), frame=True))
+    assert framed.text == plain.text
+
+
 def test_mirror_copy_edits_are_logged_and_the_raw_text_kept():
     raw = forms.as_mirror(seed_text("003"))
     decoded = read("mirror.txt", raw)
