@@ -88,6 +88,11 @@ def test_masked_names_are_kept_and_flagged_never_invented():
     assert m.province == "XX省"  # cited as 《…〈XX省法治社会建设实施方案…〉…》, kept masked
     assert "XX省法治社会建设实施方案" in m.province_evidence
     assert _meta("004").has_masked_names is False
+    m = _m("某县2021年度法治政府建设工作要点", "(一)工作目标。全县某些单位依法行政。")
+    assert (m.jurisdiction, m.admin_level, m.division_match) == ("某县", "county", "masked")
+    assert m.has_masked_names is True
+    plain = _m("东江县法治政府建设工作要点", "(一)目标。某些单位依法行政。")
+    assert plain.has_masked_names is False
 
 
 def test_issuer_and_date_where_the_plan_states_them():
