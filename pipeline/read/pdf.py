@@ -146,7 +146,8 @@ def _join(pages: list[list[Line]]) -> tuple[str, tuple[int, ...]]:
         starts.append(length)
         if not lines:
             continue
-        left = min(ln.x0 for ln in lines)
+        # the text's left edge (a table may stand wider than the text, as may its x0)
+        left = min((ln.x0 for ln in lines if not ln.cell), default=0.0)
         for ln in lines:
             if prev is not None and (ln.cell or prev.cell):
                 parts.append("\n")  # a table's rows are lines of their own

@@ -141,6 +141,18 @@ def test_pdf_task_table_over_pages_gives_the_same_agencies_and_roles(repeat_head
     assert links(rows) == expected
 
 
+def test_a_pdf_table_wider_than_the_text_leaves_the_texts_lines_joined_as_they_were():
+    task = "加强法治政府建设,推进严格规范公正文明执法,健全行政执法工作体系,推行行政执法公示制度。"
+    text = "\n".join(
+        ["东江区法治政府建设实施方案(2021—2025年)", "一、总体要求", task * 3, "二、主要任务"]
+        + ["1.完善执法程序。", "牵头单位:区司法局", "2.加强执法监督。", "牵头单位:区财政局"]
+        + ["三、组织保障", task * 3]
+    )  # one page: the paragraphs, broken by the width, around a table wider than they are
+    plain = read("plain.pdf", forms.as_pdf(text)).text
+    assert read("table.pdf", forms.as_pdf(text, task_table=True)).text == plain
+    assert task * 3 + "\n二、主要任务" in plain
+
+
 def test_a_border_around_a_pdfs_pages_is_no_table():
     plain = read("plain.pdf", forms.as_pdf(seed_text("004")))
     framed = read("framed.pdf", forms.as_pdf(seed_text("004"), frame=True))
