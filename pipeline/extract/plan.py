@@ -15,6 +15,7 @@ from pipeline.parse.metadata import extract_metadata
 from pipeline.parse.structure import parse_sections, preamble_end
 from pipeline.parse.titles import find_title
 from pipeline.read.ingest import Decoded, Rejection
+from pipeline.text.headings import review_parts
 from pipeline.text.normalize import Normalized, normalize, raw_offset
 
 Row = dict[str, Any]
@@ -28,6 +29,8 @@ class PlanRows:
     source_file: str
     text: str
     tables: dict[str, list[Row]] = field(default_factory=dict)
+    # sections that review past work (一、发展现状 and all below it): no targets, no outline part
+    review_sections: frozenset[str] = frozenset()
 
 
 def doc_id_for(sha256: str) -> str:
@@ -97,7 +100,9 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
         }
         for s in sections
     ]
-    rows.tables.update(extract_rows(text, doc_id, sections, section_id))
+    review = review_parts((s.ordinal, s.parent_ordinal, s.heading) for s in sections)
+    rows.review_sections = frozenset(section_id[ordinal] for ordinal in review)
+    rows.tables.update(extract_rows(text, doc_id, sections, section_id, review))
     rows.tables["normalization_edits"] = [
         {"doc_id": doc_id, "seq": i, **vars(edit)} for i, edit in enumerate(normalized.edits)
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from collections.abc import Collection
 from typing import Any, NamedTuple
 
 from pipeline.extract.agencies import agencies_named_in_text, canonical_agency
@@ -19,7 +20,6 @@ from pipeline.extract.measures import Body, leading_action, read_body
 from pipeline.extract.targets import find_targets
 from pipeline.extract.targets import forget_sentences as forget_target_sentences
 from pipeline.parse.structure import Section
-from pipeline.text.headings import review_parts
 
 Row = dict[str, Any]
 SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?]?")
@@ -82,9 +82,14 @@ def _instrument_row(
 
 
 def extract_rows(
-    text: str, doc_id: str, sections: list[Section], section_ids: dict[str, str]
+    text: str,
+    doc_id: str,
+    sections: list[Section],
+    section_ids: dict[str, str],
+    review: Collection[str] = frozenset(),
 ) -> dict[str, list[Row]]:
-    """Measures, targets, agencies, measure_agencies and instruments of one plan."""
+    """Measures, targets, agencies, measure_agencies and instruments of one plan; the
+    sections of ``review`` (ordinals: parts reviewing past work) give no targets."""
     forget_agency_lines()  # memos keyed on one plan's sentences end with the plan
     forget_target_sentences()
     tables: dict[str, list[Row]] = {
@@ -155,7 +160,6 @@ def extract_rows(
                 last_sentence = sentence_start
         sections_measures.append((section, body, _Measures(measures, starts, sentences)))
 
-    review = review_parts((s.ordinal, s.parent_ordinal, s.heading) for s in sections)
     has_role_lines = False
     for section, body, measures in sections_measures:
         section_id = section_ids[section.ordinal]

@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from pipeline.extract.plan import PlanRows
-from pipeline.text.headings import review_parts
 from pipeline.text.mirror import simplified
 from pipeline.themes.match import (
     HEADING_SAME,
@@ -207,7 +206,7 @@ def place_plan(rows: PlanRows) -> PlanRows:
     levels = effective_levels(sections, containers)
     nodes = plan_nodes(rows.text, sections, measures, counts, headings, candidates, levels)
     outline = plan_outline(typed, rows.text, nodes)
-    review = review_parts((s["section_id"], s["parent_id"], s["heading"]) for s in sections)
+    review = rows.review_sections  # parts reviewing past work: they implement no outline part
     links = match_plan([n for n in nodes if n.section_id not in review], outline)
     links = apply_overrides(
         rows.doc_id, sections, links + _container_links(links, sections, containers)
@@ -250,7 +249,7 @@ def _place_measures(
     outlines: tuple[str, ...],
     counts: Rows,
     level: dict[str, int | None],
-    review: set[str],
+    review: frozenset[str],
 ) -> None:
     """Each measure's outline section: its chapter or section's single link; the best of
     several by the measure's own text; with none, the best outline section by its text
