@@ -8,6 +8,10 @@ then does python-docx read the paragraphs and tables, in the order the document 
 table becomes items with their role lines. Core properties (title, author, created) are
 container metadata.
 
+List numbering is printed back: a paragraph Word numbers itself (its own or its style's
+``w:numPr``) gets the label Word shows, 二、 or (三), in front of its text
+(``word_numbering.py``), unless its text prints a number of its own.
+
 Heading styles mark headings: a paragraph styled Heading 1/2/3 (标题 1/2/3) whose text does
 not print its number (Word numbered it, or the author relied on the style) is given the
 marker the plan's own form would print there, 一、, (一) or 1., so that structure parsing
@@ -39,6 +43,7 @@ from pipeline.read.base import (
     check_text_size,
 )
 from pipeline.read.tables import table_lines
+from pipeline.read.word_numbering import ListNumbering
 from pipeline.text.headings import match_marker
 from pipeline.vocab import load_yaml
 
@@ -110,12 +115,13 @@ def read_docx(data: bytes) -> Reading:
         raise Unreadable(f"broken .docx ({type(error).__name__}: {error})"[:300]) from None
     lines: list[str] = []
     numbers = [0, 0, 0]  # headings counted per level, for headings that print no number
+    lists = ListNumbering.of(document)
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             rows = [[cell.text for cell in row.cells] for row in block.rows]
             lines.extend(table_lines(rows))
         else:
-            lines.extend(_numbered(block, numbers).split("\n"))
+            lines.extend(_numbered(block, numbers, lists).split("\n"))
         deadline.check()
     text = "\n".join(line.strip() for line in lines if line.strip())
     if not text:
@@ -123,18 +129,23 @@ def read_docx(data: bytes) -> Reading:
     return Reading(text=check_text_size(text + "\n"), container=_container(document))
 
 
-def _numbered(paragraph: Paragraph, numbers: list[int]) -> str:
-    """The paragraph's text, with the marker of its heading level in front when its heading
-    style numbers it but its text does not (see the module docstring)."""
-    text = paragraph.text.strip()
+def _numbered(paragraph: Paragraph, numbers: list[int], lists: ListNumbering) -> str:
+    """The paragraph's text, with its list number in front when Word numbers it, or else
+    the marker of its heading level when its heading style numbers it but its text does not
+    (see the module docstring)."""
+    raw = paragraph.text
+    text = raw.strip()
+    label = lists.label(paragraph)  # counted even when the text prints its own number
+    if label and text and match_marker(text.replace("（", "(").replace("）", ")")) is None:
+        raw = text = label + text
     style = HEADING_STYLE.match(paragraph.style.name if paragraph.style is not None else "")
     if not style or not text:
-        return paragraph.text
+        return raw
     level = int(style.group(1))
     marker = match_marker(text)
     if marker is not None:  # printed: the count follows the plan's own numbers
         numbers[level - 1] = marker.number
-        return paragraph.text
+        return raw
     numbers[level - 1] += 1
     n = numbers[level - 1]
     prefix = {1: f"{cn2an.an2cn(n)}、", 2: f"({cn2an.an2cn(n)})", 3: f"{n}."}[level]

@@ -166,14 +166,22 @@ STYLE_MARKERS = (
 )
 
 
-def as_docx(text: str, task_table: bool = False, numbers_in_styles: bool = False) -> bytes:
+def as_docx(
+    text: str,
+    task_table: bool = False,
+    numbers_in_styles: bool = False,
+    list_numbering: bool = False,
+) -> bytes:
     """A Word file: heading style for chapters; with ``task_table``, every run of numbered
     items with role lines becomes one task-division table; with ``numbers_in_styles``, every
     chapter, section and item heading is styled Heading 1/2/3 and prints no number (as when
-    Word numbers the headings itself)."""
+    Word numbers the headings itself); with ``list_numbering``, they are plain paragraphs
+    numbered by one Word list of three levels (一、 （一） 1.), sections and items counted
+    through the whole plan (``w:lvlRestart`` 0), and print no number either."""
     import docx
 
     document = docx.Document()
+    num_id = _word_list(document) if list_numbering else None
     document.core_properties.title = lines_of(text)[0][:60]
     lines = lines_of(text)
     i = 0
@@ -199,6 +207,16 @@ def as_docx(text: str, task_table: bool = False, numbers_in_styles: bool = False
                     cell.text = value
             continue
         style = "Heading 1" if re.match(r"^[一二三四五六七八九十]+、", line) else None
+        if num_id is not None:
+            for level, marker in enumerate(STYLE_MARKERS):
+                if marker.match(line):
+                    paragraph = document.add_paragraph(marker.sub("", line, count=1))
+                    _number(paragraph, num_id, level)
+                    break
+            else:
+                document.add_paragraph(line)
+            i += 1
+            continue
         if numbers_in_styles:
             for level, marker in enumerate(STYLE_MARKERS, start=1):
                 if marker.match(line):
@@ -209,6 +227,37 @@ def as_docx(text: str, task_table: bool = False, numbers_in_styles: bool = False
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+WORD_LEVELS = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")]
+
+
+def _word_list(document) -> str:
+    """Add a three-level list definition to the document's numbering part; its numId."""
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        + ('<w:lvlRestart w:val="0"/>' if i else "")
+        + f'<w:lvlText w:val="{label}"/><w:suff w:val="nothing"/></w:lvl>'
+        for i, (fmt, label) in enumerate(WORD_LEVELS)
+    )
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">{levels}</w:abstractNum>')
+    )
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return "90"
+
+
+def _number(paragraph, num_id: str, level: int) -> None:
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph._p.get_or_add_pPr().insert(
+        0, parse_xml(f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
+    )
 
 
 def as_utf16(text: str, big_endian: bool = False) -> bytes:

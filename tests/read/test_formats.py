@@ -26,6 +26,7 @@ FORMATS = {
         "plan.docx",
         "docx",
     ),
+    "docx-lists": (functools.partial(forms.as_docx, list_numbering=True), "plan.docx", "docx"),
     "utf16": (forms.as_utf16, "plan.txt", "txt"),
     "utf16be": (functools.partial(forms.as_utf16, big_endian=True), "plan.txt", "txt"),
     "mirror": (forms.as_mirror, "mirror.txt", "txt"),
@@ -209,9 +210,10 @@ def test_article_that_names_disclosure_labels_is_kept_whole():
     assert len(rows.tables["targets"]) == 2
 
 
+@pytest.mark.parametrize("numbered_by", ["numbers_in_styles", "list_numbering"])
 @pytest.mark.parametrize("prefix", ["001", "004"])  # sections and items numbered throughout
-def test_word_headings_numbered_by_their_style_get_their_numbers(prefix):
-    data = forms.as_docx(seed_text(prefix), numbers_in_styles=True)
+def test_word_headings_numbered_by_word_get_their_numbers(prefix, numbered_by):
+    data = forms.as_docx(seed_text(prefix), **{numbered_by: True})
     assert "二、" not in data.decode("latin-1")  # the file itself prints no number
     rows = process_plan(read("plan.docx", data))
     assert isinstance(rows, PlanRows), rows

@@ -1,0 +1,109 @@
+"""Word's list numbers are printed back as Word shows them (pipeline/read/word_numbering.py)."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import parse_xml
+
+from pipeline.read.docx import read_docx
+from pipeline.read.word_numbering import format_number
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _list(document, num_id: str, levels: list[tuple[str, str]], extra: str = "") -> None:
+    body = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text) in enumerate(levels)
+    )
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0, parse_xml(f'<w:abstractNum {W} w:abstractNumId="{num_id}">{body}</w:abstractNum>')
+    )
+    numbering.append(
+        parse_xml(
+            f'<w:num {W} w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/>{extra}</w:num>'
+        )
+    )
+
+
+def _numbered(document, text: str, num_id: str, ilvl: int | None = 0, style: str | None = None):
+    paragraph = document.add_paragraph(text, style=style)
+    if ilvl is not None:
+        paragraph._p.get_or_add_pPr().insert(
+            0,
+            parse_xml(
+                f'<w:numPr {W}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'
+            ),
+        )
+    return paragraph
+
+
+def _lines(document) -> list[str]:
+    out = io.BytesIO()
+    document.save(out)
+    return read_docx(out.getvalue()).text.splitlines()
+
+
+def test_lower_levels_restart_when_a_higher_one_advances_by_default():
+    document = docx.Document()
+    _list(
+        document,
+        "71",
+        [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")],
+    )
+    for text, ilvl in [("总体要求", 0), ("指导思想", 1), ("工作原则", 1), ("主要任务", 0),
+                       ("健全制度", 1), ("制定规章", 2), ("清理文件", 2), ("加强监督", 1),
+                       ("公开权力", 2)]:  # fmt: skip
+        _numbered(document, text, "71", ilvl)
+    assert _lines(document) == [
+        "一、总体要求", "（一）指导思想", "（二）工作原则", "二、主要任务", "（一）健全制度",
+        "1.制定规章", "2.清理文件", "（二）加强监督", "1.公开权力",
+    ]  # fmt: skip
+
+
+def test_a_list_instance_can_start_elsewhere_and_a_text_number_is_not_doubled():
+    document = docx.Document()
+    start_at_3 = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="3"/></w:lvlOverride>'
+    _list(document, "72", [("chineseCounting", "%1、")], extra=start_at_3)
+    _numbered(document, "保障措施", "72")
+    _numbered(document, "五、组织实施", "72")  # the author typed the number as well
+    document.add_paragraph("各部门要抓好落实。")
+    assert _lines(document) == ["三、保障措施", "五、组织实施", "各部门要抓好落实。"]
+
+
+def test_numbering_set_by_the_style_and_switched_off_by_numid_zero():
+    document = docx.Document()
+    _list(document, "73", [("chineseCounting", "%1、")])
+    style = document.styles.add_style("章标题", WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    style.element.get_or_add_pPr().insert(
+        0, parse_xml(f'<w:numPr {W}><w:numId w:val="73"/></w:numPr>')
+    )
+    document.add_paragraph("总体要求", style="章标题")
+    document.add_paragraph("主要任务", style="章标题")
+    _numbered(document, "附件", "0", 0, style="章标题")
+    assert _lines(document) == ["一、总体要求", "二、主要任务", "附件"]
+
+
+def test_bullets_give_no_label():
+    document = docx.Document()
+    _list(document, "74", [("bullet", "●")])
+    _numbered(document, "坚持党的领导", "74")
+    assert _lines(document) == ["坚持党的领导"]
+
+
+@pytest.mark.parametrize(
+    ("n", "fmt", "printed"),
+    [(12, "chineseCounting", "十二"), (20, "chineseCountingThousand", "二十"), (3, "decimal", "3"),
+     (3, "ideographTraditional", "丙"), (4, "decimalEnclosedCircle", "④"),
+     (10, "ideographDigital", "一〇"), (12, "decimalFullWidth", "１２"), (4, "upperRoman", "IV"),
+     (28, "lowerLetter", "bb"), (2, "bullet", None), (2, "none", None)],
+)  # fmt: skip
+def test_number_formats(n, fmt, printed):
+    assert format_number(n, fmt) == printed
