@@ -57,6 +57,13 @@ def test_site_chrome_and_doc_sharing_lines_are_junk():
     assert len([e for e in result.edits if e.kind == "junk"]) == 6
 
 
+def test_a_breadcrumb_trail_printed_as_a_numbered_list_is_junk_not_items():
+    raw = "1. 首页\n2. > 政策文件 >\n东江区法治政府建设实施方案\n一、总体要求\n1.加强领导。\n"
+    result = normalize(raw)
+    assert result.text == "东江区法治政府建设实施方案\n一、总体要求\n1.加强领导。"
+    assert [e.removed for e in result.edits if e.kind == "junk"] == ["1. 首页", "2. > 政策文件 >"]
+
+
 def test_a_newspapers_continuation_marks_are_junk():
     raw = (
         "(上接第一版)\n(三)强化宪法宣传\n4. 开展宪法宣传周活动。推动宪法(下转第三版)\n"
