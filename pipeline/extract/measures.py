@@ -151,6 +151,11 @@ def _modals() -> tuple[str, ...]:
 
 
 _CLAUSE_SPLIT = re.compile(r"[,;:。]")
+_QUOTED = re.compile(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》")
+
+
+def _blank(quoted: re.Match[str]) -> str:
+    return "\u3000" * len(quoted[0])
 
 
 @functools.cache
@@ -181,14 +186,16 @@ def leading_action(statement: str) -> str | None:
         return found[1]
     clauses = _CLAUSE_SPLIT.split(statement, 3)  # only the first three are read
     if clauses[0].startswith(_frames()):
-        # only where a modifier or a verb starts can verb_at find one: jump between those
+        # only where a modifier or a verb starts can verb_at find one: jump between those;
+        # never inside a document's name (对《…的报告》作出批示: 报告 is no verb there)
+        frame = _QUOTED.sub(_blank, clauses[0]) if "《" in clauses[0] else clauses[0]
         starts = _word_starts(modifiers, verbs)
-        word = starts.search(clauses[0], 1)
+        word = starts.search(frame, 1)
         while word:
-            found = verb_at(clauses[0], word.start())
+            found = verb_at(frame, word.start())
             if found:
                 return found[1]
-            word = starts.search(clauses[0], word.start() + 1)
+            word = starts.search(frame, word.start() + 1)
         for later in clauses[1:3]:
             found = verb_at(later)
             if found:

@@ -70,6 +70,8 @@ def test_semicolons_inside_brackets_and_quotes_do_not_split():
         ("到2022年,建立健全公共法律服务体系。", "建立健全"),
         ("在市、区政务服务大厅设立“办不成事”反映窗口。", "设立"),
         ("公民、法人和其他组织享有宪法和法律规定的权利。", None),
+        ("对《东江市行政执法监督办法》开展执法检查。", "开展"),
+        ("对区法院《关于规范执法的报告》作出批示,要求严格履职。", None),  # 报告 is its name's
     ],
 )
 def test_leading_action(statement, action):
