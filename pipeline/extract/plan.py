@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.extract.rows import extract_rows
-from pipeline.parse.metadata import extract_metadata
+from pipeline.parse.metadata import extract_metadata, is_report
 from pipeline.parse.structure import parse_sections, preamble_end
 from pipeline.parse.titles import find_title
 from pipeline.read.ingest import Decoded, Rejection
@@ -100,7 +100,9 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
         }
         for s in sections
     ]
-    review = review_parts((s.ordinal, s.parent_ordinal, s.heading) for s in sections)
+    review = review_parts(
+        ((s.ordinal, s.parent_ordinal, s.heading) for s in sections), report=is_report(meta.title)
+    )
     rows.review_sections = frozenset(section_id[ordinal] for ordinal in review)
     rows.tables.update(extract_rows(text, doc_id, sections, section_id, review))
     rows.tables["normalization_edits"] = [

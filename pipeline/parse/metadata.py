@@ -86,13 +86,19 @@ def _province(place: Place, preamble: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def is_report(title: str | None) -> bool:
+    """Whether the title is a report's on work done (…建设情况报告, …工作总结), not a plan's."""
+    words = tuple(load_yaml("plan_types.yaml")["report_words"])
+    return bool(title) and TRAILING_PARENS.sub("", title).endswith(words)
+
+
 def _plan_type(title: str | None, opening: str) -> str:
     """From the title (a report is other); without one, from the national outline the plan
     cites, else from the family word its opening uses far more than the others (法治政府建设
     throughout)."""
     vocab = load_yaml("plan_types.yaml")
     if title:
-        if TRAILING_PARENS.sub("", title).endswith(tuple(vocab["report_words"])):
+        if is_report(title):
             return "other"  # a report on the family's work, not a plan
         for entry in vocab["plan_types"]:
             if any(w in title for w in entry["words"]):

@@ -146,12 +146,21 @@ def _canon(title: str) -> str:
 
 
 def _title_at_line_start(line: str) -> str | None:
-    """A title that a flattened page runs straight into its first sentence."""
+    """A title that a flattened page runs straight into its first sentence: ended by its
+    period in brackets, or by a title word that the first sentence's opening follows
+    (…情况报告2025年,全县…; …实施方案为深入贯彻…)."""
     words = "|".join(map(re.escape, _vocab()["title_words"]))
     m = re.match(
         rf"^([^,。;:《》]{{4,60}}?(?:{words})\((?:19|20)\d{{2}}[^()]{{1,3}}\d{{4}}年\))", line
-    )
+    ) or re.match(rf"^([^,。;:《》]{{4,60}}?(?:{words}))(?={_BODY_OPENING})", line)
     return m.group(1) if m and is_plan_title(m.group(1)) else None
+
+
+# How a plan's or a report's first sentence opens, right after a title it runs on from
+_BODY_OPENING = (
+    r"(?:19|20)\d{2}年(?:以来|度)?[,，]|(?:今年|近年|一年|五年)来|为(?:深入|全面|进一步|认真|切实|加快)"
+    r"|根据|按照"
+)
 
 
 def find_title(preamble: str) -> str | None:

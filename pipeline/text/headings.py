@@ -158,27 +158,40 @@ def _marker_after(line: str, matched: int) -> Marker | None:
 
 
 @functools.cache
-def _review_words() -> tuple[tuple[str, ...], int]:
+def _review_words() -> tuple[tuple[str, ...], int, tuple[str, ...]]:
     vocab = load_yaml("headings.yaml")
-    return tuple(vocab["review_headings"]), vocab["review_heading_max"]
+    words, ahead = tuple(vocab["review_headings"]), tuple(vocab["ahead_headings"])
+    return words, vocab["review_heading_max"], ahead
 
 
 def is_review_heading(heading: str | None) -> bool:
     """A heading of a part that reviews past work (发展现状, 工作成效, 面临的形势): short, and
     opening or ending with one of ``review_headings``."""
-    words, longest = _review_words()
+    words, longest, _ = _review_words()
     if not heading or len(heading) > longest:
         return False
     return heading.startswith(words) or heading.endswith(words)
 
 
-def review_parts(parts: Iterable[tuple[str, str | None, str | None]]) -> set[str]:
+def review_parts(
+    parts: Iterable[tuple[str, str | None, str | None]], report: bool = False
+) -> set[str]:
     """Keys of the parts that review past work, and of every part below one: ``parts`` are
     (key, parent key, heading), parents first. Plans review before they plan: only the
-    first chapter, or a section of it, is read as a review (a later 巩固工作成效 is a task)."""
+    first chapter, or a section of it, is read as a review (a later 巩固工作成效 is a task).
+    A ``report`` (…建设情况报告) reviews throughout, but for the parts that look ahead
+    (下一步工作打算, 2026年工作计划: ``ahead_headings``) and all below them."""
     review: set[str] = set()
     first_chapter = None
+    ahead: set[str] = set()
+    ahead_words = _review_words()[2]
     for key, parent, heading in parts:
+        if report:
+            if parent in ahead or (heading and any(w in heading for w in ahead_words)):
+                ahead.add(key)
+            else:
+                review.add(key)
+            continue
         if parent is None and first_chapter is None:
             first_chapter = key
         opening = key == first_chapter or (parent is not None and parent == first_chapter)

@@ -260,6 +260,14 @@ def test_a_yearly_report_on_the_work_is_titled_and_placed_but_is_no_plan():
     assert (m.plan_type, m.period_start, m.period_end) == ("other", 2023, 2023)
 
 
+def test_a_title_a_flattened_page_runs_into_the_first_sentence_ends_where_that_opens():
+    m = _m("西河县2025年度法治政府建设情况报告2025年,全县坚持以习近平法治思想为指导。")
+    assert (m.title, m.plan_type) == ("西河县2025年度法治政府建设情况报告", "other")
+    m = _m("东江市法治社会建设实施方案为深入贯彻落实《法治社会建设实施纲要》,制定本方案。")
+    assert (m.title, m.plan_type) == ("东江市法治社会建设实施方案", "society")
+    assert _m("东江市全面推进依法行政,根据有关规定制定方案如下。").title is None
+
+
 def test_period_is_the_plans_own_never_the_cited_outlines_or_a_goal():
     assert _m("西河县贯彻落实《法治政府建设实施纲要(2021—2025年)》实施方案").period_start is None
     assert _m("市贯彻落实法治社会建设实施纲要(2020-2025年)工作措施").period_start is None

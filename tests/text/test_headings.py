@@ -68,3 +68,15 @@ def test_parts_reviewing_past_work_are_the_first_chapters_and_what_stands_below_
     assert review_parts(parts) == {"1", "1.1", "1.1.1"}
     planning_first = [("1", None, "总体要求"), ("1.1", "1", "发展基础"), ("1.2", "1", "指导思想")]
     assert review_parts(planning_first) == {"1.1"}
+
+
+def test_a_report_reviews_throughout_but_where_it_looks_ahead():
+    parts = [
+        ("1", None, "2023年法治政府建设主要举措"),
+        ("1.1", "1", "加强组织领导"),
+        ("2", None, "存在的不足"),
+        ("3", None, "下一步工作打算"),
+        ("3.1", "3", "加强组织领导"),
+    ]
+    assert review_parts(parts) == set()  # a plan's: its first chapter reviews nothing
+    assert review_parts(parts, report=True) == {"1", "1.1", "2"}

@@ -261,3 +261,18 @@ def test_a_chapter_reviewing_past_work_has_no_targets_and_serves_no_outline_part
     assert not [t for t in rows.tables["targets"] if t["measure_id"] in ids]  # achievements
     original_rows = place_plan(_plan(seed_text("001"), "original.txt"))
     assert len(rows.tables["targets"]) == len(original_rows.tables["targets"])
+
+
+def test_a_report_on_work_done_has_targets_only_where_it_looks_ahead():
+    report = (
+        "西河县2023年度法治政府建设情况报告\n2023年,全县深入推进法治政府建设。\n"
+        "一、主要工作\n(一)加强学法用法\n全年组织专题学法12次,培训执法人员800人次。\n"
+        "(二)推进政务公开\n政务服务事项网上可办率达到95%。\n"
+        "二、下一步工作打算\n(一)深化学法用法\n每年至少组织4次专题学法。\n"
+    )
+    rows = place_plan(_plan(report, "report.txt"))
+    assert rows.tables["documents"][0]["plan_type"] == "other"
+    assert [t["text"] for t in rows.tables["targets"]] == ["每年至少组织4次专题学法"]
+    reasons = {m["text"][:4]: m["no_outline_reason"] for m in rows.tables["measures"]}
+    assert reasons["全年组织"] == reasons["政务服务"] == "review"
+    assert reasons["每年至少"] != "review"
