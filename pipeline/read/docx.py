@@ -4,7 +4,8 @@ A .docx is a zip, so before python-docx inflates anything the archive is checked
 the limits: the members' declared sizes, their compression ratio and their number, and then
 the members are inflated in a stream that stops at the limit (declared sizes can lie). Only
 then does python-docx read the paragraphs and tables, in the order the document has them
-(``Document.iter_inner_content``). Tables go through ``tables.table_lines``: a task-division
+(``word_text.py``: what Word shows, tracked insertions, content controls and text boxes
+included). Tables go through ``tables.table_lines``: a task-division
 table becomes items with their role lines. Core properties (title, author, created) are
 container metadata.
 
@@ -44,6 +45,7 @@ from pipeline.read.base import (
 )
 from pipeline.read.tables import table_lines
 from pipeline.read.word_numbering import ListNumbering
+from pipeline.read.word_text import cell_text, iter_blocks, paragraph_text
 from pipeline.text.headings import match_marker
 from pipeline.vocab import load_yaml
 
@@ -116,9 +118,9 @@ def read_docx(data: bytes) -> Reading:
     lines: list[str] = []
     numbers = [0, 0, 0]  # headings counted per level, for headings that print no number
     lists = ListNumbering.of(document)
-    for block in document.iter_inner_content():
+    for block in iter_blocks(document):
         if isinstance(block, Table):
-            rows = [[cell.text for cell in row.cells] for row in block.rows]
+            rows = [[cell_text(cell) for cell in row.cells] for row in block.rows]
             lines.extend(table_lines(rows))
         else:
             lines.extend(_numbered(block, numbers, lists).split("\n"))
@@ -133,7 +135,7 @@ def _numbered(paragraph: Paragraph, numbers: list[int], lists: ListNumbering) ->
     """The paragraph's text, with its list number in front when Word numbers it, or else
     the marker of its heading level when its heading style numbers it but its text does not
     (see the module docstring)."""
-    raw = paragraph.text
+    raw = paragraph_text(paragraph._p)
     text = raw.strip()
     label = lists.label(paragraph)  # counted even when the text prints its own number
     if label and text and match_marker(text.replace("（", "(").replace("）", ")")) is None:

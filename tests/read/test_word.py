@@ -1,4 +1,5 @@
-"""Word's list numbers are printed back as Word shows them (pipeline/read/word_numbering.py)."""
+"""Word files are read as Word shows them: list numbers (word_numbering.py), and text
+outside plain runs (word_text.py)."""
 
 from __future__ import annotations
 
@@ -107,3 +108,43 @@ def test_bullets_give_no_label():
 )  # fmt: skip
 def test_number_formats(n, fmt, printed):
     assert format_number(n, fmt) == printed
+
+
+def _xml(document, paragraph_xml: str) -> None:
+    document.element.body.insert(
+        len(document.element.body) - 1,  # before the section properties
+        parse_xml(paragraph_xml.replace("<w:p>", f"<w:p {W}>", 1)
+                  if paragraph_xml.startswith("<w:p>") else paragraph_xml),
+    )  # fmt: skip
+
+
+def test_text_word_shows_outside_plain_runs_is_read_and_deleted_text_is_not():
+    document = docx.Document()
+    document.add_paragraph("东江市法治政府建设实施方案")
+    _xml(document, '<w:p><w:r><w:t>一、总体</w:t></w:r><w:ins w:id="1" w:author="审核">'
+         '<w:r><w:t>要求</w:t></w:r></w:ins><w:del w:id="2" w:author="审核"><w:r>'
+         '<w:delText>目标</w:delText></w:r></w:del></w:p>')  # a draft's tracked changes
+    _xml(document, '<w:p><w:r><w:t>到</w:t></w:r><w:smartTag w:uri="urn:schemas" w:element="chs'
+         'date"><w:r><w:t>2025年</w:t></w:r></w:smartTag><w:r><w:t>,基本建成法治政府。'
+         '</w:t></w:r></w:p>')  # older Word tagged dates
+    _xml(document, f'<w:sdt {W}><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>二、主要任务</w:t>'
+         '</w:r></w:p></w:sdtContent></w:sdt>')  # a template's content control
+    _xml(document, '<w:p><w:r><w:t>见第</w:t></w:r><w:fldSimple w:instr=" PAGE "><w:r><w:t>3'
+         '</w:t></w:r></w:fldSimple><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r>'
+         '<w:instrText> REF x </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
+         '</w:r><w:r><w:t>页</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+    assert _lines(document) == [
+        "东江市法治政府建设实施方案", "一、总体要求", "到2025年,基本建成法治政府。", "二、主要任务",
+        "见第3页",
+    ]  # fmt: skip
+
+
+def test_a_text_box_is_read_once_after_its_paragraph():
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    wps = 'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+    box = "<w:txbxContent><w:p><w:r><w:t>东江市人民政府办公室</w:t></w:r></w:p></w:txbxContent>"
+    document = docx.Document()
+    _xml(document, f'<w:p {W} {mc} {wps}><w:r><w:t>印发</w:t></w:r><w:r><mc:AlternateContent>'
+         f"<mc:Choice Requires=\"wps\"><wps:txbx>{box}</wps:txbx></mc:Choice>"
+         f"<mc:Fallback><w:pict>{box}</w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>")
+    assert _lines(document) == ["印发", "东江市人民政府办公室"]
