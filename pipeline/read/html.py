@@ -71,6 +71,26 @@ def _drop(el: lxml.html.HtmlElement) -> None:
         el.drop_tree()
 
 
+def _drop_hidden(root: lxml.html.HtmlElement, hidden_style: re.Pattern[str]) -> None:
+    """Drop what a browser would not show (``hidden``, an inline style that hides it),
+    unless it is most of the page's text: then a script shows it, and it is the article."""
+    hidden = [
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str)
+        and el.tag not in ("html", "body")
+        and (el.get("hidden") is not None or hidden_style.search(el.get("style") or ""))
+    ]
+    if not hidden:
+        return
+    inside = set(hidden)
+    outermost = [el for el in hidden if not any(a in inside for a in el.iterancestors())]
+    if sum(_cjk(el.text_content()) for el in outermost) * 2 >= _cjk(root.text_content()):
+        return
+    for el in outermost:
+        _drop(el)
+
+
 def _disclosure(root: lxml.html.HtmlElement) -> dict[str, str]:
     """Fields of the disclosure table, which is then removed from the page."""
     labels: dict[str, str] = _rules()["disclosure_labels"]
@@ -226,6 +246,7 @@ def read_html(data: bytes) -> Reading:
             and _cjk(el.text_content()) < 2000
         ):
             _drop(el)
+    _drop_hidden(root, re.compile(rules["hidden_style"], re.I))
     deadline.check()
     container.update(_disclosure(root))
     body = root.find("body")

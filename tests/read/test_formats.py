@@ -219,3 +219,16 @@ def test_word_headings_numbered_by_word_get_their_numbers(prefix, numbered_by):
     assert isinstance(rows, PlanRows), rows
     numbered = [(s["level"], s["number"]) for s in rows.tables["sections"]]
     assert numbered == [(s["level"], s["number"]) for s in plan_of_seed(prefix).tables["sections"]]
+
+
+def test_what_a_browser_would_not_show_is_not_read_unless_it_is_the_article():
+    page = forms.as_html(seed_text("004")).decode("utf-8")
+    plain = read("plan.html", page.encode()).text
+    poisoned = page.replace(  # anti-copy runs inside the text, a hidden print copy
+        "</p>", "<span style='display: none'>码乱</span><font style='font-size:0px'>伪字</font></p>"
+    ).replace('<div id="zoom"', '<div hidden><p>打印版全文</p></div><div id="zoom"', 1)
+    assert read("plan.html", poisoned.encode()).text == plain
+    shown_by_script = page.replace('<div id="zoom"', '<div id="zoom" style="display:none"', 1)
+    assert read("plan.html", shown_by_script.encode()).text == plain
+    small = page.replace("text-indent:2em", "text-indent:2em;font-size:0.8em")  # not hidden
+    assert read("plan.html", small.encode()).text == plain
