@@ -157,11 +157,7 @@ def _text(el: lxml.html.HtmlElement) -> str:
             parts.append(node.tail or "")
             return
         if node.tag == "table":
-            rows = [
-                ["\n".join(_lines(_text(c))) for c in tr if c.tag in ("td", "th")]
-                for tr in node.iter("tr")
-            ]
-            parts.append("\n" + "\n".join(table_lines(rows)) + "\n")
+            parts.append("\n" + "\n".join(table_lines(_grid(node))) + "\n")
             parts.append(node.tail or "")
             return
         block = node.tag in BLOCK
@@ -175,6 +171,44 @@ def _text(el: lxml.html.HtmlElement) -> str:
 
     walk(el)
     return "".join(parts)
+
+
+def _span(cell: lxml.html.HtmlElement, name: str) -> int:
+    value = (cell.get(name) or "1").strip()
+    return max(1, min(int(value), 100)) if value.isdigit() else 1
+
+
+def _grid(table: lxml.html.HtmlElement) -> list[list[str]]:
+    """The table's rows with a merged cell's text in every row and column it spans
+    (rowspan, colspan), as Word's reader gives them: a task table's category column, merged
+    down its tasks, would otherwise shift every later cell of those rows a column left."""
+    rows: list[list[str]] = []
+    pending: dict[int, tuple[int, str]] = {}  # column -> (rows still to fill, text)
+    for tr in table.iter("tr"):
+        row: list[str] = []
+        cells = iter([c for c in tr if c.tag in ("td", "th")])
+        cell = next(cells, None)
+        while cell is not None or any(col >= len(row) for col in pending):
+            col = len(row)
+            if col in pending:
+                left, text = pending[col]
+                row.append(text)
+                pending[col] = (left - 1, text)
+                if left == 1:
+                    del pending[col]
+                continue
+            if cell is None:  # spans from above beyond this row's own cells
+                row.append("")
+                continue
+            text = "\n".join(_lines(_text(cell)))
+            down = _span(cell, "rowspan")
+            for _ in range(_span(cell, "colspan")):
+                if down > 1:
+                    pending[len(row)] = (down - 1, text)
+                row.append(text)
+            cell = next(cells, None)
+        rows.append(row)
+    return rows
 
 
 def _lines(text: str) -> list[str]:

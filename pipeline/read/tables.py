@@ -40,10 +40,14 @@ def _columns(header: Sequence[str]) -> dict[str, int] | None:
         if key in roles:
             found.setdefault(f"role:{key}", i)
         else:
-            for kind in ("number", "task", "deadline"):
+            for kind in ("number", "task", "measure", "deadline"):
                 if key in words[kind] and kind not in found:
                     found[kind] = i
                     break
+    if "measure" in found:  # the measures' own column: the task column is their category
+        if "task" in found:
+            found["category"] = found["task"]
+        found["task"] = found.pop("measure")
     has_role = any(k.startswith("role:") for k in found)
     return found if has_role and "task" in found else None
 
@@ -63,6 +67,7 @@ def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
         return [" | ".join(_dedupe(row)) for row in rows]
     lines: list[str] = []
     count = 0
+    category = ""
     for row in rows[1:]:
         cells = _dedupe(row)
         if len(cells) == 1:  # a merged row: a category heading inside the table
@@ -71,6 +76,9 @@ def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
         task = _lines_of_cell(_cell(row, columns["task"]))
         if not task:
             continue
+        if _cell(row, columns.get("category")) not in ("", category):
+            category = _cell(row, columns["category"])  # merged down its measures: once
+            lines.extend(_lines_of_cell(category))
         count += 1
         number = _cell(row, columns.get("number"))
         number = number.rstrip(".、") if number.rstrip(".、").isdigit() else str(count)

@@ -232,3 +232,49 @@ def test_what_a_browser_would_not_show_is_not_read_unless_it_is_the_article():
     assert read("plan.html", shown_by_script.encode()).text == plain
     small = page.replace("text-indent:2em", "text-indent:2em;font-size:0.8em")  # not hidden
     assert read("plan.html", small.encode()).text == plain
+
+
+def _category_table_page(merged: str) -> bytes:
+    """A page whose task table has a category column merged down its measures (rowspan)."""
+    rows = [
+        ("1", "(一)加强宪法实施", "深入开展宪法宣传教育。", "市司法局", "各区人民政府"),
+        ("2", "(一)加强宪法实施", "落实宪法宣誓制度。", "市人大常委会办公厅", "市委组织部"),
+        ("3", "(二)健全制度体系", "完善规范性文件备案审查制度。", "市司法局", "市直各部门"),
+    ]
+    body = []
+    for i, (n, category, measure, lead, resp) in enumerate(rows):
+        first = i == 0 or rows[i - 1][1] != category
+        span = sum(r[1] == category for r in rows)
+        cat = f"<td {merged}='{span}'>{category}</td>" if first else ""
+        if merged == "none":
+            cat = f"<td>{category}</td>"
+        body.append(f"<tr><td>{n}</td>{cat}<td>{measure}</td><td>{lead}</td><td>{resp}</td></tr>")
+    return (
+        "<html><body><div id='zoom'><p>东江市法治政府建设实施方案(2021—2025年)</p>"
+        "<p>为加快建设法治政府,结合我市实际,制定本方案。</p><p>一、主要任务</p>"
+        "<table><tr><th>序号</th><th>重点任务</th><th>具体措施</th><th>牵头单位</th>"
+        f"<th>责任单位</th></tr>{''.join(body)}</table></div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("merged", ["rowspan", "none"])
+def test_a_task_tables_category_column_heads_its_measures(merged):
+    decoded = read("plan.html", _category_table_page(merged))
+    lines = decoded.text.splitlines()
+    start = lines.index("一、主要任务") + 1
+    assert lines[start:] == [
+        "(一)加强宪法实施",
+        "1.深入开展宪法宣传教育。", "牵头单位:市司法局", "责任单位:各区人民政府",
+        "2.落实宪法宣誓制度。", "牵头单位:市人大常委会办公厅", "责任单位:市委组织部",
+        "(二)健全制度体系",
+        "3.完善规范性文件备案审查制度。", "牵头单位:市司法局", "责任单位:市直各部门",
+    ]  # fmt: skip
+    rows = process_plan(decoded)
+    names = {a["agency_id"]: a["name"] for a in rows.tables["agencies"]}
+    text = {m["measure_id"]: m["text"] for m in rows.tables["measures"]}
+    links = {
+        (text[x["measure_id"]], names[x["agency_id"]], x["role"])
+        for x in rows.tables["measure_agencies"]
+    }
+    assert ("落实宪法宣誓制度。", "市人大常委会办公厅", "lead") in links
+    assert ("完善规范性文件备案审查制度。", "市直各部门", "responsible") in links
