@@ -67,6 +67,12 @@ def clean_title(candidate: str) -> str:
     return t.replace("〈", "《").replace("〉", "》").replace("<", "《").replace(">", "》")
 
 
+# A line that is a place's name and nothing else: a title's first line in a cover's type
+PLACE_LINE = re.compile(
+    r"[\u4e00-\u9fff]{1,12}?(?:自治区|自治州|自治县|自治旗|省|市|州|地区|盟|县|区|旗)"
+)
+
+
 def _joined_lines(preamble: str) -> list[str]:
     """Preamble lines, with a line whose 《 or ( is still open joined to the next (titles
     split inside their brackets)."""
@@ -119,6 +125,8 @@ def _standalone(lines: list[str], i: int) -> str | None:
         m = PERIOD_LINE.match(lines[j])
         if m:
             line += f"({m.group(1)}{_dash(lines[j])}{m.group(2)}年)"
+    if i and PLACE_LINE.fullmatch(lines[i - 1]) and not line.startswith(lines[i - 1]):
+        line = lines[i - 1] + line  # 东江市 / 法治社会建设实施方案: a cover's large type
     return line
 
 

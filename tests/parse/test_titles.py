@@ -104,3 +104,11 @@ def test_a_title_broken_across_lines_before_its_document_word_is_joined():
     assert find_title("长沙县法治社会建设\n实施方案(2021—2025年)\n(征求意见稿)") == (
         "长沙县法治社会建设实施方案(2021—2025年)"
     )
+
+
+def test_a_place_name_alone_on_the_line_above_opens_the_title():
+    assert find_title("东江市\n法治社会建设实施方案\n(2021—2025年)" + BODY) == (
+        "东江市法治社会建设实施方案(2021—2025年)"
+    )
+    assert find_title("东江市\n东江市法治社会建设实施方案" + BODY) == "东江市法治社会建设实施方案"
+    assert find_title("附件\n法治社会建设实施方案" + BODY) == "法治社会建设实施方案"
