@@ -31,7 +31,7 @@ COVER_TITLE = re.compile(
 LEAD_IN = re.compile(
     r"(?:^|[,。】\s])(?P<org>[^,。;:《》\s【】]{2,40}?)(?:先后|正式)?(?:印发|转发|下发)了?《"
 )
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［][12]\d{3}[〕\]］]\d{1,4}号")
+DOC_NUMBER = re.compile(r"(?:[Xx×]{2,}|\*+)?[\u4e00-\u9fff]{1,8}[〔\[［][12]\d{3}[〕\]］]\d{1,4}号")
 GLUED_ORGS = re.compile(r"^(中共[^、\s]+?委)([^、\s]+?(?:人民政府|政府))$")
 
 

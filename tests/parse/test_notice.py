@@ -62,3 +62,8 @@ def test_page_dates_and_cited_numbers_are_not_the_plans():
     n = read_notice(preamble)
     assert (n.issuer, n.issue_date, n.document_number) == (None, None, None)
     assert read_notice("成文日期:2022-04-24\n发布日期:2022-04-26").issue_date == "2022-04-24"
+
+
+def test_a_document_number_whose_place_is_masked_keeps_its_mask():
+    n = read_notice("XX政办发〔2022〕15号\nXX市人民政府办公室\n关于印发《XX市法治方案》的通知")
+    assert (n.issuer, n.document_number) == ("XX市人民政府办公室", "XX政办发〔2022〕15号")

@@ -64,6 +64,13 @@ def test_a_breadcrumb_trail_printed_as_a_numbered_list_is_junk_not_items():
     assert [e.removed for e in result.edits if e.kind == "junk"] == ["1. 首页", "2. > 政策文件 >"]
 
 
+def test_a_printed_pages_number_left_in_copied_text_is_junk():
+    raw = "- 1 - 东江县法治政府建设工作计划\n1.加强学习。按时报送并 - 2 - 向社会公开。\n"
+    result = normalize(raw)
+    assert result.text == "东江县法治政府建设工作计划\n1.加强学习。按时报送并向社会公开。"
+    assert normalize("(2021 - 2025年)").text == "(2021-2025年)"
+
+
 def test_a_newspapers_continuation_marks_are_junk():
     raw = (
         "(上接第一版)\n(三)强化宪法宣传\n4. 开展宪法宣传周活动。推动宪法(下转第三版)\n"

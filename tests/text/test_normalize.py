@@ -23,6 +23,14 @@ def test_spaces_next_to_latin_letters_and_between_digits_are_kept():
     assert normalize("编号 2021 2022 年").text == "编号2021 2022年"
 
 
+def test_a_space_between_chinese_and_a_word_in_capitals_is_typography():
+    assert normalize("XX 市法治社会建设,推进智慧执法、APP 掌上执法,考察 XX、5G 网络").text == (
+        "XX市法治社会建设,推进智慧执法、APP掌上执法,考察XX、5G网络"
+    )
+    kept = "使用 Excel 表格,PDF and Word 格式"
+    assert normalize(kept).text == kept
+
+
 def test_full_width_ascii_forms_fold_but_cjk_punctuation_stays():
     text = normalize("（一）坚持党的领导；加强“宪法”宣传，《民法典》。").text
     assert text == "(一)坚持党的领导;加强“宪法”宣传,《民法典》。"
