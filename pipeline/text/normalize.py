@@ -57,6 +57,8 @@ SENTENCE_END = set("。！？!?;；:：")
 # Characters that show a line is running text, not a standalone title/label/date line.
 RUNNING_TEXT = re.compile(r"[,，。;；、]")
 STANDALONE_MAX = 40  # a short line without running-text punctuation stands alone
+NOTICE_TITLE = re.compile(r"^[^。;]*关于[^。;]*(?:的通知|的函|的批复|的决定)$")
+OPEN_PERIOD = re.compile(r"\((?:19|20)\d{2}[—–\-－―~～至到]*(?:(?:19|20)\d{0,2})?$")
 PAREN_ONLY = re.compile(r"^\([^()]*\)$")  # "(征求意见稿)", "(2020—2025年)"
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters and the BOM
 SPACES = re.compile(r"[^\S\n]+")
@@ -364,11 +366,14 @@ def _width_folds(text: str) -> tuple[list[int], list[int]]:
 
 
 def is_standalone_line(line: str) -> bool:
-    """A line that stands on its own: a bare heading, a label line, a title, a date."""
+    """A line that stands on its own: a bare heading, a label line, a title, a date, a
+    notice's title (关于印发《…》的通知); not one that leaves a 《 or a period's ( open."""
     if match_marker(line) and "。" not in line:
         return True
-    if LABEL_LINE.match(line):
+    if LABEL_LINE.match(line) or NOTICE_TITLE.search(line):
         return True
+    if "《" in line and line.count("《") > line.count("》") or OPEN_PERIOD.search(line):
+        return False  # a title the line width broke: …关于征求《大 / 渡口区…(2021—2025 / 年)》
     return len(line) <= STANDALONE_MAX and not RUNNING_TEXT.search(line)
 
 

@@ -225,3 +225,16 @@ def test_full_width_folding_ends_at_the_block_edges():
         (3, "！", "!"),
         (4, "\uff5e", "~"),
     ]
+
+
+def test_a_notice_title_stands_alone_and_one_the_line_width_broke_is_joined():
+    raw = (
+        "东江市西河区人民政府办公室关于征求《西\n河区法治社会建设实施方案(2021—2025\n"
+        "年)》(征求意见稿)意见的通知\n各街道办事处,区政府各部门:\n现将方案印发给你们。\n"
+    )
+    assert normalize(raw).text.split("\n") == [
+        "东江市西河区人民政府办公室关于征求《西河区法治社会建设实施方案(2021—2025年)》"
+        "(征求意见稿)意见的通知",
+        "各街道办事处,区政府各部门:",
+        "现将方案印发给你们。",
+    ]
