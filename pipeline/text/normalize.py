@@ -10,6 +10,7 @@ inserted, so any quote can be traced back to the bytes that arrived.
 Rules, in the order they run:
 1. newline      CRLF / CR -> LF
 2. invisible    zero-width characters and stray BOMs are removed
+   radical      radicals a PDF prints for whole characters are folded (⼀、-> 一、; radicals.py)
    pinyin       pinyin inserted after characters by mirror sites is dropped (設(shè) -> 設)
    mojibake     runs of wrongly decoded characters are dropped (vocab/mirror.yaml), except
                 a heading marker misread one byte off, which is read back ((一) from ?。ㄒ唬)
@@ -49,6 +50,7 @@ from pipeline.text.headings import (
     run_on_heading_words,
 )
 from pipeline.text.mirror import pinyin_spans, repair_misread_headings, t2s_spans
+from pipeline.text.radicals import radical_folds
 from pipeline.text.required import scan_start
 from pipeline.vocab import load_yaml
 
@@ -471,6 +473,7 @@ def normalize(raw: str) -> Normalized:
     t = _Tracker(raw)
     t.apply(_regex_spans("newline", re.compile(r"\r\n?"), t.text, "\n"))
     t.apply(_char_spans("invisible", _INVISIBLE, t.text))
+    t.replace_chars("radical", *radical_folds(t.text))
     t.apply(pinyin_spans(t.text))
     mojibake = _pattern_spans("mojibake", load_yaml("mirror.yaml")["mojibake"], t.text)
     t.apply(repair_misread_headings(mojibake, t.text))

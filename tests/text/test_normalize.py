@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipeline.parse.structure import parse_sections
 from pipeline.release.schema import table_schema
 from pipeline.text.normalize import normalize
 from tests.helpers import DOC_SHARE_BODY as _BODY
@@ -238,3 +239,14 @@ def test_a_notice_title_stands_alone_and_one_the_line_width_broke_is_joined():
         "各街道办事处,区政府各部门:",
         "现将方案印发给你们。",
     ]
+
+
+def test_radicals_a_pdf_prints_for_whole_characters_are_folded_back():
+    # Kangxi radicals (U+2F00…), a supplement form (U+2E80…) and a traditional Kangxi form
+    raw = "\u2f00、总体要求\n(\u2f06)指导思想\n建立\u2ed3效机制,完善\u2f45案,\u2fa8户公开。\n"
+    result = normalize(raw)
+    assert result.text == "一、总体要求\n(二)指导思想\n建立长效机制,完善方案,门户公开。"
+    assert [(e.removed, e.inserted) for e in result.edits if e.kind == "radical"] == [
+        ("\u2f00", "一"), ("\u2f06", "二"), ("\u2ed3", "长"), ("\u2f45", "方"), ("\u2fa8", "门"),
+    ]  # fmt: skip
+    assert parse_sections(result.text)[1].heading == "指导思想"
