@@ -34,6 +34,7 @@ DIGITS = re.compile(r"\d+")
 SPACE = re.compile(r"\s+")
 FIRST_WORD = re.compile(r"[^\u3400-\u9fff\s]*[\u3400-\u9fff]?")  # "(2021—2025年", "一"
 CID = re.compile(r"\(cid:\d+\)")
+PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 PDF_DATE = re.compile(r"(?:D:)?(\d{4})(\d{2})(\d{2})")
 
 
@@ -209,6 +210,12 @@ def read_pdf(data: bytes) -> Reading:
         raise Unreadable(
             f"PDF text layer without Unicode mapping ({unmapped} glyphs as (cid:N)): "
             "OCR it, or export the PDF again with its fonts embedded"
+        )
+    private = sum(len(PRIVATE_USE.findall(ln.text)) for lines in pages for ln in lines)
+    if private * 5 > chars:  # a font's own glyph codes, not characters
+        raise Unreadable(
+            f"PDF text layer in a font's private code points ({private} of {chars} characters "
+            "in U+E000-F8FF): OCR it, or export the PDF again with its fonts embedded"
         )
     text, starts = _join(_furniture(pages))
     return Reading(text=check_text_size(text), container=container, page_starts=starts)

@@ -146,6 +146,40 @@ def as_pdf(
     return out.getvalue()
 
 
+def private_use_pdf() -> bytes:
+    """A one-page PDF whose font's ToUnicode map sends every code to a private-use code
+    point (U+E000 + the byte), as fonts without a real map do: text, but no characters."""
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+        b"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfrange "
+        b"<20> <7E> <E020> endbfrange endcmap CMapName currentdict /CMap defineresource pop "
+        b"end end"
+    )
+    content = b"BT /F1 12 Tf 50 800 Td " + b"(ABCDEFGHIJKLMNOPQRST) Tj 0 -16 Td " * 20 + b"ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%b\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        b"<< /Length %d >>\nstream\n%b\nendstream" % (len(cmap), cmap),
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%b\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
 def scanned_pdf() -> bytes:
     """A PDF whose pages are only drawn shapes (as a scan is only an image): no text layer."""
     from reportlab.pdfgen import canvas

@@ -42,6 +42,12 @@ def test_scanned_pdf_is_rejected_with_the_exact_reason():
     assert reason("scan.pdf", forms.scanned_pdf()) == SCANNED
 
 
+def test_a_pdf_whose_text_is_a_fonts_private_codes_is_rejected():
+    assert reason("private.pdf", forms.private_use_pdf()).startswith(
+        "PDF text layer in a font's private code points (400 of 400 characters"
+    )
+
+
 def test_broken_and_encrypted_pdfs_are_rejected_with_their_reason():
     from reportlab.lib import pdfencrypt
     from reportlab.pdfgen import canvas
