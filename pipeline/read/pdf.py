@@ -76,6 +76,8 @@ def _reason(error: Exception) -> str:
 def _page_lines(page: pdfplumber.page.Page, tables: TableRun) -> list[Line]:
     """The page's text lines, its ruled tables' rows in their place as the lines
     ``tables`` renders them (a task-division table's rows as items with role lines)."""
+    if _drawn_twice(page.chars):  # a heading in fake bold: 一一、、总总体体 -> 一、总体
+        page = page.dedupe_chars(tolerance=1)
     # a frame of one column (a page border, a boxed note) holds text, not a table
     found = [t for t in page.find_tables() if max((len(r.cells) for r in t.rows), default=0) > 1]
     lines = [
@@ -89,6 +91,23 @@ def _page_lines(page: pdfplumber.page.Page, tables: TableRun) -> list[Line]:
         rendered = tables.lines(table.extract(), opens_page=above <= _rules()["edge_lines"])
         lines += [Line(text, x0, x1, top + k / 1000, cell=True) for k, text in enumerate(rendered)]
     return sorted(lines, key=lambda ln: ln.top) if found else lines
+
+
+def _drawn_twice(chars: list[dict]) -> bool:
+    """Whether a character is drawn twice within a point of itself (a look-up per
+    character: pdfplumber's ``dedupe_chars``, which removes them, costs half the page's
+    parse, so it runs only where they are)."""
+    seen: set[tuple[str, int, int]] = set()
+    for c in chars:
+        text, x, y = c["text"], int(c["x0"]), int(c["top"])
+        if not text.strip():
+            continue
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                if (text, x + dx, y + dy) in seen:
+                    return True
+        seen.add((text, x, y))
+    return False
 
 
 def _inside(line: dict, box: tuple[float, float, float, float]) -> bool:

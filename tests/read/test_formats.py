@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 from collections import Counter
 
 import pytest
@@ -278,3 +279,25 @@ def test_a_task_tables_category_column_heads_its_measures(merged):
     }
     assert ("落实宪法宣誓制度。", "市人大常委会办公厅", "lead") in links
     assert ("完善规范性文件备案审查制度。", "市直各部门", "responsible") in links
+
+
+def test_a_pdf_heading_in_fake_bold_is_read_once():
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    lines = ["东江市法治社会建设实施方案", "为推进法治建设,制定本方案。", "一、总体要求",
+             "坚持以法治思想为指导。", "(一)主要目标", "到2025年,法治社会基本建成。"]  # fmt: skip
+    for k, line in enumerate(lines):
+        page.setFont("STSong-Light", 14)
+        indent = 28 if k else 0  # each paragraph's first line indented by two characters
+        for dx in (0, 0.4) if "、" in line or ")" in line else (0,):  # drawn twice: bold
+            page.drawString(60 + indent + dx, 780 - 24 * k, line)
+    page.save()
+    decoded = read("plan.pdf", out.getvalue())
+    assert "一、总体要求" in decoded.text and "一一" not in decoded.text
+    rows = process_plan(decoded)
+    assert [s["heading"] for s in rows.tables["sections"]] == ["总体要求", "主要目标"]
