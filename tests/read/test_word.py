@@ -3,6 +3,7 @@ outside plain runs (word_text.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import docx
@@ -10,7 +11,9 @@ import pytest
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 
+from pipeline.extract.plan import process_plan
 from pipeline.read.docx import read_docx
+from pipeline.read.ingest import Source, decode
 from pipeline.read.word_numbering import format_number
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -148,3 +151,25 @@ def test_a_text_box_is_read_once_after_its_paragraph():
          f"<mc:Choice Requires=\"wps\"><wps:txbx>{box}</wps:txbx></mc:Choice>"
          f"<mc:Fallback><w:pict>{box}</w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>")
     assert _lines(document) == ["印发", "东江市人民政府办公室"]
+
+
+def test_a_table_of_contents_in_a_content_control_gives_no_headings():
+    document = docx.Document()
+    document.add_paragraph("东江市法治建设规划(2021—2025年)")
+    entries = "".join(
+        f"<w:p><w:r><w:t>{entry}</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>{page}</w:t></w:r></w:p>"
+        for entry, page in [("一、总体要求", 1), ("(一)指导思想", 1), ("二、主要任务", 2)]
+    )
+    gallery = '<w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj>'
+    _xml(document, f"<w:sdt {W}><w:sdtPr>{gallery}</w:sdtPr><w:sdtContent>{entries}"
+         "</w:sdtContent></w:sdt>")  # fmt: skip
+    body = ["一、总体要求", "(一)指导思想", "坚持法治。", "二、主要任务", "推进依法行政。"]
+    for line in body:
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    data = out.getvalue()
+    source = Source("plan.docx", hashlib.sha256(data).hexdigest(), len(data), data)
+    rows = process_plan(decode(source))
+    headings = [(s["level"], s["heading"]) for s in rows.tables["sections"]]
+    assert headings == [(1, "总体要求"), (2, "指导思想"), (1, "主要任务")]

@@ -71,6 +71,20 @@ def test_a_printed_pages_number_left_in_copied_text_is_junk():
     assert normalize("(2021 - 2025年)").text == "(2021-2025年)"
 
 
+def test_a_table_of_contents_is_junk_not_headings():
+    raw = (
+        "东江市法治建设规划\n目  录\n一、总体要求……………………1\n(一)指导思想 . . . . . . 2\n"
+        "二、主要任务\t3\n一、总体要求\n(一)指导思想\n坚持以法治思想为指导。\n二、主要任务\n"
+    )
+    result = normalize(raw)
+    assert result.text == (
+        "东江市法治建设规划\n一、总体要求\n(一)指导思想\n坚持以法治思想为指导。\n二、主要任务"
+    )
+    assert [e.removed for e in result.edits if e.kind == "junk"] == [
+        "目  录", "一、总体要求……………………1", "(一)指导思想 . . . . . . 2", "二、主要任务\t3",
+    ]  # fmt: skip
+
+
 def test_a_newspapers_continuation_marks_are_junk():
     raw = (
         "(上接第一版)\n(三)强化宪法宣传\n4. 开展宪法宣传周活动。推动宪法(下转第三版)\n"
