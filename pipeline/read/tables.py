@@ -56,19 +56,34 @@ def _lines_of_cell(cell: str) -> list[str]:
     return [line.strip() for line in cell.split("\n") if line.strip()]
 
 
+def _header(rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows below it. A header of two rows (责任单位 merged over
+    牵头单位 | 配合单位, the readers repeating a merged cell in each row and column it spans)
+    is read as one: each column named by its lower cell where that is a role label."""
+    if len(rows) > 1 and len(rows[1]) == len(rows[0]):
+        roles = _role_labels()
+        upper, lower = rows[0], rows[1]
+        named = [i for i, (a, b) in enumerate(zip(upper, lower, strict=True)) if _key(b) in roles]
+        rest_repeated = all(upper[i] == lower[i] for i in range(len(upper)) if i not in named)
+        if named and rest_repeated and any(_key(upper[i]) != _key(lower[i]) for i in named):
+            return [lower[i] if i in named else upper[i] for i in range(len(upper))], rows[2:]
+    return rows[0], rows[1:]
+
+
 def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
     """Text lines of a table: a task table's rows as items with role lines, any other
     table's rows as cells joined by `` | `` (merged cells repeated by the reader once)."""
     rows = [[c.strip() for c in row] for row in rows if any(c.strip() for c in row)]
     if not rows:
         return []
-    columns = _columns(rows[0])
+    header, body = _header(rows)
+    columns = _columns(header)
     if columns is None:
         return [" | ".join(_dedupe(row)) for row in rows]
     lines: list[str] = []
     count = 0
     category = ""
-    for row in rows[1:]:
+    for row in body:
         cells = _dedupe(row)
         if len(cells) == 1:  # a merged row: a category heading inside the table
             lines.extend(_lines_of_cell(cells[0]))

@@ -301,3 +301,18 @@ def test_a_pdf_heading_in_fake_bold_is_read_once():
     assert "一、总体要求" in decoded.text and "一一" not in decoded.text
     rows = process_plan(decoded)
     assert [s["heading"] for s in rows.tables["sections"]] == ["总体要求", "主要目标"]
+
+
+def test_a_task_tables_header_of_two_rows_names_its_role_columns_by_the_lower_row():
+    page = (
+        "<html><body><div id='zoom'><p>东江市法治政府建设实施方案(2021—2025年)</p>"
+        "<p>为加快建设法治政府,结合我市实际,制定本方案。</p><p>一、主要任务</p><table>"
+        "<tr><th rowspan='2'>序号</th><th rowspan='2'>工作任务</th><th colspan='2'>责任单位</th>"
+        "</tr><tr><th>牵头单位</th><th>配合单位</th></tr>"
+        "<tr><td>1</td><td>深入开展宪法宣传教育。</td><td>市司法局</td><td>市委宣传部</td></tr>"
+        "</table></div></body></html>"
+    ).encode()
+    lines = read("plan.html", page).text.splitlines()
+    assert lines[lines.index("一、主要任务") + 1 :] == [
+        "1.深入开展宪法宣传教育。", "牵头单位:市司法局", "配合单位:市委宣传部",
+    ]  # fmt: skip
