@@ -3,7 +3,8 @@
 Raw inputs are never modified. Each file either becomes a decoded plan or a rejection that
 names the file and the reason, so a release accounts for every input it was given. The
 reader is chosen by the file's content (magic bytes), not by its name: ``txt`` (UTF-8,
-GB18030, UTF-16 with BOM), ``html``, ``pdf`` and ``docx`` each have a module in this
+GB18030, UTF-16 with BOM), ``html`` (and ``mhtml``, a page saved as one file), ``pdf`` and
+``docx`` each have a module in this
 package; legacy binary formats (.doc, .wps, .xls), RTF, other zip archives and images are
 rejected with how to convert them. Sidecars (``<file>.meta.json``, see ``provenance``) are
 not inputs: they give their plan its source URL.
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.read.base import MAX_INPUT_BYTES, Reading, Unreadable
+from pipeline.read.mhtml import is_mhtml
 from pipeline.read.provenance import is_sidecar, plan_of, read_sidecar
 from pipeline.vocab import load_yaml
 
@@ -184,7 +186,8 @@ def read_source(path: Path) -> Source:
 
 def sniff(data: bytes, name: str) -> str:
     """The format of an input by its first bytes: pdf, docx (any zip), ole, rtf, image:KIND,
-    html or txt (the name only tells a page from text when the bytes allow both)."""
+    mhtml (a page saved as one file), html or txt (the name only tells a page from text
+    when the bytes allow both)."""
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
@@ -197,6 +200,8 @@ def sniff(data: bytes, name: str) -> str:
     for magic, kind in IMAGES.items():
         if data.startswith(magic):
             return f"image:{kind}"
+    if is_mhtml(head):
+        return "mhtml"
     if HTML_START.match(head) or (
         name.lower().endswith(HTML_SUFFIXES) and re.search(rb"<(?:p|div|body|table)\b", data, re.I)
     ):
@@ -215,6 +220,10 @@ def _reader(kind: str) -> Callable[[bytes], Reading]:
         from pipeline.read.html import read_html
 
         return read_html
+    if kind == "mhtml":
+        from pipeline.read.mhtml import read_mhtml
+
+        return read_mhtml
     from pipeline.read.txt import read_txt
 
     return read_txt
@@ -245,8 +254,8 @@ def decode(source: Source) -> Decoded | Rejection:
     return Decoded(
         source=source,
         text=reading.text,
-        encoding=reading.encoding if kind in ("txt", "html") else None,
-        source_format=kind,
+        encoding=reading.encoding if kind in ("txt", "html", "mhtml") else None,
+        source_format="html" if kind == "mhtml" else kind,  # a page, saved as one file
         container=dict(reading.container),
         page_starts=reading.page_starts,
     )

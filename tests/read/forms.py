@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import quopri
 import re
 
 import opencc
@@ -59,6 +60,30 @@ def as_html(text: str, canonical: str = "https://www.example.gov.cn/zwgk/2022/pl
 
 
 TASK_HEADER = ["序号", "工作任务", "牵头单位", "责任单位", "参加单位", "完成时限"]
+
+
+def as_mhtml(text: str, gbk: bool = False) -> bytes:
+    """The government page saved by a browser as one file (.mhtml): a MIME message whose
+    HTML part is quoted-printable (in GBK, with ``gbk``, as old sites serve it), with an
+    image part after it, and the page's address in the browser's snapshot header."""
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    page = as_html(text).decode("utf-8")
+    charset = "gb18030" if gbk else "utf-8"
+    if gbk:
+        page = page.replace('<meta charset="utf-8">', "")  # the charset only in the part
+    message = MIMEMultipart("related", type="text/html")
+    message["Snapshot-Content-Location"] = "https://www.example.gov.cn/zwgk/2022/saved.html"
+    message["Subject"] = "saved page"
+    part = MIMEText(page, "html", charset)
+    del part["Content-Transfer-Encoding"]
+    part.set_payload(quopri.encodestring(page.encode(charset)).decode("ascii"))
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    message.attach(part)
+    message.attach(MIMEImage(b"\x89PNG\r\n\x1a\n" + bytes(64), "png"))
+    return message.as_bytes()
 
 
 def task_runs(lines: list[str], single: bool = False) -> list[str | list[list[str]]]:

@@ -28,6 +28,8 @@ FORMATS = {
         "docx",
     ),
     "docx-lists": (functools.partial(forms.as_docx, list_numbering=True), "plan.docx", "docx"),
+    "mhtml": (forms.as_mhtml, "plan.mhtml", "html"),
+    "mhtml-gbk": (functools.partial(forms.as_mhtml, gbk=True), "plan.mht", "html"),
     "utf16": (forms.as_utf16, "plan.txt", "txt"),
     "utf16be": (functools.partial(forms.as_utf16, big_endian=True), "plan.txt", "txt"),
     "mirror": (forms.as_mirror, "mirror.txt", "txt"),
@@ -316,3 +318,10 @@ def test_a_task_tables_header_of_two_rows_names_its_role_columns_by_the_lower_ro
     assert lines[lines.index("一、主要任务") + 1 :] == [
         "1.深入开展宪法宣传教育。", "牵头单位:市司法局", "配合单位:市委宣传部",
     ]  # fmt: skip
+
+
+def test_a_page_saved_as_one_file_is_read_as_the_page():
+    decoded = read("saved.mhtml", forms.as_mhtml(seed_text("004"), gbk=True))
+    assert decoded.text == read("plan.html", forms.as_html(seed_text("004"))).text
+    assert decoded.source_format == "html"
+    assert decoded.container["source_url"] == "https://www.example.gov.cn/zwgk/2022/plan.html"
