@@ -22,7 +22,8 @@ Rules, in the order they run:
                 the whole text, most cut mid-sentence), has its page markers removed and its
                 pages joined; a title opening the first page gets a line of its own
    heading_break a page a scraper flattened onto one line (its chapters inline, after a
-                space or a full stop) gets a line break before each inline heading marker
+                space or a full stop) gets a line break before each inline heading marker;
+                so does a heading line running on, after a space, into its first child
 5. list_marker  "- " / "• " bullets opening a line are removed
 6. line_join    a line break inside a sentence is removed (the halves are joined);
    blank_line   runs of blank lines between paragraphs become one line break
@@ -344,6 +345,21 @@ def _heading_break_spans(text: str) -> list[Span]:
     return spans
 
 
+# A heading line that runs on, after a space, into its first section or item (a page's line
+# breaks lost: "一、总体要求 (一)指导思想…", "一、持续推进学习 1.推动…"): the spaces become a
+# line break. Only a first child (一 or 1) after a space, so a heading's own words stay.
+FIRST_CHILD_RUN_ON = re.compile(
+    rf"^[ \t]{{0,4}}(?:[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))[^\n。;,]{{1,40}}?[^\s。;,]"
+    rf"([ \t\u3000]+)(?=(?:\(一\)|1[.、])[\u4e00-\u9fff])",
+    re.MULTILINE,
+)
+
+
+def _first_child_spans(text: str) -> list[Span]:
+    found = FIRST_CHILD_RUN_ON.finditer(text)
+    return [(m.start(1), m.end(1), "\n", "heading_break") for m in found]
+
+
 @functools.cache
 def _run_on_heading() -> re.Pattern[str]:
     """A heading marker and a generic heading (vocab/headings.yaml) running on into text."""
@@ -482,6 +498,7 @@ def normalize(raw: str) -> Normalized:
     t.replace_chars("width", *_width_folds(t.text))
     t.apply(_page_chunk_spans(t.text))
     t.apply(_heading_break_spans(t.text))
+    t.apply(_first_child_spans(t.text))
     t.apply(_regex_spans("list_marker", LIST_MARKER, t.text))
     t.apply(_line_spans(t.text))
     t.apply(_space_spans(t.text))

@@ -250,3 +250,11 @@ def test_radicals_a_pdf_prints_for_whole_characters_are_folded_back():
         ("\u2f00", "一"), ("\u2f06", "二"), ("\u2ed3", "长"), ("\u2f45", "方"), ("\u2fa8", "门"),
     ]  # fmt: skip
     assert parse_sections(result.text)[1].heading == "指导思想"
+
+
+def test_a_heading_running_on_after_a_space_into_its_first_child_is_broken_there():
+    raw = "一、总体要求 (一)指导思想。坚持。\n二、推进学习宣传 1.推动学习。\n三、一是加强 1.5亿元\n"
+    assert normalize(raw).text.split("\n") == [
+        "一、总体要求", "(一)指导思想。坚持。", "二、推进学习宣传", "1.推动学习。",
+        "三、一是加强1.5亿元",
+    ]  # fmt: skip
