@@ -348,15 +348,18 @@ def _heading_break_spans(text: str) -> list[Span]:
 # A heading line that runs on, after a space, into its first section or item (a page's line
 # breaks lost: "一、总体要求 (一)指导思想…", "一、持续推进学习 1.推动…"): the spaces become a
 # line break. Only a first child (一 or 1) after a space, so a heading's own words stay.
-FIRST_CHILD_RUN_ON = re.compile(
-    rf"^[ \t]{{0,4}}(?:[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))[^\n。;,]{{1,40}}?[^\s。;,]"
-    rf"([ \t\u3000]+)(?=(?:\(一\)|1[.、])[\u4e00-\u9fff])",
-    re.MULTILINE,
+_FIRST_CHILD_LINE = (
+    rf"[ \t]{{0,4}}(?:[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))[^\n。;,]{{1,40}}?[^\s。;,]"
+    rf"([ \t\u3000]+)(?=(?:\(一\)|1[.、])[\u4e00-\u9fff])"
 )
+FIRST_CHILD_RUN_ON = re.compile(_FIRST_CHILD_LINE)  # at the text's start
+FIRST_CHILD_AFTER_BREAK = re.compile("\n" + _FIRST_CHILD_LINE)  # a literal opens it: fast
 
 
 def _first_child_spans(text: str) -> list[Span]:
-    found = FIRST_CHILD_RUN_ON.finditer(text)
+    first = FIRST_CHILD_RUN_ON.match(text)
+    found = [first] if first else []
+    found += FIRST_CHILD_AFTER_BREAK.finditer(text)
     return [(m.start(1), m.end(1), "\n", "heading_break") for m in found]
 
 
