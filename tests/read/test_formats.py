@@ -325,3 +325,19 @@ def test_a_page_saved_as_one_file_is_read_as_the_page():
     assert decoded.text == read("plan.html", forms.as_html(seed_text("004"))).text
     assert decoded.source_format == "html"
     assert decoded.container["source_url"] == "https://www.example.gov.cn/zwgk/2022/plan.html"
+
+
+def test_a_disclosure_list_with_other_sites_labels_gives_the_fields():
+    page = forms.as_html(seed_text("004")).decode("utf-8")
+    start, end = page.index('<table class="xxgk">'), page.index("</table>") + len("</table>")
+    listing = (
+        "<ul class='xxgk-info'><li><span>索引号：</span>11460100MB0000000X/2022-01234</li>"
+        "<li><span>制发机构：</span>示例市人民政府办公室</li><li><span>发文日期：</span>2022年3月8日</li>"
+        "<li><span>文件编号：</span>示府办〔2022〕12号</li><li><span>有效性：</span>有效</li></ul>"
+    )
+    decoded = read("plan.html", (page[:start] + listing + page[end:]).encode())
+    assert {k: decoded.container[k] for k in ("issuer", "issue_date", "document_number")} == {
+        "issuer": "示例市人民政府办公室", "issue_date": "2022-03-08",
+        "document_number": "示府办〔2022〕12号",
+    }  # fmt: skip
+    assert "制发机构" not in decoded.text
