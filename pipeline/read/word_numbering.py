@@ -46,6 +46,8 @@ def _letter(n: int) -> str:  # Word: a..z, then aa..zz
 
 def format_number(n: int, fmt: str) -> str | None:
     """The number ``n`` as Word prints it in format ``fmt``; None for bullets and unknowns."""
+    if n < 1:  # a list may start at 0: only digits print it
+        return str(n) if fmt.startswith("decimal") else None
     if fmt in {"decimal", "decimalZero"}:
         return f"{n:02d}" if fmt == "decimalZero" and n < 10 else str(n)
     if fmt in COUNTING:
@@ -80,6 +82,14 @@ class Level:
         return self.restart is None or (self.restart != 0 and ilvl < self.restart)
 
 
+def _int(value: str | None, default: int) -> int:
+    """A number attribute; ``default`` when absent or not a number (a file Word would repair)."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
 def _val(element, tag: str, default: str | None = None) -> str | None:
     child = element.find(qn(tag)) if element is not None else None
     return child.get(qn("w:val"), default) if child is not None else default
@@ -88,13 +98,13 @@ def _val(element, tag: str, default: str | None = None) -> str | None:
 def _levels(abstract) -> dict[int, Level]:
     levels = {}
     for lvl in abstract.findall(qn("w:lvl")):
-        ilvl = int(lvl.get(qn("w:ilvl"), "0"))
+        ilvl = _int(lvl.get(qn("w:ilvl")), 0)
         levels[ilvl] = Level(
-            start=int(_val(lvl, "w:start", "1") or 1),
+            start=_int(_val(lvl, "w:start"), 1),
             fmt=_val(lvl, "w:numFmt", "decimal") or "decimal",
             template=_val(lvl, "w:lvlText", "") or "",
             separated=_val(lvl, "w:suff", "tab") != "nothing",
-            restart=None if (r := _val(lvl, "w:lvlRestart")) is None else int(r),
+            restart=None if (r := _val(lvl, "w:lvlRestart")) is None else _int(r, 1),
         )
     return levels
 
@@ -119,14 +129,14 @@ class ListNumbering:
         for num in root.findall(qn("w:num")):
             levels = dict(abstracts.get(_val(num, "w:abstractNumId"), {}))
             for override in num.findall(qn("w:lvlOverride")):
-                ilvl = int(override.get(qn("w:ilvl"), "0"))
+                ilvl = _int(override.get(qn("w:ilvl")), 0)
                 own = list(_levels(override).values())
                 if own:  # the override defines the level anew
                     levels[ilvl] = own[0]
                 start = _val(override, "w:startOverride")
                 if start is not None and ilvl in levels:
                     old = levels[ilvl]
-                    levels[ilvl] = dataclasses.replace(old, start=int(start))
+                    levels[ilvl] = dataclasses.replace(old, start=_int(start, old.start))
             lists[num.get(qn("w:numId"))] = levels
         return cls(lists)
 
@@ -181,4 +191,5 @@ def _num_pr(paragraph: Paragraph) -> tuple[str, int] | None:
         ilvl = ilvl if ilvl is not None else _val(num_pr, "w:ilvl")
     if num_id in {None, "0"}:  # numId 0 switches a style's numbering off
         return None
-    return num_id, int(ilvl or 0)
+    level = _int(ilvl, 0)
+    return (num_id, level) if 0 <= level < MAX_LEVELS else None

@@ -173,3 +173,19 @@ def test_a_table_of_contents_in_a_content_control_gives_no_headings():
     rows = process_plan(decode(source))
     headings = [(s["level"], s["heading"]) for s in rows.tables["sections"]]
     assert headings == [(1, "总体要求"), (2, "指导思想"), (1, "主要任务")]
+
+
+def test_numbering_with_values_word_would_repair_is_read_not_rejected():
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {W} w:abstractNumId="75"><w:lvl w:ilvl="0"><w:start w:val="abc"/>'
+        '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'
+    ))  # fmt: skip
+    numbering.append(parse_xml(f'<w:num {W} w:numId="75"><w:abstractNumId w:val="75"/></w:num>'))
+    _numbered(document, "总体要求", "75", 0)
+    paragraph = document.add_paragraph("主要任务")
+    paragraph._p.get_or_add_pPr().insert(
+        0, parse_xml(f'<w:numPr {W}><w:ilvl w:val="x"/><w:numId w:val="75"/></w:numPr>')
+    )
+    assert _lines(document) == ["一、总体要求", "二、主要任务"]
