@@ -58,13 +58,15 @@ def _lines_of_cell(cell: str) -> list[str]:
 
 def _header(rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
     """The header and the rows below it. A header of two rows (责任单位 merged over
-    牵头单位 | 配合单位, the readers repeating a merged cell in each row and column it spans)
-    is read as one: each column named by its lower cell where that is a role label."""
+    牵头单位 | 配合单位, the readers repeating a merged cell in each row and column it spans,
+    a PDF's leaving it empty) is read as one: each column named by its lower cell where
+    that is a role label."""
     if len(rows) > 1 and len(rows[1]) == len(rows[0]):
         roles = _role_labels()
         upper, lower = rows[0], rows[1]
         named = [i for i, (a, b) in enumerate(zip(upper, lower, strict=True)) if _key(b) in roles]
-        rest_repeated = all(upper[i] == lower[i] for i in range(len(upper)) if i not in named)
+        # the other columns' upper cells merged down (repeated, or empty in a PDF's table)
+        rest_repeated = all(lower[i] in ("", upper[i]) for i in range(len(upper)) if i not in named)
         if named and rest_repeated and any(_key(upper[i]) != _key(lower[i]) for i in named):
             return [lower[i] if i in named else upper[i] for i in range(len(upper))], rows[2:]
     return rows[0], rows[1:]

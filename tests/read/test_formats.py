@@ -341,3 +341,14 @@ def test_a_disclosure_list_with_other_sites_labels_gives_the_fields():
         "document_number": "示府办〔2022〕12号",
     }  # fmt: skip
     assert "制发机构" not in decoded.text
+
+
+@pytest.mark.parametrize("spanned", ["repeated", "empty"])  # Word's and web readers', a PDF's
+def test_a_header_of_two_rows_as_each_reader_gives_it(spanned):
+    from pipeline.read.tables import table_lines
+
+    upper = ["序号", "工作任务", "责任单位", "责任单位" if spanned == "repeated" else ""]
+    lower = ["序号", "工作任务"] if spanned == "repeated" else ["", ""]
+    task = ["1", "开展宪法宣传。", "市司法局", "市委宣传部"]
+    rows = [upper, [*lower, "牵头单位", "配合单位"], task]
+    assert table_lines(rows) == ["1.开展宪法宣传。", "牵头单位:市司法局", "配合单位:市委宣传部"]
