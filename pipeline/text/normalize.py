@@ -24,6 +24,7 @@ Rules, in the order they run:
    heading_break a page a scraper flattened onto one line (its chapters inline, after a
                 space or a full stop) gets a line break before each inline heading marker;
                 so does a heading line running on, after a space, into its first child
+   label_break  a role label after a sentence's end on its line (。责任单位:…) starts a line
 5. list_marker  "- " / "• " bullets opening a line are removed
 6. line_join    a line break inside a sentence is removed (the halves are joined);
    blank_line   runs of blank lines between paragraphs become one line break
@@ -364,6 +365,25 @@ def _first_child_spans(text: str) -> list[Span]:
 
 
 @functools.cache
+def _inline_role_label() -> re.Pattern[str]:
+    """A role label (vocab/agency_roles.yaml) after a sentence's end on the same line:
+    "…宣传教育。责任单位:市委宣传部" (a page's line break lost, or the plan's own layout);
+    not after a semicolon, which parts a bracketed note's roles (牵头单位:…;配合单位:…)."""
+    labels = load_yaml("agency_roles.yaml")["role_labels"].values()
+    words = sorted({w for names in labels for w in names}, key=len, reverse=True)
+    alternation = "|".join(map(re.escape, words))
+    return re.compile(rf"。[ \t]*(?=(?:{alternation})[ \t]*:)")  # not ;: a note's parts
+
+
+def _label_break_spans(text: str) -> list[Span]:
+    """A line break before each such label, so that it opens a role line of its own."""
+    pattern = _inline_role_label()
+    if scan_start(pattern, text) is None:
+        return []
+    return [(m.start() + 1, m.end(), "\n", "label_break") for m in pattern.finditer(text)]
+
+
+@functools.cache
 def _run_on_heading() -> re.Pattern[str]:
     """A heading marker and a generic heading (vocab/headings.yaml) running on into text."""
     words = run_on_heading_words()
@@ -502,6 +522,7 @@ def normalize(raw: str) -> Normalized:
     t.apply(_page_chunk_spans(t.text))
     t.apply(_heading_break_spans(t.text))
     t.apply(_first_child_spans(t.text))
+    t.apply(_label_break_spans(t.text))
     t.apply(_regex_spans("list_marker", LIST_MARKER, t.text))
     t.apply(_line_spans(t.text))
     t.apply(_space_spans(t.text))

@@ -272,3 +272,26 @@ def test_actors_listed_before_a_group_word_or_a_division_of_duties() -> None:
     assert [n for n, _, _ in agencies_named_in_text(s)] == ["市发展改革委", "市财政局"]
     s = "市委政法委、市公安局按职责分工负责。"
     assert [n for n, _, _ in agencies_named_in_text(s)] == ["市委政法委", "市公安局"]
+
+
+def test_a_role_label_after_a_sentences_end_on_its_line_is_read_and_a_notes_parts_stay() -> None:
+    import hashlib
+
+    from pipeline.extract.plan import process_plan
+    from pipeline.read.ingest import Decoded, Source
+
+    text = (
+        "东江市法治政府建设实施方案\n为加快建设法治政府,制定本方案。\n一、主要任务\n"
+        "1.完善重大行政决策程序。(牵头单位:市司法局;配合单位:市政府办公室)\n"
+        "2.加强法治宣传教育。责任单位:市委宣传部、市司法局。\n"
+    )
+    data = text.encode()
+    source = Source("roles.txt", hashlib.sha256(data).hexdigest(), len(data), data)
+    rows = process_plan(Decoded(source=source, text=text, encoding="utf-8"))
+    names = {a["agency_id"]: a["name"] for a in rows.tables["agencies"]}
+    links = {(names[x["agency_id"]], x["role"]) for x in rows.tables["measure_agencies"]}
+    assert links == {
+        ("市司法局", "lead"), ("市政府办公室", "participating"),
+        ("市委宣传部", "responsible"), ("市司法局", "responsible"),
+    }  # fmt: skip
+    assert "教育。\n责任单位:" in rows.text
