@@ -60,8 +60,8 @@ _OTHER_LABEL_RE = re.compile(
     + "|".join(re.escape(lb) for lb in _roles_vocab().get("other_labels") or [])
     + r")\s*[:：]"
 )
-_OPEN = "(（【["
-_CLOSE = ")）】]"
+_OPEN = "(（【[〔"
+_CLOSE = ")）】]〕"
 _NAME_SEPARATORS = "、,，;；"
 _BRACKET = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
 _OPENING = re.compile("[" + re.escape(_OPEN) + "]")

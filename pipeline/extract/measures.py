@@ -23,12 +23,12 @@ OPENERS, CLOSERS = "《“(〈<「『[", "》”)〉>」』]"
 _MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPARATOR) + "\n]")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _LINE = re.compile(r"[^\n]+")
-_NOTE_CLOSERS = ")）】]"
+_NOTE_CLOSERS = ")）】]〕"
 # The marker of a sub-item below the contract's three levels: (1) 1) ① at a line's start
 _SUB_MARKER = r"[ \t]*(?:\(\d{1,2}\)|\d{1,2}\)|[\u2460-\u2473])[ \t]*"
 _SUB_ITEM = re.compile(_SUB_MARKER)
 _SUB_ITEM_AFTER_BREAK = re.compile("\n" + _SUB_MARKER)  # opens with a literal: scanned in C
-_NOTE_END = re.compile(r"[)）】\]]。?[ \t]*(?:\n|$)")  # a line that may end in a role note
+_NOTE_END = re.compile(r"[)）】\]〕]。?[ \t]*(?:\n|$)")  # a line that may end in a role note
 # A line that is a label only, introducing the lines below it (措施:, 主要任务:)
 _LABEL_ONLY = re.compile(r"[ \t]*[^\s:：,，。;；、]{1,8}[:：][ \t]*")
 

@@ -274,7 +274,7 @@ def test_actors_listed_before_a_group_word_or_a_division_of_duties() -> None:
     assert [n for n, _, _ in agencies_named_in_text(s)] == ["市委政法委", "市公安局"]
 
 
-def test_a_role_label_after_a_sentences_end_on_its_line_is_read_and_a_notes_parts_stay() -> None:
+def test_role_labels_after_a_sentence_or_in_a_note_of_any_bracket_are_read() -> None:
     import hashlib
 
     from pipeline.extract.plan import process_plan
@@ -284,6 +284,7 @@ def test_a_role_label_after_a_sentences_end_on_its_line_is_read_and_a_notes_part
         "东江市法治政府建设实施方案\n为加快建设法治政府,制定本方案。\n一、主要任务\n"
         "1.完善重大行政决策程序。(牵头单位:市司法局;配合单位:市政府办公室)\n"
         "2.加强法治宣传教育。责任单位:市委宣传部、市司法局。\n"
+        "3.推行权责清单制度。〔牵头单位:市委编办;责任单位:各县(市、区)人民政府〕\n"
     )
     data = text.encode()
     source = Source("roles.txt", hashlib.sha256(data).hexdigest(), len(data), data)
@@ -293,5 +294,6 @@ def test_a_role_label_after_a_sentences_end_on_its_line_is_read_and_a_notes_part
     assert links == {
         ("市司法局", "lead"), ("市政府办公室", "participating"),
         ("市委宣传部", "responsible"), ("市司法局", "responsible"),
+        ("市委编办", "lead"), ("各县(市、区)人民政府", "responsible"),  # a note in 〔〕
     }  # fmt: skip
     assert "教育。\n责任单位:" in rows.text
