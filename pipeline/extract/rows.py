@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import heapq
 import re
 from collections.abc import Collection
 from typing import Any, NamedTuple
@@ -53,6 +54,27 @@ def _preamble_instruments(text: str, end: int, doc_id: str) -> list[Row]:
                 _instrument_row(
                     f"{doc_id}:p:i{len(rows) + 1}", doc_id, None, None, hit, m.start(), True
                 )
+            )
+    return rows
+
+
+def _heading_instruments(
+    text: str, sections: list[Section], section_ids: dict[str, str], doc_id: str
+) -> list[Row]:
+    """Documents a heading names (三、全面实施《民法典》, 8.广泛开展《民法典》普法工作): mentions
+    like any other, of the section they head; no measure holds them (a title is none)."""
+    rows: list[Row] = []
+    for section in sections:
+        heading = section.heading
+        if not heading or "《" not in heading:
+            continue
+        offset = text.find(heading, section.char_start, section.body_start or section.char_end)
+        if offset < 0:
+            continue
+        section_id = section_ids[section.ordinal]
+        for k, hit in enumerate(find_instruments(heading, in_preamble=False), 1):
+            rows.append(
+                _instrument_row(f"{section_id}:h{k}", doc_id, section_id, None, hit, offset, False)
             )
     return rows
 
@@ -220,9 +242,11 @@ def extract_rows(
                     if row is not None:
                         link([row["measure_id"]], name_raw, "named_in_text")
     first_heading = sections[0].char_start if sections else len(text)
-    tables["instruments"] = (
-        _preamble_instruments(text, first_heading, doc_id) + tables["instruments"]
-    )
+    in_headings = _heading_instruments(text, sections, section_ids, doc_id)
+    in_bodies = tables["instruments"]
+    if in_headings:  # each in its place in the text among the bodies' mentions
+        in_bodies = list(heapq.merge(in_bodies, in_headings, key=lambda r: r["char_start"]))
+    tables["instruments"] = _preamble_instruments(text, first_heading, doc_id) + in_bodies
     tables["agencies"] = list(agencies.values())
     tables["measure_agencies"] = list(links.values())
     return tables

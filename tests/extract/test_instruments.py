@@ -225,3 +225,25 @@ def test_strongest_verb_of_a_chain_decides() -> None:
     assert {h.action for h in find_instruments("学习贯彻《民法典》。", False)} == {"implement"}
     assert {h.action for h in find_instruments("学习宣传《民法典》。", False)} == {"other"}
     assert {h.action for h in find_instruments("制定并公布《权责清单》。", False)} == {"enact"}
+
+
+def test_a_document_a_heading_names_is_a_mention_of_its_section() -> None:
+    import hashlib
+
+    from pipeline.extract.plan import process_plan
+    from pipeline.read.ingest import Decoded, Source
+
+    text = (
+        "东江市法治社会建设实施方案\n为推进法治社会建设,制定本方案。\n二、全面实施《民法典》\n"
+        "(一)宣传民法典\n3.广泛开展《民法典》普法工作。将《民法典》纳入学法考试目录。\n"
+    )
+    data = text.encode()
+    source = Source("plan.txt", hashlib.sha256(data).hexdigest(), len(data), data)
+    rows = process_plan(Decoded(source=source, text=text, encoding="utf-8"))
+    level = {s["section_id"]: s["level"] for s in rows.tables["sections"]}
+    found = [
+        (level[i["section_id"]], i["measure_id"] is None, text[i["char_start"] : i["char_end"]])
+        for i in rows.tables["instruments"]
+    ]
+    assert found == [(1, True, "民法典"), (3, True, "民法典"), (3, False, "民法典")]
+    assert [i["action"] for i in rows.tables["instruments"]] == ["implement", "other", "other"]
