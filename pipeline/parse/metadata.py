@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pipeline.parse.divisions import is_masked
 from pipeline.parse.jurisdiction import OPENING, Place, find_place, own_municipality
 from pipeline.parse.notice import Notice, read_notice
-from pipeline.parse.titles import DRAFT, TRAILING_PARENS, find_title
+from pipeline.parse.titles import DRAFT, TRAILING_PARENS, find_title, other_title
 from pipeline.vocab import load_yaml
 
 # (the dash may be lost in a page's conversion: 方案(20212025年))
@@ -163,7 +163,9 @@ def extract_metadata(
     cover notice stand only in its disclosure table)."""
     container = container or {}
     preamble = text[:body_start]
-    title = find_title(preamble) or find_title(container.get("title", ""))
+    title = (
+        find_title(preamble) or find_title(container.get("title", "")) or other_title(preamble)
+    )
     tail = "\n".join(text[body_start:].split("\n")[-6:])
     notice = _with_container(read_notice(preamble, tail), container)
     place = find_place(title, notice.issuer, preamble, text)

@@ -186,3 +186,21 @@ def find_title(preamble: str) -> str | None:
     if quoted and _canon(quoted) == _canon(standalone) and "(" in quoted and "(" not in standalone:
         return quoted
     return standalone
+
+
+def other_title(preamble: str) -> str | None:
+    """The title of a document that is no plan of the family (镇巴县人民政府工作规则, a
+    scrape's neighbour): a line among the first that stands alone and ends in a document
+    word (``other_title_words``), so that every published document has its title."""
+    words = tuple(_vocab()["other_title_words"])
+    for line in _joined_lines(preamble)[:5]:
+        core = TRAILING_PARENS.sub("", line)
+        if (
+            5 <= len(line) <= 40
+            and core.endswith(words)
+            and not line.startswith("关于")
+            and not re.search(r"[,。;:!?《》]", line)
+            and not CHROME.search(line)
+        ):
+            return clean_title(line)
+    return None

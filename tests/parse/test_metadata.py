@@ -316,3 +316,9 @@ def test_numbered_disclosure_fields_are_not_items():
         2021,
         "2021-12-03",
     )
+
+
+def test_a_document_of_no_family_still_has_its_own_title():
+    m = _m("镇东县人民政府工作规则", "第一章总则\n一、根据有关法律,制定本规则。")
+    assert (m.title, m.plan_type) == ("镇东县人民政府工作规则", "other")
+    assert _m("东江市人民政府办公室\n各区:", "一、总体要求").title is None  # no document word
