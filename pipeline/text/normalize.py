@@ -25,6 +25,7 @@ Rules, in the order they run:
                 space or a full stop) gets a line break before each inline heading marker;
                 so does a heading line running on, after a space, into its first child
    label_break  a role label after a sentence's end on its line (。责任单位:…) starts a line
+   title_break  a notice's title run into its addressees (…的通知各区人民政府:) is broken there
 5. list_marker  "- " / "• " bullets opening a line are removed
 6. line_join    a line break inside a sentence is removed (the halves are joined);
    blank_line   runs of blank lines between paragraphs become one line break
@@ -62,6 +63,9 @@ SENTENCE_END = set("。！？!?;；:：")
 RUNNING_TEXT = re.compile(r"[,，。;；、]")
 STANDALONE_MAX = 40  # a short line without running-text punctuation stands alone
 NOTICE_TITLE = re.compile(r"^[^。;]*关于[^。;]*(?:的通知|的函|的批复|的决定)$")
+# The same title run into its addressees on one line (…的通知各区人民政府,市直各单位:): a
+# PDF's or a page's line break lost; matched empty, where the break goes
+NOTICE_THEN_ADDRESSEES = re.compile(r"(?:(?<=的通知)|(?<=的函))(?=[^\n。;:]{2,80}:[ \t]*$)", re.M)
 OPEN_PERIOD = re.compile(r"\((?:19|20)\d{2}[—–\-－―~～至到]*(?:(?:19|20)\d{0,2})?$")
 PAREN_ONLY = re.compile(r"^\([^()]*\)$")  # "(征求意见稿)", "(2020—2025年)"
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters and the BOM
@@ -375,6 +379,18 @@ def _inline_role_label() -> re.Pattern[str]:
     return re.compile(rf"。[ \t]*(?=(?:{alternation})[ \t]*:)")  # not ;: a note's parts
 
 
+def _notice_break_spans(text: str) -> list[Span]:
+    """A line break between a notice's title (关于…的通知) and the addressees run into it."""
+    if "关于" not in text:
+        return []
+    spans = []
+    for m in NOTICE_THEN_ADDRESSEES.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if "关于" in text[line_start : m.start()]:
+            spans.append((m.start(), m.start(), "\n", "title_break"))
+    return spans
+
+
 def _label_break_spans(text: str) -> list[Span]:
     """A line break before each such label, so that it opens a role line of its own."""
     pattern = _inline_role_label()
@@ -523,6 +539,7 @@ def normalize(raw: str) -> Normalized:
     t.apply(_heading_break_spans(t.text))
     t.apply(_first_child_spans(t.text))
     t.apply(_label_break_spans(t.text))
+    t.apply(_notice_break_spans(t.text))
     t.apply(_regex_spans("list_marker", LIST_MARKER, t.text))
     t.apply(_line_spans(t.text))
     t.apply(_space_spans(t.text))

@@ -258,3 +258,14 @@ def test_a_heading_running_on_after_a_space_into_its_first_child_is_broken_there
         "一、总体要求", "(一)指导思想。坚持。", "二、推进学习宣传", "1.推动学习。",
         "三、一是加强1.5亿元",
     ]  # fmt: skip
+
+
+def test_a_notice_title_run_into_its_addressees_is_broken_there():
+    raw = "东江市人民政府关于印发《东江市法治方案》的通知各区人民政府,市直各单位:\n现将方案印发。\n"
+    assert normalize(raw).text.split("\n") == [
+        "东江市人民政府关于印发《东江市法治方案》的通知",
+        "各区人民政府,市直各单位:",
+        "现将方案印发。",
+    ]
+    kept = "各单位要按照通知要求,认真落实以下工作:"  # 通知 in a sentence, no 关于…的通知
+    assert normalize(kept).text == kept
