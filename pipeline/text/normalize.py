@@ -30,7 +30,8 @@ Rules, in the order they run:
 6. line_join    a line break inside a sentence is removed (the halves are joined);
    blank_line   runs of blank lines between paragraphs become one line break
 7. space        whitespace is removed unless a Latin letter is on either side or digits are
-                on both sides ("到 2025 年" -> "到2025年"; "执法检查 and 隐患" is kept)
+                on both sides ("到 2025 年" -> "到2025年"; "执法检查 and 隐患" is kept), but
+                for a word in capitals beside Chinese ("XX 市" -> "XX市")
 """
 
 from __future__ import annotations
