@@ -52,6 +52,11 @@ def _columns(header: Sequence[str]) -> dict[str, int] | None:
     return found if has_role and "task" in found else None
 
 
+def is_task_header(cells: Sequence[str]) -> bool:
+    """Whether ``cells`` are a task-division table's header (a task column and a role one)."""
+    return _columns([c.strip() for c in cells]) is not None
+
+
 def _lines_of_cell(cell: str) -> list[str]:
     return [line.strip() for line in cell.split("\n") if line.strip()]
 

@@ -352,3 +352,26 @@ def test_a_header_of_two_rows_as_each_reader_gives_it(spanned):
     task = ["1", "开展宪法宣传。", "市司法局", "市委宣传部"]
     rows = [upper, [*lower, "牵头单位", "配合单位"], task]
     assert table_lines(rows) == ["1.开展宪法宣传。", "牵头单位:市司法局", "配合单位:市委宣传部"]
+
+
+@pytest.mark.parametrize("separator", ["\t", " | "])
+def test_a_task_table_copied_into_text_is_read_as_the_table(separator):
+    def row(*cells: str) -> str:
+        line = separator.join(cells)
+        return f"| {line} |" if separator == " | " else line
+
+    text = "\n".join([
+        "东江市法治政府建设实施方案(2021—2025年)", "为加快建设法治政府。", "一、主要任务",
+        row("序号", "工作任务", "牵头单位", "责任单位"),
+        row("1", "完善重大行政决策程序。", "市司法局", "市政府办公室"),
+        row("2", "推行权责清单制度。", "市委编办", "各县(市、区)人民政府"),
+        "二、保障措施", "各地要加强领导。", "",
+    ])  # fmt: skip
+    decoded = read("plan.txt", text.encode())
+    lines = decoded.text.split("\n")
+    assert lines[3:9] == [
+        "1.完善重大行政决策程序。", "牵头单位:市司法局", "责任单位:市政府办公室",
+        "2.推行权责清单制度。", "牵头单位:市委编办", "责任单位:各县(市、区)人民政府",
+    ]  # fmt: skip
+    kept = "项目\t金额\t备注\n办公\t100\t无\n"  # no task table: left as it is
+    assert read("other.txt", ("东江市法治方案\n一、总体要求\n" + kept).encode()).text.endswith(kept)
