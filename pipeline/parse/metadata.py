@@ -21,6 +21,9 @@ from pipeline.parse.notice import Notice, read_notice
 from pipeline.parse.titles import DRAFT, TRAILING_PARENS, find_title, other_title
 from pipeline.vocab import load_yaml
 
+# whitespace beside a Chinese character or a full-width form: a page title's typography
+SPACE_BY_CHINESE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
 # (the dash may be lost in a page's conversion: 方案(20212025年))
 PERIOD = re.compile(
     r"\(?(?P<start>(?:19|20)\d{2})[ \t]*[—–\-－―~～至到]*[ \t]*(?P<end>(?:19|20)\d{2})年?\)?"
@@ -163,9 +166,8 @@ def extract_metadata(
     cover notice stand only in its disclosure table)."""
     container = container or {}
     preamble = text[:body_start]
-    title = (
-        find_title(preamble) or find_title(container.get("title", "")) or other_title(preamble)
-    )
+    page_title = SPACE_BY_CHINESE.sub("", container.get("title", ""))  # 方案 (2021—2025年)
+    title = find_title(preamble) or find_title(page_title) or other_title(preamble)
     tail = "\n".join(text[body_start:].split("\n")[-6:])
     notice = _with_container(read_notice(preamble, tail), container)
     place = find_place(title, notice.issuer, preamble, text)

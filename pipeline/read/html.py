@@ -20,7 +20,7 @@ import lxml.etree
 import lxml.html
 
 from pipeline.read.base import Deadline, Reading, Unreadable, check_text_size
-from pipeline.read.tables import table_lines
+from pipeline.read.tables import is_task_header, table_lines
 from pipeline.read.txt import decode_text
 from pipeline.vocab import load_yaml
 
@@ -31,6 +31,8 @@ BLOCK = {
     "section", "article", "blockquote", "pre", "dl", "dt", "dd", "center", "main", "hr",
 }  # fmt: skip
 WS = re.compile(r"[ \t\r\n\f\v\u3000\xa0]+")
+SOURCE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")  # with the source's indentation around it
+PRE_STYLE = re.compile(r"white-space\s*:\s*pre", re.I)
 DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 COMPACT = 80  # a disclosure table has at most this many characters per label
 CHARSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "utf-8": "utf-8"}
@@ -148,29 +150,47 @@ def _disclosure(root: lxml.html.HtmlElement) -> dict[str, str]:
     return fields
 
 
-def _text(el: lxml.html.HtmlElement) -> str:
-    """Text of ``el`` with a line break at every block element, tables as lines."""
+def _text(el: lxml.html.HtmlElement, source_breaks: bool = False) -> str:
+    """Text of ``el`` with a line break at every block element and <br>, tables as lines.
+    A line break in the page's source is a space, as a browser shows it (Word's "save as
+    web page" and pretty-printed pages wrap their source anywhere: 到 / 2025 / 年), but in
+    <pre> and where ``source_breaks`` says the page lays its text out by them."""
     parts: list[str] = []
 
-    def walk(node: lxml.html.HtmlElement) -> None:
+    def flow(text: str | None, keep: bool) -> str:
+        return (text or "") if keep else SOURCE_BREAK.sub(" ", text or "")
+
+    def walk(node: lxml.html.HtmlElement, keep: bool) -> None:
         if not isinstance(node.tag, str):  # comments, processing instructions
-            parts.append(node.tail or "")
+            parts.append(flow(node.tail, keep))
             return
         if node.tag == "table":
             parts.append("\n" + "\n".join(table_lines(_grid(node))) + "\n")
-            parts.append(node.tail or "")
+            parts.append(flow(node.tail, keep))
             return
+        inner = keep or node.tag == "pre"
         block = node.tag in BLOCK
         parts.append("\n" if block else "")
-        parts.append(node.text or "")
+        parts.append(flow(node.text, inner))
         for child in node:
-            walk(child)
+            walk(child, inner)
         parts.append("\n" if block else "")
         if node is not el:
-            parts.append(node.tail or "")
+            parts.append(flow(node.tail, keep))
 
-    walk(el)
+    walk(el, source_breaks)
     return "".join(parts)
+
+
+def _lays_out_by_source_breaks(article: lxml.html.HtmlElement) -> bool:
+    """Whether the article's lines are its source's (text with line breaks and no block
+    elements or <br> between them, or a white-space: pre style): then they are kept."""
+    for el in (article, *article.iterancestors()):
+        if PRE_STYLE.search(el.get("style") or ""):
+            return True
+    tags = (el.tag for el in article.iterdescendants())
+    blocks = sum(1 for tag in tags if isinstance(tag, str) and tag in BLOCK)
+    return blocks < 2 and article.text_content().count("\n") >= 3
 
 
 def _span(cell: lxml.html.HtmlElement, name: str) -> int:
@@ -221,7 +241,9 @@ def _body_text_weight(el: lxml.html.HtmlElement) -> int:
 
 
 def _article(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """Walk down into the child holding most (>= 80 %) of the non-link text."""
+    """Walk down into the child holding most (>= 80 %) of the non-link text; not into a
+    task-division table, which is part of the article however much of its text it holds
+    (a layout table around the article is walked into)."""
     node = body
     while True:
         total = _body_text_weight(node)
@@ -229,11 +251,28 @@ def _article(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
         best = max(children, key=_body_text_weight, default=None)
         if best is None or total <= 0 or _body_text_weight(best) < 0.8 * total:
             return node
+        if best.tag == "table" and _is_task_table(best):
+            return node
         node = best
 
 
+def _printed(heading: str, lines: list[str]) -> bool:
+    """Whether the article prints the page's heading itself (its words, brackets aside,
+    on one of its first lines: 西安区…实施方案 for 西安区…实施方案(征求意见稿))."""
+    core = WS.sub("", re.sub(r"[(（][^()（）]*[)）]", "", heading))
+    return bool(core) and any(core in WS.sub("", line) for line in lines)
+
+
+def _is_task_table(table: lxml.html.HtmlElement) -> bool:
+    first = next(table.iter("tr"), None)
+    cells = [] if first is None else [c for c in first if c.tag in ("td", "th")]
+    return is_task_header([WS.sub("", c.text_content()) for c in cells])
+
+
 def _heading_before(article: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> str | None:
-    """The article's heading (h1/h2, or a *title* element) printed above ``article``."""
+    """The article's heading (h1/h2, or an element classed *title*, or with one of
+    ``title_classes``, 标题's abbreviations: bt, wzbt) printed above ``article``."""
+    title_names = set(_rules()["title_classes"])
     last = None
     for el in root.iter():
         if el is article:
@@ -241,7 +280,9 @@ def _heading_before(article: lxml.html.HtmlElement, root: lxml.html.HtmlElement)
         if not isinstance(el.tag, str):
             continue
         names = f"{el.get('class', '')} {el.get('id', '')}".lower()
-        if el.tag in ("h1", "h2") or (el.tag != "title" and "title" in names):
+        tokens = set(re.split(r"[\s_-]+", names))
+        titled = "title" in names or bool(tokens & title_names)
+        if el.tag in ("h1", "h2") or (el.tag != "title" and titled):
             text = WS.sub(" ", el.text_content()).strip()
             if text and _cjk(text) >= 4 and len(text) <= 120:
                 last = text
@@ -287,9 +328,9 @@ def read_html(data: bytes) -> Reading:
     if body is None:
         body = root
     article = _article(body)
-    lines = _lines(_text(article))
+    lines = _lines(_text(article, source_breaks=_lays_out_by_source_breaks(article)))
     heading = _heading_before(article, root)
-    if heading and heading not in lines[:3]:
+    if heading and not _printed(heading, lines[:30]):
         lines.insert(0, heading)
     deadline.check()
     n_cjk = sum(_cjk(line) for line in lines)

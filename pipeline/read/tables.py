@@ -40,13 +40,13 @@ def _columns(header: Sequence[str]) -> dict[str, int] | None:
         if key in roles:
             found.setdefault(f"role:{key}", i)
         else:
-            for kind in ("number", "task", "measure", "deadline"):
+            for kind in ("number", "task", "measure", "category", "deadline"):
                 if key in words[kind] and kind not in found:
                     found[kind] = i
                     break
     if "measure" in found:  # the measures' own column: the task column is their category
         if "task" in found:
-            found["category"] = found["task"]
+            found.setdefault("category", found["task"])
         found["task"] = found.pop("measure")
     has_role = any(k.startswith("role:") for k in found)
     return found if has_role and "task" in found else None

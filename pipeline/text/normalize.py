@@ -63,7 +63,7 @@ SENTENCE_END = set("。！？!?;；:：")
 # Characters that show a line is running text, not a standalone title/label/date line.
 RUNNING_TEXT = re.compile(r"[,，。;；、]")
 STANDALONE_MAX = 40  # a short line without running-text punctuation stands alone
-NOTICE_TITLE = re.compile(r"^[^。;]*关于[^。;]*(?:的通知|的函|的批复|的决定)$")
+NOTICE_TITLE = re.compile(r"^[^。;]*关于[^。;]*(?:的通知|的函|的批复|的决定|的公告|的通告)$")
 # The same title run into its addressees on one line (…的通知各区人民政府,市直各单位:): a
 # PDF's or a page's line break lost; matched empty, where the break goes
 NOTICE_THEN_ADDRESSEES = re.compile(r"(?:(?<=的通知)|(?<=的函))(?=[^\n。;:]{2,80}:[ \t]*$)", re.M)

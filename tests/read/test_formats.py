@@ -375,3 +375,84 @@ def test_a_task_table_copied_into_text_is_read_as_the_table(separator):
     ]  # fmt: skip
     kept = "项目\t金额\t备注\n办公\t100\t无\n"  # no task table: left as it is
     assert read("other.txt", ("东江市法治方案\n一、总体要求\n" + kept).encode()).text.endswith(kept)
+
+
+def _wrapped_source(page: str, width: int = 30) -> str:
+    """The page's source wrapped as Word's "save as web page" wraps it: a line break in the
+    middle of the text, wherever the line grew past the width."""
+    out, column = [], 0
+    for ch in page:
+        out.append(ch)
+        column = 0 if ch == "\n" else column + 1
+        if column >= width and ch not in "<>=\"'" and out[-2:-1] != ["<"]:
+            out.append("\n")
+            column = 0
+    return "".join(out)
+
+
+def test_a_line_break_in_a_pages_source_is_a_space_as_a_browser_shows_it():
+    page = forms.as_html(seed_text("004")).decode("utf-8")
+    body_start = page.index('<div id="zoom"')
+    body_end = page.index("</div>", body_start)
+    wrapped = page[:body_start] + _wrapped_source(page[body_start:body_end]) + page[body_end:]
+    assert "\n" in wrapped[body_start:body_end] and wrapped != page
+    assert summary(process_plan(read("plan.html", wrapped.encode()))) == summary(
+        plan_of_seed("004")
+    )
+    lines = (
+        "东江市法治方案\n一、总体要求\n(一)指导思想\n" + "坚持以法治思想为指导,推进法治建设。\n" * 4
+    )
+    laid_out = f"<html><body><div>{lines}</div></body></html>"
+    assert read("plan.html", laid_out.encode()).text.split("\n")[:3] == [
+        "东江市法治方案",
+        "一、总体要求",
+        "(一)指导思想",
+    ]  # fmt: skip  (text laid out by its line breaks alone keeps them)
+
+
+def test_a_task_table_holding_most_of_the_page_is_part_of_its_article():
+    rows = "".join(
+        f"<tr><td>{n}</td><td>开展第{n}项法治宣传教育活动,推动法治观念深入人心。</td>"
+        "<td>市司法局</td><td>市直各部门</td></tr>"
+        for n in range(1, 30)
+    )
+    page = (
+        "<html><body><div class='article-content'><p>东江市法治社会建设实施方案(2021—2025年)</p>"
+        "<p>为推进法治社会建设,制定本方案。</p><p>一、主要任务</p><table><tr><th>序号</th>"
+        f"<th>工作任务</th><th>牵头单位</th><th>责任单位</th></tr>{rows}</table></div></body></html>"
+    )
+    text = read("plan.html", page.encode()).text
+    assert text.startswith("东江市法治社会建设实施方案(2021—2025年)\n为推进法治社会建设")
+    assert "29.开展第29项" in text
+
+
+def test_a_category_column_before_the_task_column_is_no_task():
+    from pipeline.read.tables import table_lines
+
+    header = ["类别", "序号", "工作任务", "牵头单位"]
+    rows = [header, ["(一)维护宪法权威", "1", "开展宪法宣传。", "市司法局"]]
+    assert table_lines(rows) == ["(一)维护宪法权威", "1.开展宪法宣传。", "牵头单位:市司法局"]
+
+
+def test_a_heading_in_a_bt_cell_and_a_page_title_with_spaces_give_the_title():
+    body = (
+        "<p>为推进法治建设,制定本方案。</p><p>一、总体要求</p>"
+        + "<p>坚持以法治思想为指导,推进法治建设。</p>" * 3
+    )
+    cell = "<td class='bt'><b>东江市法治社会建设实施方案(2021—2025年)</b></td>"
+    page = f"<html><body><table><tr>{cell}</tr><tr><td>{body}</td></tr></table></body></html>"
+    rows = process_plan(read("plan.html", page.encode()))
+    assert rows.tables["documents"][0]["title"] == "东江市法治社会建设实施方案(2021—2025年)"
+    titled = "<html><head><title>东江市法治社会建设实施方案 (2021—2025年)_东江市人民政府</title>"
+    rows = process_plan(read("plan.html", (titled + f"</head><body>{body}</body></html>").encode()))
+    assert rows.tables["documents"][0]["title"] == "东江市法治社会建设实施方案(2021—2025年)"
+
+
+def test_a_pages_info_bar_and_attachment_link_are_junk():
+    from pipeline.text.normalize import normalize
+
+    raw = (
+        "发布时间:2022-10-12 09:30 来源:东江市人民政府 浏览次数:1024 字号:大 中 小\n"
+        "一、总体要求\n坚持法治。\n附件:东江市法治社会建设实施方案(2021—2025年).pdf\n"
+    )
+    assert normalize(raw).text == "一、总体要求\n坚持法治。"
