@@ -65,8 +65,8 @@ RUNNING_TEXT = re.compile(r"[,，。;；、]")
 STANDALONE_MAX = 40  # a short line without running-text punctuation stands alone
 NOTICE_TITLE = re.compile(r"^[^。;]*关于[^。;]*(?:的通知|的函|的批复|的决定|的公告|的通告)$")
 # The same title run into its addressees on one line (…的通知各区人民政府,市直各单位:): a
-# PDF's or a page's line break lost; matched empty, where the break goes
-NOTICE_THEN_ADDRESSEES = re.compile(r"(?:(?<=的通知)|(?<=的函))(?=[^\n。;:]{2,80}:[ \t]*$)", re.M)
+# PDF's or a page's line break lost; the break goes after the match
+NOTICE_THEN_ADDRESSEES = re.compile(r"的(?:通知|函)(?=[^\n。;:]{2,80}:[ \t]*$)", re.M)
 OPEN_PERIOD = re.compile(r"\((?:19|20)\d{2}[—–\-－―~～至到]*(?:(?:19|20)\d{0,2})?$")
 PAREN_ONLY = re.compile(r"^\([^()]*\)$")  # "(征求意见稿)", "(2020—2025年)"
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters and the BOM
@@ -385,10 +385,10 @@ def _notice_break_spans(text: str) -> list[Span]:
     if "关于" not in text:
         return []
     spans = []
-    for m in NOTICE_THEN_ADDRESSEES.finditer(text):
+    for m in NOTICE_THEN_ADDRESSEES.finditer(text):  # opens with 的: the search jumps
         line_start = text.rfind("\n", 0, m.start()) + 1
         if "关于" in text[line_start : m.start()]:
-            spans.append((m.start(), m.start(), "\n", "title_break"))
+            spans.append((m.end(), m.end(), "\n", "title_break"))
     return spans
 
 
