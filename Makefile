@@ -21,13 +21,15 @@ venv: $(STAMP)
 # pip is installed first, at the lock's version: the pip a new venv starts with (23.2 on Python
 # 3.11) reads an extra such as prefect's httpx[http2] as an unpinned requirement in
 # --require-hashes mode as soon as a newer release of that package exists, and stops. pip 26
-# shows setuptools' generic warning on every editable install: PYTHONWARNINGS hides it.
+# shows setuptools' generic warning on every editable install: PYTHONWARNINGS hides it. -qq
+# (errors only): a machine whose pip configuration names index folders it lacks (find-links,
+# extra-index-url) has pip warn once per package that it ignores them, 230 lines of noise.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	awk '/^pip==/ {p = 1; print; next} p && /^ +--hash/ {print; next} {p = 0}' requirements.lock > $(VENV)/pip.lock
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(VENV)/pip.lock
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	PYTHONWARNINGS=ignore $(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(VENV)/bin/python -m pip install -qq --disable-pip-version-check --require-hashes -r $(VENV)/pip.lock
+	$(VENV)/bin/python -m pip install -qq --disable-pip-version-check --require-hashes -r requirements.lock
+	PYTHONWARNINGS=ignore $(VENV)/bin/python -m pip install -qq --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -47,7 +49,7 @@ bench: $(STAMP)
 
 lock:
 	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
-	  $(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip-tools==7.6.2; }
+	  $(LOCK_VENV)/bin/python -m pip install -qq --disable-pip-version-check pip-tools==7.6.2; }
 	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --extra dev --all-build-deps --allow-unsafe --strip-extras \
 	  --generate-hashes --no-emit-index-url --no-emit-find-links \
 	  --output-file requirements.lock pyproject.toml
