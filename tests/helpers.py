@@ -25,6 +25,18 @@ def seed_path(prefix: str) -> Path:
     return path
 
 
+def plan_of_text(text: str, name: str = "plan.txt"):
+    """The rows ``process_plan`` makes of ``text`` as a decoded text file named ``name``."""
+    from pipeline.extract.plan import PlanRows, process_plan
+    from pipeline.read.ingest import Decoded, Source
+
+    data = text.encode()
+    source = Source(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data)
+    rows = process_plan(Decoded(source=source, text=text, encoding="utf-8"))
+    assert isinstance(rows, PlanRows), rows
+    return rows
+
+
 def seed_text(prefix: str) -> str:
     return seed_path(prefix).read_text(encoding="utf-8-sig")
 

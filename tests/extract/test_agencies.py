@@ -275,10 +275,7 @@ def test_actors_listed_before_a_group_word_or_a_division_of_duties() -> None:
 
 
 def test_role_labels_after_a_sentence_or_in_a_note_of_any_bracket_are_read() -> None:
-    import hashlib
-
-    from pipeline.extract.plan import process_plan
-    from pipeline.read.ingest import Decoded, Source
+    from tests.helpers import plan_of_text
 
     text = (
         "东江市法治政府建设实施方案\n为加快建设法治政府,制定本方案。\n一、主要任务\n"
@@ -286,9 +283,7 @@ def test_role_labels_after_a_sentence_or_in_a_note_of_any_bracket_are_read() -> 
         "2.加强法治宣传教育。责任单位:市委宣传部、市司法局。\n"
         "3.推行权责清单制度。〔牵头单位:市委编办;责任单位:各县(市、区)人民政府〕\n"
     )
-    data = text.encode()
-    source = Source("roles.txt", hashlib.sha256(data).hexdigest(), len(data), data)
-    rows = process_plan(Decoded(source=source, text=text, encoding="utf-8"))
+    rows = plan_of_text(text)
     names = {a["agency_id"]: a["name"] for a in rows.tables["agencies"]}
     links = {(names[x["agency_id"]], x["role"]) for x in rows.tables["measure_agencies"]}
     assert links == {

@@ -228,18 +228,13 @@ def test_strongest_verb_of_a_chain_decides() -> None:
 
 
 def test_a_document_a_heading_names_is_a_mention_of_its_section() -> None:
-    import hashlib
-
-    from pipeline.extract.plan import process_plan
-    from pipeline.read.ingest import Decoded, Source
+    from tests.helpers import plan_of_text
 
     text = (
         "东江市法治社会建设实施方案\n为推进法治社会建设,制定本方案。\n二、全面实施《民法典》\n"
         "(一)宣传民法典\n3.广泛开展《民法典》普法工作。将《民法典》纳入学法考试目录。\n"
     )
-    data = text.encode()
-    source = Source("plan.txt", hashlib.sha256(data).hexdigest(), len(data), data)
-    rows = process_plan(Decoded(source=source, text=text, encoding="utf-8"))
+    rows = plan_of_text(text)
     level = {s["section_id"]: s["level"] for s in rows.tables["sections"]}
     found = [
         (level[i["section_id"]], i["measure_id"] is None, text[i["char_start"] : i["char_end"]])

@@ -3,17 +3,15 @@ outline, measures, coverage and overrides (on plans written here from a seed).""
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import pandas as pd
 
-from pipeline.extract.plan import PlanRows, process_plan
-from pipeline.read.ingest import Decoded, Source
+from pipeline.extract.plan import PlanRows
 from pipeline.themes import place
 from pipeline.themes.match import PlanNode
 from pipeline.themes.place import place_plan, plan_outline
-from tests.helpers import seed_text
+from tests.helpers import plan_of_text, seed_text
 
 # Every chapter and section heading of seed 001 renamed as a local plan might rename it.
 RENAMED = {
@@ -60,11 +58,7 @@ LOCAL = (
 
 
 def _plan(text: str, name: str) -> PlanRows:
-    data = text.encode()
-    source = Source(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data)
-    rows = process_plan(Decoded(source=source, text=text, encoding="utf-8"))
-    assert isinstance(rows, PlanRows)
-    return rows
+    return plan_of_text(text, name)
 
 
 def _links(rows: PlanRows) -> dict[str, set[str]]:
