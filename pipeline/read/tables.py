@@ -2,7 +2,7 @@
 
 A task-division table (序号 | 任务 | 牵头单位 | 责任单位 | 完成时限) says for each task who
 leads it and who carries it out. Rendered as the numbered item with the role lines that
-plans print in text (``3.任务…`` / ``牵头单位:…`` / ``责任单位:…``), it gives the same
+plans print in text (``3.任务…,完成时限:…。`` / ``牵头单位:…`` / ``责任单位:…``), it gives the same
 measures and agencies through the one role-line parser of ``pipeline/extract``, instead of a
 second extraction path. Other tables become one line per row, cells separated by `` | ``.
 A PDF's table runs over pages, often without its header on the next page, and its cells'
@@ -104,15 +104,23 @@ def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
         count += 1
         number = _cell(row, columns.get("number"))
         number = number.rstrip(".、") if number.rstrip(".、").isdigit() else str(count)
+        deadline = " ".join(_lines_of_cell(_cell(row, columns.get("deadline"))))
+        if deadline:  # the task's own deadline, in its sentence: …,完成时限:2022年底前。
+            task[-1] = _with_clause(task[-1], f"{_key(header[columns['deadline']])}:{deadline}")
         lines.append(f"{number}.{task[0]}")
         lines.extend(task[1:])
         for key, i in columns.items():
             if key.startswith("role:") and _cell(row, i):
                 lines.append(f"{key[5:]}:{'、'.join(SPACE.split(_cell(row, i)))}")
-        if _cell(row, columns.get("deadline")):
-            label = _key(rows[0][columns["deadline"]])
-            lines.append(f"{label}:{' '.join(_lines_of_cell(_cell(row, columns['deadline'])))}")
     return lines
+
+
+def _with_clause(line: str, clause: str) -> str:
+    """``line`` with ``clause`` as its last clause, before its closing stop."""
+    if line.endswith(("。", ";", "；")):
+        return f"{line[:-1]},{clause}{line[-1]}"
+    return f"{line},{clause}"
+
 
 
 _NAME_START = tuple("省市区县州盟旗各全本")  # a name in a role cell opens with one of these

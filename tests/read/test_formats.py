@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.extract.plan import PlanRows, process_plan
 from pipeline.read.ingest import Decoded, Source, decode
-from tests.helpers import seed_text
+from tests.helpers import plan_of_text, seed_text
 from tests.read import forms
 
 META = ("title", "jurisdiction", "admin_level", "province", "plan_type", "period_start",
@@ -456,3 +456,24 @@ def test_a_pages_info_bar_and_attachment_link_are_junk():
         "一、总体要求\n坚持法治。\n附件:东江市法治社会建设实施方案(2021—2025年).pdf\n"
     )
     assert normalize(raw).text == "一、总体要求\n坚持法治。"
+
+
+def test_a_task_tables_deadline_is_a_clause_of_its_task_not_a_line_of_its_own():
+    from pipeline.read.tables import table_lines
+
+    rows = [
+        ["序号", "工作任务", "牵头单位", "完成时限"],
+        ["1", "完善重大行政决策程序。", "市司法局", "2022年底前"],
+        ["2", "推行权责清单制度", "市委编办", ""],
+    ]
+    assert table_lines(rows) == [
+        "1.完善重大行政决策程序,完成时限:2022年底前。", "牵头单位:市司法局",
+        "2.推行权责清单制度", "牵头单位:市委编办",
+    ]  # fmt: skip
+    text = "东江市法治政府建设实施方案\n为加快建设法治政府,制定本方案。\n一、主要任务\n"
+    rows_of_plan = plan_of_text(text + "\n".join(table_lines(rows)) + "\n")
+    measures = {m["measure_id"]: m["text"] for m in rows_of_plan.tables["measures"]}
+    [target] = rows_of_plan.tables["targets"]
+    assert (target["text"], target["deadline_year"]) == ("2022年底前", 2022)
+    assert measures[target["measure_id"]].startswith("完善重大行政决策程序")
+    assert len(measures) == 2  # no measure of the deadline alone
