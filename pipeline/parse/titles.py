@@ -14,8 +14,10 @@ only a title if it names the rule-of-law family and ends in a document word (实
 
 from __future__ import annotations
 
+import functools
 import re
 
+from pipeline.text.headings import BODY_OPENING
 from pipeline.vocab import load_yaml
 
 TITLE_MAX = 70
@@ -67,10 +69,12 @@ def clean_title(candidate: str) -> str:
     return t.replace("〈", "《").replace("〉", "》").replace("<", "《").replace(">", "》")
 
 
-# A line that is a place's name and nothing else: a title's first line in a cover's type
-PLACE_LINE = re.compile(
-    r"[\u4e00-\u9fff]{1,12}?(?:自治区|自治州|自治县|自治旗|省|市|州|地区|盟|县|区|旗)"
-)
+@functools.cache
+def _place_line() -> re.Pattern[str]:
+    """A line that is a place's name and nothing else (a title's first line in a cover's
+    type): Chinese characters, then a level's suffix (vocab/places.yaml admin_suffixes)."""
+    suffixes = sorted(load_yaml("places.yaml")["admin_suffixes"], key=len, reverse=True)
+    return re.compile(rf"[\u4e00-\u9fff]{{1,12}}?(?:{'|'.join(map(re.escape, suffixes))})")
 
 
 def _joined_lines(preamble: str) -> list[str]:
@@ -125,7 +129,7 @@ def _standalone(lines: list[str], i: int) -> str | None:
         m = PERIOD_LINE.match(lines[j])
         if m:
             line += f"({m.group(1)}{_dash(lines[j])}{m.group(2)}年)"
-    if i and PLACE_LINE.fullmatch(lines[i - 1]) and not line.startswith(lines[i - 1]):
+    if i and _place_line().fullmatch(lines[i - 1]) and not line.startswith(lines[i - 1]):
         line = lines[i - 1] + line  # 东江市 / 法治社会建设实施方案: a cover's large type
     return line
 
@@ -160,15 +164,8 @@ def _title_at_line_start(line: str) -> str | None:
     words = "|".join(map(re.escape, _vocab()["title_words"]))
     m = re.match(
         rf"^([^,。;:《》]{{4,60}}?(?:{words})\((?:19|20)\d{{2}}[^()]{{1,3}}\d{{4}}年\))", line
-    ) or re.match(rf"^([^,。;:《》]{{4,60}}?(?:{words}))(?={_BODY_OPENING})", line)
+    ) or re.match(rf"^([^,。;:《》]{{4,60}}?(?:{words}))(?={BODY_OPENING})", line)
     return m.group(1) if m and is_plan_title(m.group(1)) else None
-
-
-# How a plan's or a report's first sentence opens, right after a title it runs on from
-_BODY_OPENING = (
-    r"(?:19|20)\d{2}年(?:以来|度)?[,，]|(?:今年|近年|一年|五年)来|为(?:深入|全面|进一步|认真|切实|加快)"
-    r"|根据|按照"
-)
 
 
 def find_title(preamble: str) -> str | None:

@@ -219,5 +219,12 @@ def run_on_title(rest: str) -> int:
     return m.end() if m else 0
 
 
+# How a plan's (or a report's) first sentence opens, right after a title that a flattened
+# page runs on into it: …实施方案为贯彻…, …规划根据…, …情况报告2025年,全县…, …近年来…
+BODY_OPENING = (
+    r"为|根据|按照|(?:今年|近年|一年|五年)来|(?:19|20)\d{2}年(?:以来|度)?[,，]"
+)
+
+
 # A line that labels something ("牵头单位:…", "联系电话:…"): a short label then a colon.
 LABEL_LINE = re.compile(r"^[ \t]*[^\s:,。;]{1,8}[ \t]*:")

@@ -47,6 +47,7 @@ import numpy as np
 
 from pipeline.text.codes import codes as _codes
 from pipeline.text.headings import (
+    BODY_OPENING,
     LABEL_LINE,
     NOT_A_FRACTION,
     line_start_matches,
@@ -280,7 +281,7 @@ PAGE_MIN_CHARS = 150  # every page but the last is at least this long
 # A title that runs into the first sentence of the preamble (…实施方案(2022—2025年)为贯彻…)
 TITLE_RUN_ON = re.compile(
     r"[^\n,。;]{4,70}?(?:方案|规划|纲要|意见|措施|要点|计划)(?:\([^()\n]{0,12}\))*"
-    r"(?:参考范文|范文)?(?=为|根据|按照|近年来)"
+    rf"(?:参考范文|范文)?(?={BODY_OPENING})"
 )
 
 
