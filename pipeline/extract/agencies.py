@@ -55,10 +55,17 @@ _LONG_LABELS = "|".join(
 _LABEL_RE = re.compile(
     rf"(?:^|(?<=[;；,，。、\s])|(?=(?:{_LONG_LABELS})\s*[:：]))({_LABEL_ALT})\s*[:：]\s*"
 )
-_OTHER_LABEL_RE = re.compile(
-    "(?:"
-    + "|".join(re.escape(lb) for lb in _roles_vocab().get("other_labels") or [])
-    + r")\s*[:：]"
+_DEADLINE_LABELS = sorted(_roles_vocab().get("deadline_labels") or [], key=len, reverse=True)
+_OTHER_LABELS = _DEADLINE_LABELS + (_roles_vocab().get("other_labels") or [])
+_OTHER_LABEL_RE = re.compile("(?:" + "|".join(re.escape(lb) for lb in _OTHER_LABELS) + r")\s*[:：]")
+# A deadline label and its colon where a label may stand: at the start, after a separator or
+# an opening bracket, or (three characters or more) right after a name, as role labels
+_DEADLINE_LABEL_RE = re.compile(
+    r"(?:^|(?<=[;；,，。、\s(（【\[〔])|(?="
+    + "|".join(re.escape(lb) for lb in _DEADLINE_LABELS if len(lb) >= 3)
+    + "))(?:"
+    + "|".join(re.escape(lb) for lb in _DEADLINE_LABELS)
+    + r")\s*[:：]\s*"
 )
 _OPEN = "(（【[〔"
 _CLOSE = ")）】]〕"
@@ -273,6 +280,37 @@ def note_segments(note: str) -> list[tuple[str, list[str]]]:
     if labeled:
         return labeled
     return [(role, list(names)) for role, names in parse_unlabeled_note(note)]
+
+
+def deadline_spans(line: str) -> list[tuple[int, int]]:
+    """Where ``line`` states a task's deadline after a deadline label (完成时限:2022年底前 ->
+    the span of 2022年底前): each value runs to the next label or the line's end, without
+    the separators and closing brackets that end it. A role line, a role note or a line of
+    its own may hold one; what it states is a target of the task, not a task."""
+    spans: list[tuple[int, int]] = []
+    for m in _DEADLINE_LABEL_RE.finditer(line):
+        end = len(line)
+        for label in (_LABEL_RE, _OTHER_LABEL_RE):
+            nxt = label.search(line, m.end())
+            if nxt is not None:
+                end = min(end, nxt.start())
+        value = line[m.end() : end].rstrip("。;；.,，、 \t" + _CLOSE)
+        if value:
+            spans.append((m.end(), m.end() + len(value)))
+    return spans
+
+
+def starts_with_deadline(line: str) -> int | None:
+    """Where the rest of ``line`` starts when it opens with a deadline label and its value
+    (完成时限:2022年底前;责任单位:…: the position of 责任单位), or None."""
+    m = _DEADLINE_LABEL_RE.match(line)
+    if m is None:
+        return None
+    spans = deadline_spans(line)
+    rest = spans[0][1] if spans and spans[0][0] == m.end() else m.end()
+    while rest < len(line) and line[rest] in "。;；.,，、 \t" + _CLOSE:
+        rest += 1
+    return rest
 
 
 def role_segments_of_line(line: str) -> list[tuple[str, list[str]]]:

@@ -2,8 +2,9 @@
 
 A measure is a sentence (ended by 。！？) or a part of one ended by ; where the semicolon
 separates parallel tasks. Semicolons and full stops inside brackets or quotes do not split.
-Headings, role lines ("牵头单位:…"), role notes ending a task line ("…。(牵头单位:…)") and
-lines that are a label only ("措施:") are not measures. Each measure records the verb it
+Headings, role lines ("牵头单位:…"), role notes ending a task line ("…。(牵头单位:…)"),
+deadline lines ("完成时限:2022年底前", whose target is the task's above) and lines that are a
+label only ("措施:") are not measures. Each measure records the verb it
 starts with (its ``action``), read through modifiers such as 全面/进一步 and past an opening
 actor ("各级政府要落实…" -> 落实), so analysts can group commitments by what they promise.
 """
@@ -14,7 +15,13 @@ import functools
 import re
 from typing import NamedTuple
 
-from pipeline.extract.agencies import note_segments, parse_role_segments, role_note_start
+from pipeline.extract.agencies import (
+    deadline_spans,
+    note_segments,
+    parse_role_segments,
+    role_note_start,
+    starts_with_deadline,
+)
 from pipeline.vocab import load_yaml
 
 SENTENCE_END = "。！？!?"
@@ -83,13 +90,18 @@ class Body(NamedTuple):
 
     statements: list[Statement]
     roles: list[tuple[str, list[str]]]  # (role, names) of role lines and role notes, in order
+    # where role lines, role notes and lines of their own state a deadline (完成时限:2022年底前):
+    # spans of the text, in order, whose targets belong to the task before them
+    deadlines: list[tuple[int, int]]
 
 
 def read_body(text: str, start: int, end: int) -> Body:
-    """Measures within text[start:end] (a section body), skipping role lines, and the roles
-    its role lines and role notes ending a task line ("…。(牵头单位:…)") assign."""
+    """Measures within text[start:end] (a section body), skipping role lines and deadline
+    lines, the roles its role lines and role notes ending a task line ("…。(牵头单位:…)")
+    assign, and where they state deadlines."""
     statements: list[Statement] = []
     roles: list[tuple[str, list[str]]] = []
+    deadlines: list[tuple[int, int]] = []
     colon = text.find(":", start, end) >= 0 or text.find("：", start, end) >= 0
     if (
         not colon
@@ -100,7 +112,7 @@ def read_body(text: str, start: int, end: int) -> Body:
         # a role line has a colon, a role note ends its line with a bracket, a sub-item opens
         # its line with a marker: with none of them, the body is task text throughout
         _line_statements(text, start, end, statements)
-        return Body(statements, roles)
+        return Body(statements, roles, deadlines)
     for m in _LINE.finditer(text, start, end):
         line = m.group()
         line_start, line_end = m.start(), m.end()
@@ -109,9 +121,15 @@ def read_body(text: str, start: int, end: int) -> Body:
             line_start += sub_item.end()
             line = line[sub_item.end() :]
         if ":" in line or "：" in line:  # every role label ends in a colon
-            segments = parse_role_segments(line.strip())
-            if segments:  # a role line
+            stripped = line.strip()
+            segments = parse_role_segments(stripped)
+            rest = None if segments else starts_with_deadline(stripped)
+            if segments or rest is not None:  # a role line, or a deadline line
+                if rest is not None:  # 完成时限:2022年底前;责任单位:…
+                    segments = parse_role_segments(stripped[rest:])
                 roles += segments
+                shift = line_start + len(line) - len(line.lstrip())
+                deadlines += [(shift + a, shift + b) for a, b in deadline_spans(stripped)]
                 continue
             if _LABEL_ONLY.fullmatch(line):  # 措施: above the items it introduces
                 continue
@@ -120,8 +138,9 @@ def read_body(text: str, start: int, end: int) -> Body:
             if note is not None:
                 line_end = line_start + note
                 roles += note_segments(line.rstrip()[note:])
+                deadlines += [(line_end + a, line_end + b) for a, b in deadline_spans(line[note:])]
         _line_statements(text, line_start, line_end, statements)
-    return Body(statements, roles)
+    return Body(statements, roles, deadlines)
 
 
 def split_statements(text: str, start: int, end: int) -> list[Statement]:

@@ -44,6 +44,15 @@ def _measure_at(measures: _Measures, pos: int) -> Row | None:
     return None
 
 
+def _measure_before(measures: _Measures, pos: int) -> Row | None:
+    """The task a deadline line at ``pos`` belongs to: the last measure before it, or the
+    section's first when the line stands above its tasks."""
+    if not measures.rows:
+        return None
+    i = bisect.bisect_right(measures.starts, pos) - 1
+    return measures.rows[max(i, 0)][1]
+
+
 def _preamble_instruments(text: str, end: int, doc_id: str) -> list[Row]:
     rows: list[Row] = []
     for m in SENTENCE.finditer(text[:end]):
@@ -194,10 +203,18 @@ def extract_rows(
         per_measure: dict[str, int] = {}
         n_instruments = 0
         reviews = section.ordinal in review  # past work: its numbers are achievements
-        for s_start, s_end in measures.sentences:
+        # sentences, and the deadlines that lines of their own or role lines state, in order
+        spans = measures.sentences
+        if body.deadlines and not reviews:
+            spans = sorted(spans + [(a, b, True) for a, b in body.deadlines])
+        for s_start, s_end, *deadline_line in spans:
             sentence = text[s_start:s_end]
             for hit in () if reviews else find_targets(sentence):
-                row = _measure_at(measures, s_start + hit.clause_start)
+                row = (
+                    _measure_before(measures, s_start)
+                    if deadline_line
+                    else _measure_at(measures, s_start + hit.clause_start)
+                )
                 if row is None:
                     continue
                 k = per_measure[row["measure_id"]] = per_measure.get(row["measure_id"], 0) + 1
@@ -218,6 +235,8 @@ def extract_rows(
                         "char_end": s_start + hit.clause_end,
                     }
                 )
+            if deadline_line:
+                continue
             for hit in find_instruments(sentence, in_preamble=False):
                 row = _measure_at(measures, s_start + hit.start)
                 if row is None:

@@ -200,3 +200,46 @@ def test_role_line_of_a_section_without_measures_lists_no_agency():
         ("m1", "区检察院"),
         ("m2", "区检察院"),
     ]
+
+
+def test_a_deadline_printed_after_its_task_is_a_target_of_that_task_not_a_measure():
+    # the four places plans print a task's deadline: a line of its own, a role line, a role
+    # note ending the task, and a line that opens with it before the roles
+    text = (
+        "一、主要任务\n(一)健全决策机制\n"
+        "1.落实重大行政决策程序。编制年度决策事项目录。\n完成时限:2022年底前\n"
+        "2.推行合法性审核机制。\n牵头单位:市司法局 完成时限:2023年6月\n"
+        "3.完善执法公示制度。(牵头单位:市司法局;完成期限:2024年)\n"
+        "4.开展执法人员培训。\n完成时间:2025年;责任单位:市政府办公室、市司法局\n"
+    )
+    tables = rows_of(text, "d")
+    assert [m["text"] for m in tables["measures"]] == [
+        "编制年度决策事项目录。",
+        "推行合法性审核机制。",
+        "完善执法公示制度。",
+        "开展执法人员培训。",
+    ]
+    by_measure = {m["measure_id"]: m["text"] for m in tables["measures"]}
+    got = [
+        (by_measure[t["measure_id"]], t["text"], t["kind"], t["deadline_year"])
+        for t in tables["targets"]
+    ]
+    assert got == [
+        ("编制年度决策事项目录。", "2022年底前", "deadline", 2022),
+        ("推行合法性审核机制。", "2023年6月", "deadline", 2023),
+        ("完善执法公示制度。", "2024年", "deadline", 2024),
+        ("开展执法人员培训。", "2025年", "deadline", 2025),
+    ]
+    for t in tables["targets"]:
+        assert text[t["char_start"] : t["char_end"]] == t["text"]
+    names = {a["agency_id"]: a["name"] for a in tables["agencies"]}
+    roles = {
+        (by_measure[x["measure_id"]], names[x["agency_id"]], x["role"])
+        for x in tables["measure_agencies"]
+    }
+    assert roles == {
+        ("推行合法性审核机制。", "市司法局", "lead"),
+        ("完善执法公示制度。", "市司法局", "lead"),
+        ("开展执法人员培训。", "市政府办公室", "responsible"),
+        ("开展执法人员培训。", "市司法局", "responsible"),
+    }
