@@ -23,7 +23,9 @@ Rules, in the order they run:
                 pages joined; a title opening the first page gets a line of its own
    heading_break a page a scraper flattened onto one line (its chapters inline, after a
                 space or a full stop) gets a line break before each inline heading marker;
-                so does a heading line running on, after a space, into its first child
+                so does a heading line running on, after a space, into its first child;
+                and a section or item line holding the next ones of its kind after its
+                full stops (1.…。2.…。3.…, (一)…。(二)…: a page's paragraph breaks lost)
    label_break  a role label after a sentence's end on its line (。责任单位:…) starts a line
    title_break  a notice's title run into its addressees (…的通知各区人民政府:) is broken there
 5. list_marker  "- " / "• " bullets opening a line are removed
@@ -43,6 +45,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
 
+import cn2an
 import numpy as np
 
 from pipeline.text.codes import codes as _codes
@@ -50,6 +53,7 @@ from pipeline.text.headings import (
     BODY_OPENING,
     LABEL_LINE,
     NOT_A_FRACTION,
+    line_markers,
     line_start_matches,
     match_marker,
     run_on_heading_words,
@@ -370,6 +374,49 @@ def _first_child_spans(text: str) -> list[Span]:
     return [(m.start(1), m.end(1), "\n", "heading_break") for m in found]
 
 
+@functools.lru_cache(maxsize=256)
+def _sibling_marker(level: int, number: int, sep: str) -> str:
+    """The marker of section or item ``number`` in the form its line opens with."""
+    return f"({cn2an.an2cn(number)})" if level == 2 else f"{number}{sep}"
+
+
+_AFTER_MARKER = re.compile(r"[\u4e00-\u9fff“《]")  # a heading's words open: no decimal, no date
+
+
+def _sibling_break_spans(text: str) -> list[Span]:
+    """Line breaks before the sections or items that run on, after a full stop, in the line
+    of the one before them: "1.深化…学习。把…。2.深化宪法…。3.…" (a page that lost its
+    paragraph breaks). Only the numbers that follow in sequence, in the line's own form (2.
+    after 1., (二) after (一)), so a number quoted in a sentence stays where it is."""
+    spans: list[Span] = []
+    for start, end, marker in line_markers(text):
+        if marker.level == 1:
+            continue
+        line = text[start:end]
+        head = line[: marker.end].rstrip(" \t")
+        sep = head[-1]
+        number, pos = marker.number, marker.end
+        while True:
+            sibling = _sibling_marker(marker.level, number + 1, sep)
+            at = _sibling_at(line, sibling, pos)
+            if at < 0:
+                break
+            spans.append((start + at, start + at, "\n", "heading_break"))
+            number, pos = number + 1, at + len(sibling)
+    return spans
+
+
+def _sibling_at(line: str, marker: str, pos: int) -> int:
+    """Where ``marker`` opens a sentence of ``line`` after ``pos`` (-1 if nowhere)."""
+    at = line.find(marker, pos)
+    while at > 0:
+        after = at + len(marker)
+        if line[at - 1] in "。;!?" and _AFTER_MARKER.match(line, after):
+            return at
+        at = line.find(marker, after)
+    return -1
+
+
 @functools.cache
 def _inline_role_label() -> re.Pattern[str]:
     """A role label (vocab/agency_roles.yaml) after a sentence's end on the same line:
@@ -540,6 +587,7 @@ def normalize(raw: str) -> Normalized:
     t.apply(_page_chunk_spans(t.text))
     t.apply(_heading_break_spans(t.text))
     t.apply(_first_child_spans(t.text))
+    t.apply(_sibling_break_spans(t.text))
     t.apply(_label_break_spans(t.text))
     t.apply(_notice_break_spans(t.text))
     t.apply(_regex_spans("list_marker", LIST_MARKER, t.text))

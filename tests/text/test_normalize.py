@@ -166,11 +166,31 @@ def test_numbered_items_of_a_plan_are_not_pages():
     assert normalize(whole).text == whole
 
 
-def test_inline_items_of_an_ordinary_page_stay_where_they_are():
+def test_the_next_items_run_on_into_an_items_line_get_lines_of_their_own():
+    # a page that lost its paragraph breaks: items 2 and 3 after item 1's full stops
     raw = (
-        "一、重点措施\n(一)深化学习\n1.深化宣传。推动深入基层。2.深化宪法学习宣传教育。加强教育。\n"
+        "一、重点措施\n(一)深化学习。加强宣传。(二)强化教育\n"
+        "1.深化宣传。推动深入基层。2.深化宪法学习宣传教育。加强教育;3、增强法治观念。开展活动。\n"
     )
-    assert normalize(raw).text.count("\n") == 2
+    result = normalize(raw)
+    assert result.text.split("\n")[1:] == [
+        "(一)深化学习。加强宣传。",
+        "(二)强化教育",
+        "1.深化宣传。推动深入基层。",
+        "2.深化宪法学习宣传教育。加强教育;3、增强法治观念。开展活动。",  # 3、 is not 1.'s form
+    ]
+    numbers = [(s.level, s.number) for s in parse_sections(result.text)]
+    assert numbers == [(1, 1), (2, 1), (2, 2), (3, 1), (3, 2)]
+
+
+def test_numbers_inside_an_items_sentences_stay_where_they_are():
+    raw = (
+        "一、重点措施\n"
+        "1.提高效率。3.审批时限压缩一半。2.5%的事项。2.2023年底前完成。\n"  # out of order; decimal
+        "(一)健全制度。(三)完善机制。\n"  # (三) does not follow (一)
+        "2.深化宪法学习宣传教育,推动2.宪法进校园。"  # not after a full stop
+    )
+    assert normalize(raw).text == raw
 
 
 def test_inline_chapter_markers_after_a_stop_or_any_space_break_a_flattened_line():
