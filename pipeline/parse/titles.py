@@ -38,6 +38,8 @@ LABEL = re.compile(r"^(?:[^:]{0,12}[:|])")
 DOC_SHARE = re.compile(r"(?:参考范文|范文参考|范文)?\.(?:docx?|pdf|wps|txt)$")
 PAGE_SUFFIX = re.compile(r"_第\d+页$")
 # 贯彻落实《法治政府建设实施纲要(…)》实施方案: a title that cites a document, not a lead-in
+# 中共X省委印发法治X建设规划(…): a news headline, the issuer and its verb before the title
+HEADLINE_VERB = re.compile(r"^[^《》]{2,30}?(?:印发|发布|出台)了?")
 CITING_TITLE = re.compile(r"^(?![^《]*(?:印发|转发|下发|发布))[^《》]*《[^《》]+》[^《》]{2,12}$")
 
 
@@ -118,6 +120,9 @@ def _standalone(lines: list[str], i: int) -> str | None:
         return None
     if not any(w in line for w in _vocab()["family_words"]):
         return None
+    headline = HEADLINE_VERB.match(line)
+    if headline and is_plan_title(line[headline.end() :]):
+        line = line[headline.end() :]
     j = i + 1
     # the rest of a title broken across lines: 关于…的 / 实施方案 / 实施方案(2021—2025年)
     short_next = j < len(lines) and len(lines[j]) <= 24
