@@ -104,7 +104,7 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
         ((s.ordinal, s.parent_ordinal, s.heading) for s in sections), report=is_report(meta.title)
     )
     rows.review_sections = frozenset(section_id[ordinal] for ordinal in review)
-    rows.tables.update(extract_rows(text, doc_id, sections, section_id, review))
+    rows.tables.update(extract_rows(text, doc_id, sections, section_id, review, meta.period_end))
     rows.tables["normalization_edits"] = [
         {"doc_id": doc_id, "seq": i, **vars(edit)} for i, edit in enumerate(normalized.edits)
     ]

@@ -21,6 +21,7 @@ from pipeline.extract.measures import Body, leading_action, read_body
 from pipeline.extract.targets import find_targets
 from pipeline.extract.targets import forget_sentences as forget_target_sentences
 from pipeline.parse.structure import Section
+from pipeline.vocab import load_yaml
 
 Row = dict[str, Any]
 SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?]?")
@@ -112,15 +113,28 @@ def _instrument_row(
     }
 
 
+def beyond_period(year: int | None, period_end: int | None) -> bool:
+    """Whether ``year`` is the long horizon a plan looks to past its own period (到2035年 in
+    a plan for 2021—2025: vocab/targets.yaml horizon_min), not a target of the plan."""
+    return (
+        year is not None
+        and period_end is not None
+        and year > period_end
+        and year >= load_yaml("targets.yaml")["horizon_min"]
+    )
+
+
 def extract_rows(
     text: str,
     doc_id: str,
     sections: list[Section],
     section_ids: dict[str, str],
     review: Collection[str] = frozenset(),
+    period_end: int | None = None,
 ) -> dict[str, list[Row]]:
     """Measures, targets, agencies, measure_agencies and instruments of one plan; the
-    sections of ``review`` (ordinals: parts reviewing past work) give no targets."""
+    sections of ``review`` (ordinals: parts reviewing past work) give no targets, nor does
+    a horizon past the plan's ``period_end`` (``beyond_period``)."""
     forget_agency_lines()  # memos keyed on one plan's sentences end with the plan
     forget_target_sentences()
     tables: dict[str, list[Row]] = {
@@ -210,6 +224,8 @@ def extract_rows(
         for s_start, s_end, *deadline_line in spans:
             sentence = text[s_start:s_end]
             for hit in () if reviews else find_targets(sentence):
+                if beyond_period(hit.deadline_year, period_end):
+                    continue
                 row = (
                     _measure_before(measures, s_start)
                     if deadline_line

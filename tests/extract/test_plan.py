@@ -120,3 +120,21 @@ def test_a_sub_items_marker_is_not_part_of_its_measures():
         (None, "将宪法纳入学习内容。"),
         ("落实", "落实宪法宣誓制度。"),
     ]
+
+
+def test_a_horizon_past_the_plans_own_period_is_no_target_of_it():
+    goals = (
+        "(一)总体目标。到2025年,法治政府基本建成,行政执法培训率达到100%。"
+        "到2035年,法治东江、法治政府、法治社会基本建成,群众满意度达到95%以上。"
+        "到2035年,法治东江全面建成。\n"
+    )
+    five_year = _process(f"东江市法治建设规划(2021—2025年)\n一、总体要求\n{goals}")
+    assert [(t["deadline_year"], t["value"]) for t in five_year.tables["targets"]] == [
+        (2025, 100.0)
+    ]
+    long_term = _process(f"东江市法治建设规划(2024—2035年)\n一、总体要求\n{goals}")
+    assert [(t["deadline_year"], t["value"]) for t in long_term.tables["targets"]] == [
+        (2025, 100.0),
+        (2035, 95.0),
+        (2035, None),
+    ]
