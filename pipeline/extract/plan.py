@@ -13,7 +13,7 @@ from typing import Any
 from pipeline.extract.rows import extract_rows
 from pipeline.parse.metadata import extract_metadata, is_report
 from pipeline.parse.structure import parse_sections, preamble_end
-from pipeline.parse.titles import find_title
+from pipeline.parse.titles import LIST_MIN_TITLES, find_title, plans_listed
 from pipeline.read.ingest import Decoded, Rejection
 from pipeline.text.headings import review_parts
 from pipeline.text.normalize import Normalized, normalize, raw_offset
@@ -59,6 +59,14 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
             sha256=source.sha256,
             reason="not a plan: no chapter (一、), section ((一)) or item (1.) headings found, "
             "and no plan title",
+        )
+    listed = [] if sections else plans_listed(text)
+    if len(listed) >= LIST_MIN_TITLES:
+        return Rejection(
+            source_file=source.name,
+            sha256=source.sha256,
+            reason=f"not a plan: a list of {len(listed)} plans without headings "
+            f"({'; '.join(listed[:3])}; …)",
         )
     # a page without headings that names its plan (a news report of it, a notice, the
     # first page of a long copy) is published for what it says of the plan, and flagged

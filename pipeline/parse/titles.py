@@ -206,3 +206,29 @@ def other_title(preamble: str) -> str | None:
         ):
             return clean_title(line)
     return None
+
+
+QUOTED_NAME = re.compile(r"《([^《》]+)》")
+LIST_MIN_TITLES = 5  # a page naming this many plans, and holding no headings, lists them
+
+
+@functools.cache
+def _listed_title() -> re.Pattern[str]:
+    words = "|".join(map(re.escape, _vocab()["title_words"]))
+    period = r"(?:\((?:19|20)\d{2}[^()]{1,3}\d{4}年\))?"
+    return re.compile(rf"[^,。;:《》]{{4,60}}?(?:{words}){period}")
+
+
+def plans_listed(text: str) -> list[str]:
+    """The distinct plan titles ``text`` names, one per line or in 《》 (a search result,
+    a site's list of documents, a catalogue of files), in the order they come."""
+    seen: dict[str, str] = {}
+    for line in text.split("\n"):
+        opening = _listed_title().match(line)  # a list's line: a title, then a date…
+        names = QUOTED_NAME.findall(line) or ([opening.group()] if opening else [])
+        for name in names:
+            name = clean_title(name)
+            if len(name) <= TITLE_MAX and is_plan_title(name):
+                bare = TRAILING_PARENS.sub("", HEADLINE_VERB.sub("", name))  # one plan, once
+                seen.setdefault(_canon(re.sub(r"\d{4}\D{0,2}\d{4}年$", "", bare)), name)
+    return list(seen.values())

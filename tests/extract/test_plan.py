@@ -138,3 +138,19 @@ def test_a_horizon_past_the_plans_own_period_is_no_target_of_it():
         (2035, 95.0),
         (2035, None),
     ]
+
+
+def test_a_list_of_plans_without_headings_is_rejected_naming_what_it_lists():
+    # a site's list of documents (or a maintainer's index of files) dropped into the folder
+    listing = "首页 > 政策文件\n" + "".join(
+        f"{place}法治政府建设实施方案(2021—2025年)\t2022-0{k}-01\n"
+        for k, place in enumerate(["东江市", "西河县", "南山区", "北川省", "中原市"], 1)
+    )
+    rejected = _process(listing)
+    assert isinstance(rejected, Rejection)
+    assert rejected.reason.startswith("not a plan: a list of 5 plans without headings")
+    assert "东江市法治政府建设实施方案(2021—2025年)" in rejected.reason
+    # four, or one plan named five ways, is a page about a plan (published as metadata)
+    assert isinstance(_process("\n".join(listing.split("\n")[:5])), PlanRows)
+    one_plan = NEWS + "《示例省法治社会建设实施方案》\n示例省委印发示例省法治社会建设实施方案\n" * 3
+    assert isinstance(_process(one_plan), PlanRows)
