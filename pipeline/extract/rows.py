@@ -113,6 +113,24 @@ def _instrument_row(
     }
 
 
+def _heading_commitment(text: str, section: Section) -> list[tuple[int, int, int, int]]:
+    """The heading as a statement of its own when it states a quantified commitment
+    ("1.行政执法人员培训率达到100%。每年…", "(二)每年至少开展1次法治督察"): a number or a
+    recurrence at any level, a deadline in an item's (3) heading only, since a chapter's or
+    section's year labels what stands below it (二、2022年重点任务)."""
+    heading = section.heading
+    if not heading:
+        return []
+    start = text.find(heading, section.char_start, section.body_start)
+    if start < 0:
+        return []
+    hits = find_targets(heading)
+    if not any(h.kind != "deadline" or section.level == 3 for h in hits):
+        return []
+    end = start + len(heading)
+    return [(start, end, start, end)]
+
+
 def beyond_period(year: int | None, period_end: int | None) -> bool:
     """Whether ``year`` is the long horizon a plan looks to past its own period (到2035年 in
     a plan for 2021—2025: vocab/targets.yaml horizon_min), not a target of the plan."""
@@ -186,7 +204,10 @@ def extract_rows(
         sentences: list[tuple[int, int]] = []  # statements come in text order: so do these
         last_sentence = -1
         body = read_body(text, section.body_start, section.char_end)
-        for k, (start, end, sentence_start, sentence_end) in enumerate(body.statements, 1):
+        statements = body.statements
+        if section.ordinal not in review:
+            statements = _heading_commitment(text, section) + statements
+        for k, (start, end, sentence_start, sentence_end) in enumerate(statements, 1):
             statement = text[start:end]
             row = {
                 "measure_id": f"{section_id}:m{k}",

@@ -154,3 +154,34 @@ def test_a_list_of_plans_without_headings_is_rejected_naming_what_it_lists():
     assert isinstance(_process("\n".join(listing.split("\n")[:5])), PlanRows)
     one_plan = NEWS + "《示例省法治社会建设实施方案》\n示例省委印发示例省法治社会建设实施方案\n" * 3
     assert isinstance(_process(one_plan), PlanRows)
+
+
+def test_a_heading_that_states_a_quantified_commitment_is_a_measure_with_its_target():
+    rows = _process(
+        "东江市法治政府建设实施方案(2021—2025年)\n一、主要任务\n(一)健全行政执法体系\n"
+        "1.行政执法人员培训率达到100%。每年组织培训不少于40学时。\n"
+        "2.2023年底前完成行政执法案卷评查。加强监督。\n"
+        "3.推进“八五”普法。加强宣传。\n"  # a plan's name, no target: the title stays a title
+        "(二)每年至少开展1次法治督察\n加强组织领导。\n"
+        "二、2022年重点任务\n(一)2023年底前的任务\n开展法律援助。\n"  # years as labels
+    )
+    measures = [(m["section_id"].split(":")[1], m["text"]) for m in rows.tables["measures"]]
+    assert measures == [
+        ("1.1.1", "行政执法人员培训率达到100%"),
+        ("1.1.1", "每年组织培训不少于40学时。"),
+        ("1.1.2", "2023年底前完成行政执法案卷评查"),
+        ("1.1.2", "加强监督。"),
+        ("1.1.3", "加强宣传。"),
+        ("1.2", "每年至少开展1次法治督察"),
+        ("1.2", "加强组织领导。"),
+        ("2.1", "开展法律援助。"),
+    ]
+    targets = [(t["measure_id"].split(":")[1:], t["kind"]) for t in rows.tables["targets"]]
+    assert targets == [
+        (["1.1.1", "m1"], "quantity"),
+        (["1.1.1", "m2"], "quantity"),
+        (["1.1.2", "m1"], "deadline"),
+        (["1.2", "m1"], "frequency"),
+    ]
+    headings = [s["heading"] for s in rows.tables["sections"]]
+    assert "行政执法人员培训率达到100%" in headings  # still the item's title
