@@ -20,7 +20,7 @@ import lxml.etree
 import lxml.html
 
 from pipeline.read.base import Deadline, Reading, Unreadable, check_text_size
-from pipeline.read.tables import is_task_header, table_lines
+from pipeline.read.tables import is_task_header, table_lines, tables_in_text
 from pipeline.read.txt import decode_text
 from pipeline.vocab import load_yaml
 
@@ -343,5 +343,7 @@ def read_html(data: bytes) -> Reading:
     if n_cjk < rules["min_body_chars"]:
         raise Unreadable(f"web page without an article body ({n_cjk} Chinese characters of text)")
     return Reading(
-        text=check_text_size("\n".join(lines) + "\n"), encoding=encoding, container=container
+        text=check_text_size(tables_in_text("\n".join(lines) + "\n")),  # cells one a line…
+        encoding=encoding,
+        container=container,
     )

@@ -7,7 +7,9 @@ measures and agencies through the one role-line parser of ``pipeline/extract``, 
 second extraction path. Other tables become one line per row, cells separated by `` | ``.
 A PDF's table runs over pages, often without its header on the next page, and its cells'
 lines are where the cell width broke them: ``TableRun`` carries the header over, and
-``unwrap_cells`` joins the lines back.
+``unwrap_cells`` joins the lines back. A table a copy flattened to one cell a line (序号 /
+任务 / 牵头单位 / … / 1 / 任务… / 市司法局 / …) is read back row by row from its numbers
+(``cell_per_line_table``).
 """
 
 from __future__ import annotations
@@ -192,3 +194,128 @@ def _dedupe(row: Sequence[str]) -> list[str]:
         if cell and (not out or out[-1] != cell):
             out.append(cell)
     return out
+
+
+HEADER_CELL_MAX = 8  # characters of a header cell (序号, 牵头单位, 完成时限…)
+ROW_NUMBER = re.compile(r"(\d{1,3})[.、]?")
+DEADLINE_CELL = re.compile(r"(?:19|20)\d{2}|[年月]|长期|持续|常态|前$|底$")
+
+
+def _header_cell(line: str) -> bool:
+    key = _key(line)
+    if not key or len(key) > HEADER_CELL_MAX:
+        return False
+    words = load_yaml("readers.yaml")["task_table"]
+    return key in _role_labels() or any(key in words[kind] for kind in words)
+
+
+def cell_per_line_table(lines: Sequence[str], i: int) -> tuple[list[list[str]], int] | None:
+    """The rows (header first) of a task table whose cells stand one a line from line ``i``
+    on, and the index of the line after it; None when no such table starts there.
+
+    The header is a run of header cells opening with the number column (序号); each row
+    opens with its number, 1, 2, 3… in turn, so a task cell wrapped over lines or a cell
+    left empty does not shift the rows after it: a row with more lines than columns has
+    the extra ones in its task cell, one with fewer has its deadline where a line reads as
+    one (2022年底前, 长期坚持) and its other cells in order. The last row has one line a
+    column at most."""
+    header: list[str] = []
+    j = i
+    while j < len(lines) and _header_cell(lines[j]):
+        header.append(_key(lines[j]))
+        j += 1
+    columns = _columns(header) if len(header) >= 3 else None
+    if columns is None or columns.get("number") != 0 or "category" in columns:
+        return None
+    width = len(header) - 1  # cells after the number
+    rows: list[list[str]] = [header]
+    number = 1
+    while j < len(lines) and _row_number(lines[j]) == number:
+        end = j + 1  # the next row's number, looked for a few rows' lines ahead at most
+        while end < len(lines) and end - j <= 3 * width and _row_number(lines[end]) != number + 1:
+            end += 1
+        more = end < len(lines) and _row_number(lines[end]) == number + 1
+        if not more:  # the table's last row: one line a column at most
+            end = min(j + 1 + width, len(lines))
+        rows.append([str(number), *_row_cells(list(lines[j + 1 : end]), columns, width)])
+        number, j = number + 1, end
+        if not more:
+            break
+    return (rows, j) if len(rows) > 1 else None
+
+
+def _row_number(line: str) -> int | None:
+    m = ROW_NUMBER.fullmatch(line.strip())
+    return int(m.group(1)) if m else None
+
+
+def _row_cells(cells: list[str], columns: dict[str, int], width: int) -> list[str]:
+    """A row's cells after its number, as many as the header's columns."""
+    task = columns["task"] - 1
+    if len(cells) > width:  # a task cell wrapped over lines
+        extra = len(cells) - width
+        cells = cells[:task] + ["".join(cells[task : task + extra + 1])] + cells[task + extra + 1 :]
+    elif len(cells) < width and "deadline" in columns:
+        deadline = columns["deadline"] - 1
+        dated = [k for k, cell in enumerate(cells) if k != task and DEADLINE_CELL.search(cell)]
+        if dated:  # the deadline in its column, the rest in order around it
+            cell = cells.pop(dated[-1])
+            cells = (cells + [""] * width)[: width - 1]
+            cells.insert(deadline, cell)
+    return (cells + [""] * width)[:width]
+
+
+def _cells(line: str) -> list[str] | None:
+    """A line's cells when it is a table's row (tab- or ``|``-separated), else None."""
+    if "\t" in line.strip():
+        return [c.strip() for c in line.strip().split("\t")]
+    if line.count("|") >= 2:
+        return [c.strip() for c in line.strip().strip("|").split("|")]
+    return None
+
+
+@functools.cache
+def _number_header() -> re.Pattern[str]:
+    """A line that is a number column's header cell alone (序号): where a table flattened to
+    one cell a line may start (a literal line break opens the search: it is fast)."""
+    words = "|".join(load_yaml("readers.yaml")["task_table"]["number"])
+    return re.compile(rf"\n[ \t]*(?:{words})[ \t]*\r?\n")
+
+
+def tables_in_text(text: str) -> str:
+    """The text with each task table among its lines rendered as items with role lines: a
+    table copied into text keeps its rows as lines and its cells apart by tabs (from Word or
+    a page) or by ``|`` (a scraper's or a wiki's rendering), or has them one a line (a
+    mirror's copy: ``cell_per_line_table``)."""
+    number_header = _number_header()
+    numbered = bool(number_header.search(f"\n{text[:16]}") or number_header.search(text))
+    if "\t" not in text and "|" not in text and not numbered:
+        return text
+    lines = text.split("\n")
+    # the non-blank lines, stripped, and where each stands: a flattened table's cells may
+    # have blank lines between them
+    filled = [k for k, line in enumerate(lines) if line.strip()] if numbered else []
+    cells = [lines[k].strip() for k in filled]
+    position = {k: n for n, k in enumerate(filled)}
+    out: list[str] = []
+    i, changed = 0, False
+    while i < len(lines):
+        header = _cells(lines[i])
+        if header and len(header) >= 3 and is_task_header(header):
+            rows, i = [header], i + 1
+            while i < len(lines) and (row := _cells(lines[i])) and len(row) >= 2:
+                rows.append(row)
+                i += 1
+            out.extend(table_lines(rows))
+            changed = True
+            continue
+        found = cell_per_line_table(cells, position[i]) if i in position else None
+        if found:
+            rows, after = found
+            out.extend(table_lines(rows))
+            i = filled[after] if after < len(filled) else len(lines)
+            changed = True
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out) if changed else text

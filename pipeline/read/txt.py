@@ -4,10 +4,9 @@ Windows tools save UTF-16 with a BOM, so the BOM decides it; UTF-16 without a BO
 that are neither UTF-8 nor GB18030, are rejected rather than guessed, because a wrong guess
 would publish mojibake as if it were the plan's words.
 
-A task-division table copied into text keeps its rows as lines and its cells apart by tabs
-(from Word or a page) or by ``|`` (a scraper's or a wiki's rendering); a run of such lines
-under a header with a task and a role column is read as the table it is
-(``tables.table_lines``: items with role lines), so its agencies are not lost.
+A task-division table copied into text (its cells apart by tabs or ``|``, or one a line) is
+read as the table it is (``tables.tables_in_text``: items with role lines), so its agencies
+are not lost.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from __future__ import annotations
 import re
 
 from pipeline.read.base import Reading, Unreadable, check_text_size
-from pipeline.read.tables import is_task_header, table_lines
+from pipeline.read.tables import tables_in_text
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 BOMS = (
@@ -61,35 +60,4 @@ def read_txt(data: bytes) -> Reading:
         raise Unreadable(f"binary content ({controls} control characters after decoding)")
     if not text.strip():
         raise Unreadable("no text (only whitespace)")
-    return Reading(text=check_text_size(_task_tables(text)), encoding=encoding)
-
-
-def _cells(line: str) -> list[str] | None:
-    """A line's cells when it is a table's row (tab- or ``|``-separated), else None."""
-    if "\t" in line.strip():
-        return [c.strip() for c in line.strip().split("\t")]
-    if line.count("|") >= 2:
-        return [c.strip() for c in line.strip().strip("|").split("|")]
-    return None
-
-
-def _task_tables(text: str) -> str:
-    """The text with each task table among its lines rendered as items with role lines."""
-    if "\t" not in text and "|" not in text:
-        return text
-    lines = text.split("\n")
-    out: list[str] = []
-    i, changed = 0, False
-    while i < len(lines):
-        header = _cells(lines[i])
-        if header and len(header) >= 3 and is_task_header(header):
-            rows, i = [header], i + 1
-            while i < len(lines) and (row := _cells(lines[i])) and len(row) >= 2:
-                rows.append(row)
-                i += 1
-            out.extend(table_lines(rows))
-            changed = True
-            continue
-        out.append(lines[i])
-        i += 1
-    return "\n".join(out) if changed else text
+    return Reading(text=check_text_size(tables_in_text(text)), encoding=encoding)

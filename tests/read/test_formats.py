@@ -377,6 +377,42 @@ def test_a_task_table_copied_into_text_is_read_as_the_table(separator):
     assert read("other.txt", ("东江市法治方案\n一、总体要求\n" + kept).encode()).text.endswith(kept)
 
 
+@pytest.mark.parametrize("form", ["txt", "html"])
+def test_a_task_table_flattened_to_one_cell_a_line_is_read_back_row_by_row(form):
+    # a mirror's copy: each cell on a line of its own, blank lines between them, a task cell
+    # wrapped over two lines, row 2 with no 责任单位, the last row followed by the text
+    cells = [
+        "序号", "重点任务", "牵头单位", "责任单位", "完成时限",
+        "1", "全面实行政府权责清单制度,", "动态调整权责清单。", "市委编办", "市直各部门",
+        "2022年底前",
+        "2", "行政执法人员培训每年不少于40学时。", "市司法局", "长期坚持",
+        "3", "推进“互联网+监管”。", "市市场监管局", "市政务服务数据管理局", "2023年6月底前",
+    ]  # fmt: skip
+    title = "东江市法治政府建设重点任务分工方案\n\n"
+    text = title + "\n\n".join(cells) + "\n二、保障措施\n加强领导。"
+    if form == "html":  # a page with each cell a paragraph of its own
+        paragraphs = "".join(f"<p>{line}</p>" for line in text.split("\n") if line)
+        text = f"<html><body><div>{paragraphs}</div></body></html>"
+    decoded = read(f"plan.{form}", text.encode())
+    assert [line for line in decoded.text.split("\n") if line][1:] == [
+        "1.全面实行政府权责清单制度,动态调整权责清单,完成时限:2022年底前。",
+        "牵头单位:市委编办", "责任单位:市直各部门",
+        "2.行政执法人员培训每年不少于40学时,完成时限:长期坚持。", "牵头单位:市司法局",
+        "3.推进“互联网+监管”,完成时限:2023年6月底前。",
+        "牵头单位:市市场监管局", "责任单位:市政务服务数据管理局",
+        "二、保障措施", "加强领导。",
+    ]  # fmt: skip
+    rows = process_plan(decoded)
+    roles = [(link["name_raw"], link["role"]) for link in rows.tables["measure_agencies"]]
+    assert roles[:3] == [("市委编办", "lead"), ("市直各部门", "responsible"), ("市司法局", "lead")]
+    years = [t["deadline_year"] for t in rows.tables["targets"] if t["kind"] == "deadline"]
+    assert years == [2022, 2023]
+    # a 序号 line that opens no table, and a table numbered from 2: left as they are
+    no_table = "序号\n说明\n本方案由市司法局解释。"
+    for kept in (no_table, "序号\n任务\n牵头单位\n2\n开展宣传。\n市司法局"):
+        assert read("other.txt", kept.encode()).text == kept
+
+
 def _wrapped_source(page: str, width: int = 30) -> str:
     """The page's source wrapped as Word's "save as web page" wraps it: a line break in the
     middle of the text, wherever the line grew past the width."""
