@@ -53,7 +53,6 @@ from pipeline.text.headings import (
     BODY_OPENING,
     LABEL_LINE,
     NOT_A_FRACTION,
-    line_markers,
     line_start_matches,
     match_marker,
     run_on_heading_words,
@@ -383,26 +382,36 @@ def _sibling_marker(level: int, number: int, sep: str) -> str:
 _AFTER_MARKER = re.compile(r"[\u4e00-\u9fff“《]")  # a heading's words open: no decimal, no date
 
 
+_STOP = _is_in("。;!?")
+_OPENS_MARKER = _is_in("0123456789(")
+
+
 def _sibling_break_spans(text: str) -> list[Span]:
     """Line breaks before the sections or items that run on, after a full stop, in the line
     of the one before them: "1.深化…学习。把…。2.深化宪法…。3.…" (a page that lost its
     paragraph breaks). Only the numbers that follow in sequence, in the line's own form (2.
-    after 1., (二) after (一)), so a number quoted in a sentence stays where it is."""
+    after 1., (二) after (一)), so a number quoted in a sentence stays where it is. Only the
+    lines with a stop followed by a digit or a bracket are read (found with numpy)."""
+    codes = _codes(text)
+    stops = np.flatnonzero(_has(_STOP, codes[:-1]))
+    candidates = stops[_has(_OPENS_MARKER, codes[stops + 1])].tolist()
     spans: list[Span] = []
-    for start, end, marker in line_markers(text):
-        if marker.level == 1:
+    line_end = -1
+    for pos in candidates:
+        if pos < line_end:
+            continue  # a line is read once, from its start
+        start = text.rfind("\n", 0, pos) + 1
+        line_end = text.find("\n", pos)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[start:line_end]
+        marker = match_marker(line)
+        if marker is None or marker.level == 1:
             continue
-        line = text[start:end]
-        head = line[: marker.end].rstrip(" \t")
-        sep = head[-1]
-        number, pos = marker.number, marker.end
-        while True:
-            sibling = _sibling_marker(marker.level, number + 1, sep)
-            at = _sibling_at(line, sibling, pos)
-            if at < 0:
-                break
+        sep = line[: marker.end].rstrip(" \t")[-1]
+        number, at = marker.number, marker.end
+        while (at := _sibling_at(line, _sibling_marker(marker.level, number + 1, sep), at)) > 0:
             spans.append((start + at, start + at, "\n", "heading_break"))
-            number, pos = number + 1, at + len(sibling)
+            number += 1
     return spans
 
 
