@@ -106,8 +106,9 @@ def write_profiles(home: Path, text: str) -> None:
 
 
 # A plan whose own rows fail a row-level check: a deadline (2040) past the last one the
-# national outlines look to (2035).
-PLAN_FAILING_A_ROW_CHECK = """南江市法治社会建设实施方案(2021—2025年)
+# national outlines look to (2035). It prints no period of its own: in a plan for 2021—2025
+# that year would be a horizon, no target (pipeline/extract/rows.py beyond_period).
+PLAN_FAILING_A_ROW_CHECK = """南江市法治社会建设实施方案
 为推进法治社会建设,结合我市实际,制定本方案。
 一、总体要求
 (一)主要目标。到2040年底,建成一批法治示范村(社区)。
