@@ -63,6 +63,7 @@ class DocumentMetadata:
     latitude: float | None
     longitude: float | None
     division_match: str
+    plan_key: str | None
 
 
 def _province(place: Place, preamble: str) -> tuple[str | None, str | None]:
@@ -198,7 +199,27 @@ def extract_metadata(
         latitude=d.latitude if d else None,
         longitude=d.longitude if d else None,
         division_match=place.resolution.match,
+        plan_key=plan_key(title, d.code, (place.jurisdiction, d.name, d.city, d.province))
+        if d
+        else None,
     )
+
+
+def plan_key(
+    title: str | None, division_code: str | None, names: tuple[str | None, ...]
+) -> str | None:
+    """One plan's key in every copy of it: its division's code and its title without the
+    place's name, brackets, period and draft marker ("460100:法治政府建设实施方案"). A PDF, a
+    web page and a mirror of one plan, or its draft and its final text, share it; it is
+    read from the plan's own fields alone, so a plan added later changes no other's key.
+    Null when the division or the title is unknown."""
+    if not title or not division_code:
+        return None
+    core = DRAFT.sub("", title)
+    for name in sorted(filter(None, names), key=len, reverse=True):
+        core = core.replace(name, "")
+    core = PERIOD.sub("", TRAILING_PARENS.sub("", core))  # (2021—2025年), 2021-2025年, (—年)
+    return f"{division_code}:{_canon(core)}" if _canon(core) else None
 
 
 def _with_container(notice: Notice, container: Mapping[str, str]) -> Notice:

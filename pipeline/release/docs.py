@@ -109,6 +109,13 @@ def data_dictionary(version: str, counts: dict[str, int]) -> str:
         "ambiguous or unlisted name. A county the coordinate table has no point for carries",
         "its parent's point.",
         "",
+        "## Copies of one plan",
+        "",
+        "One plan often arrives more than once: as a PDF and a web page, on mirror sites, as a",
+        "draft and as its final text. Each copy is a row of `documents`; copies share",
+        "`documents.plan_key` (division code and title stem), so count plans by `plan_key`",
+        "(where it is set), not by rows, and use `status` to keep the final text.",
+        "",
         "## Tables",
         "",
     ]

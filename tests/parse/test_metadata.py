@@ -322,3 +322,26 @@ def test_a_document_of_no_family_still_has_its_own_title():
     m = _m("镇东县人民政府工作规则", "第一章总则\n一、根据有关法律,制定本规则。")
     assert (m.title, m.plan_type) == ("镇东县人民政府工作规则", "other")
     assert _m("东江市人民政府办公室\n各区:", "一、总体要求").title is None  # no document word
+
+
+def test_copies_of_one_plan_share_its_key_and_other_plans_do_not():
+    copies = [
+        "中共福建省委关于印发《福建省法治社会建设实施方案(2021—2025年)》的通知",
+        "福建省法治社会建设实施方案",  # a repost without the period
+        "福建省法治社会建设实施方案\n(2021—2025年)\n(征求意见稿)",  # its draft
+        "福建省法治社会建设实施方案2021-2025年",
+    ]
+    assert {_m(head).plan_key for head in copies} == {"350000:法治社会建设实施方案"}
+    others = [
+        "福建省法治政府建设实施方案(2021—2025年)",  # another plan of the same province
+        "法治福建建设规划(2021—2025年)",
+        "福州市法治社会建设实施方案(2021—2025年)",  # a city's
+    ]
+    keys = [_m(head).plan_key for head in others]
+    assert keys == [
+        "350000:法治政府建设实施方案",
+        "350000:法治福建建设规划",
+        "350100:法治社会建设实施方案",
+    ]
+    assert _m("XX市法治社会建设实施方案(2021—2025年)").plan_key is None  # masked: no division
+    assert _m("为推进法治建设,结合我省实际,制定本方案。").plan_key is None  # no title
