@@ -10,6 +10,7 @@ of a plan whose only years are those of the national outline it cites) stays nul
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -32,6 +33,23 @@ PERIOD = re.compile(
 OWN_PERIOD = re.compile(
     r"(?:规划|方案|纲要|实施)?(?:期限?|时限)为(?P<start>(?:19|20)\d{2})[—–\-－―~～至到]+(?P<end>(?:19|20)\d{2})年"
 )
+# A title that implements a cited document over its period, printing none of its own:
+# 贯彻落实《法治政府建设实施纲要(2021—2025年)》实施方案, 关于落实《…》的实施方案, and a national
+# document's name cited without 《》 (市贯彻落实法治社会建设实施纲要(2020-2025年)工作措施)
+IMPLEMENTS = (
+    r"(?:贯彻|落实|实施)[^《》]{{0,4}}"
+    r"(?:《[^《》]*?{period}[^《》]*》|(?:{names}){period})[^《》()]{{0,8}}(?:{words})$"
+)
+
+
+@functools.cache
+def _implemented() -> re.Pattern[str]:
+    vocab = load_yaml("plan_types.yaml")
+    names, words = "|".join(vocab["national_documents"]), "|".join(vocab["implementing_words"])
+    period = re.sub(r"\?P<\w+>", "", PERIOD.pattern)  # twice in the pattern: no group names
+    return re.compile(IMPLEMENTS.format(period=period, names=names, words=words))
+
+
 FIVE_YEAR = re.compile(r"第?(?P<n>十[三四五])(?:个五年|[\"“”]?五[\"“”]?(?:规划|时期|期间)?)")
 ANNUAL = re.compile(r"(?P<year>(?:19|20)\d{2})年度?")
 CITED = re.compile(r"《([^》]*)》")
@@ -144,6 +162,11 @@ def _period(title: str | None, preamble: str) -> tuple[int | None, int | None]:
         m = PERIOD.search(own)
         if m and not own[m.end() :].strip():
             return int(m["start"]), int(m["end"])
+        if not m:  # 贯彻《法治政府建设实施纲要(2021—2025年)》实施方案: the outline's period
+            cited = _implemented().search(title)
+            years = PERIOD.search(cited.group()) if cited else None
+            if years:
+                return int(years["start"]), int(years["end"])
         numbered = FIVE_YEAR.search(own)
         if not m and numbered:  # 第十四个五年规划, “十四五”…规划
             start, end = load_yaml("plan_types.yaml")["five_year_plans"][numbered["n"]]

@@ -40,7 +40,9 @@ PAGE_SUFFIX = re.compile(r"_第\d+页$")
 # 贯彻落实《法治政府建设实施纲要(…)》实施方案: a title that cites a document, not a lead-in
 # 中共X省委印发法治X建设规划(…): a news headline, the issuer and its verb before the title
 HEADLINE_VERB = re.compile(r"^[^《》]{2,30}?(?:印发|发布|出台)了?")
-CITING_TITLE = re.compile(r"^(?![^《]*(?:印发|转发|下发|发布))[^《》]*《[^《》]+》[^《》]{2,12}$")
+CITING_TITLE = re.compile(
+    r"^(?![^《]*(?:印发|转发|下发|发布))[^《》]*《[^《》]+》[^《》()]{2,12}(?:\([^()]{1,14}\))*$"
+)
 
 
 def _vocab() -> dict:

@@ -268,10 +268,17 @@ def test_a_title_a_flattened_page_runs_into_the_first_sentence_ends_where_that_o
     assert _m("东江市全面推进依法行政,根据有关规定制定方案如下。").title is None
 
 
-def test_period_is_the_plans_own_never_the_cited_outlines_or_a_goal():
-    assert _m("西河县贯彻落实《法治政府建设实施纲要(2021—2025年)》实施方案").period_start is None
-    assert _m("市贯彻落实法治社会建设实施纲要(2020-2025年)工作措施").period_start is None
-    assert _m("市贯彻落实法治社会建设实施纲要(2020-2025年)").period_start is None
+def test_period_is_the_plans_own_or_that_of_the_outline_it_implements_never_a_goal():
+    # a plan implementing an outline, with no period of its own, runs over the outline's
+    m = _m("西河县贯彻落实《法治政府建设实施纲要(2021—2025年)》实施方案")
+    assert (m.period_start, m.period_end) == (2021, 2025)
+    assert _m("市贯彻落实法治社会建设实施纲要(2020-2025年)工作措施").period_start == 2020
+    m = _m("和平区关于落实《天津市法治政府建设实施纲要(2021-2025年)》的实施方案")
+    assert (m.period_start, m.period_end) == (2021, 2025)
+    m = _m("西河县贯彻《法治中国建设规划(2020—2025年)》实施方案(2022—2025年)")  # its own
+    assert (m.period_start, m.period_end) == (2022, 2025)
+    assert _m("市贯彻落实法治社会建设实施纲要(2020-2025年)").period_start is None  # no plan word
+    assert _m("西河县宣传《法治社会建设实施纲要(2020—2025年)》工作方案").period_start is None
     assert _m("东江省法治政府建设实施纲要(2021—2025年)").period_start == 2021  # its own
     m = _m("东江市法治政府建设实施方案(20212025年)")  # the dash lost in a page's conversion
     assert (m.period_start, m.period_end) == (2021, 2025)
