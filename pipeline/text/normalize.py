@@ -256,6 +256,13 @@ INLINE_HEADING = re.compile(
     rf"(?:(?<=[。;:!?])|[^\S\n]+|(?<=[\u4e00-\u9fff])(?=\([{_CN}]{{1,3}}\)))"
     rf"(?=[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\)|\d{{1,2}}[.、]{NOT_A_FRACTION})"
 )
+# On a flattened page whose paragraphs were joined by spaces, a chapter's or section's
+# heading ends at the first space after its marker, before the body's first sentence
+# ("一、坚定不移走…道路,奋力建设更高水平法治江苏 省委历来…"): no stop, colon or quote first.
+FLAT_HEADING_END = re.compile(
+    rf"(?:[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))[^\s。;:!?“”]{{4,40}}?"
+    r"([ \t\u3000]+)(?=[\u4e00-\u9fff“])"
+)
 FLAT_MIN_CHAPTERS = 2  # a line with this many inline chapter markers is a flattened page,
 FLAT_SHARE = 0.8  # as is a line of at least FLAT_MIN_CHARS holding this share of the text
 FLAT_MIN_CHARS = 300  # with one inline chapter marker (an excerpt of a flattened page)
@@ -349,6 +356,10 @@ def _heading_break_spans(text: str) -> list[Span]:
         for m in INLINE_HEADING.finditer(line):
             if m.start() > 0:
                 spans.append((line_start + m.start(), line_start + m.end(), "\n", "heading_break"))
+            heading = FLAT_HEADING_END.match(line, m.end())  # 一、…法治江苏 省委历来…
+            if heading:
+                a, b = line_start + heading.start(1), line_start + heading.end(1)
+                spans.append((a, b, "\n", "heading_break"))
         for m in _run_on_heading().finditer(line):  # 一、总体目标坚持以… -> 一、总体目标 / 坚持以…
             spans.append((line_start + m.end(), line_start + m.end(), "\n", "heading_break"))
     spans.sort()

@@ -289,3 +289,20 @@ def test_a_notice_title_run_into_its_addressees_is_broken_there():
     ]
     kept = "各单位要按照通知要求,认真落实以下工作:"  # 通知 in a sentence, no 关于…的通知
     assert normalize(kept).text == kept
+
+
+def test_a_heading_on_a_flattened_page_ends_at_the_space_before_its_body():
+    # paragraphs joined by single spaces: each heading, then its body's first sentence
+    raw = (
+        "东江市法治建设规划(2021—2025年) 为推进法治建设,制定本规划。"
+        " 一、坚定不移走法治道路,建设更高水平法治东江 市委历来高度重视法治建设。"
+        " 二、主要任务 (一)健全制度体系 完善地方立法。 (二)加强宣传。坚持普法。"
+    )
+    assert normalize(raw).text.split("\n")[1:] == [
+        "一、坚定不移走法治道路,建设更高水平法治东江",
+        "市委历来高度重视法治建设。",
+        "二、主要任务",
+        "(一)健全制度体系",
+        "完善地方立法。",
+        "(二)加强宣传。坚持普法。",
+    ]
