@@ -74,6 +74,9 @@ def test_scraper_junk_is_removed_and_logged():
     assert junk[0].startswith("下面是小编为大家整理的") and junk[0].endswith("供大家参考。")
     assert junk[1] == "当前隐藏内容免费查看"
     assert junk[2].startswith("推荐访问:")
+    page = "省委印发《东江省法治社会建设实施方案》\n东江 26℃ 0\n成都18~25°C多云\n"
+    page += "近日,气温-5℃以下时停工。\n"  # a sentence with a temperature stays
+    assert normalize(page).text.split("\n")[1:] == ["近日,气温-5℃以下时停工。"]
 
 
 def test_edit_log_maps_every_edit_back_to_the_raw_text():
