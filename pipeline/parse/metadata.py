@@ -53,7 +53,7 @@ def _implemented() -> re.Pattern[str]:
 FIVE_YEAR = re.compile(r"第?(?P<n>十[三四五])(?:个五年|[\"“”]?五[\"“”]?(?:规划|时期|期间)?)")
 ANNUAL = re.compile(r"(?P<year>(?:19|20)\d{2})年度?")
 CITED = re.compile(r"《([^》]*)》")
-DRAFT_REACH = 120  # a draft marker may stand on the first heading line (1、…(征求意见稿))
+DRAFT_REACH = 120  # a bracketed draft marker may stand on the first heading line (1、…(征求意见稿))
 
 
 @dataclass(frozen=True)
@@ -137,10 +137,14 @@ def _plan_type(title: str | None, opening: str) -> str:
     return top if n >= 3 and n >= 2 * second else "other"
 
 
-def _status(title: str | None, preamble: str) -> str:
-    """draft when the title block or cover letter marks the plan as one; a marker that
-    follows another document's name (《法治X建设规划》(草案)) is that document's."""
+def _status(title: str | None, preamble: str, first_heading: str = "") -> str:
+    """draft when the title block or cover letter marks the plan as one, or its first
+    heading line carries the marker in brackets (1、…(征求意见稿)); a marker that follows
+    another document's name (《法治X建设规划》(草案)) is that document's, and a word of the
+    body (地方性法规草案) marks nothing."""
     markers = "|".join(load_yaml("plan_types.yaml")["draft_markers"])
+    if re.search(rf"[(（](?:{markers})", first_heading):
+        return "draft"
     own = _canon(title) if title else None
     for m in re.finditer(rf"(?:《(?P<doc>[^《》]*)》)?\(?(?:{markers})", preamble):
         if m["doc"] is None or own is None or _canon(m["doc"]).startswith(own):
@@ -190,6 +194,7 @@ def extract_metadata(
     cover notice stand only in its disclosure table)."""
     container = container or {}
     preamble = text[:body_start]
+    first_heading = text[body_start : body_start + DRAFT_REACH].split("\n", 1)[0]
     page_title = SPACE_BY_CHINESE.sub("", container.get("title", ""))  # 方案 (2021—2025年)
     title = find_title(preamble) or find_title(page_title) or other_title(preamble)
     tail = "\n".join(text[body_start:].split("\n")[-6:])
@@ -209,7 +214,7 @@ def extract_metadata(
         plan_type=_plan_type(title, opening),
         period_start=start,
         period_end=end,
-        status=_status(title, text[: body_start + DRAFT_REACH]),
+        status=_status(title, text[:body_start], first_heading),
         issuer=notice.issuer,
         issue_date=notice.issue_date,
         has_masked_names=is_masked(text),

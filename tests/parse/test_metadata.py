@@ -297,6 +297,12 @@ def test_status_reads_the_plans_own_draft_marker_only():
     assert _m("西河区法治社会建设实施方案\n(2020—2025年)\n(征求意见稿)").status == "draft"
     news = "西河市法治政府建设实施纲要(2021-2025年)\n此前完成起草《法治西河建设规划》(草案)。"
     assert _m(news).status == "final"
+    # a bill (草案) named in the body just below the first heading marks nothing
+    body = "(一)深化审批改革。严格实施《行政许可法》。地方性法规草案拟设定行政许可的,要听取意见。"
+    assert _m("2018年度西河县法治政府建设实施方案", body).status == "final"
+    # the marker in brackets on the first heading line is the plan's own
+    on_heading = "西河区法治社会建设实施方案\n一、总体要求(征求意见稿)\n(一)指导思想。"
+    assert extract_metadata(on_heading, on_heading.index("一、")).status == "draft"
 
 
 def test_numbered_disclosure_fields_are_not_items():
