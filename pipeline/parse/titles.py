@@ -212,6 +212,8 @@ def other_title(preamble: str) -> str | None:
 
 QUOTED_NAME = re.compile(r"《([^《》]+)》")
 LIST_MIN_TITLES = 5  # a page naming this many plans, and holding no headings, lists them
+# what may stand before a listed title's 《 on its line: a number, a bullet, a few words
+_LIST_LINE_LEAD = re.compile(r"[^,，。;；:：《》]{0,20}")
 
 
 @functools.cache
@@ -222,15 +224,21 @@ def _listed_title() -> re.Pattern[str]:
 
 
 def plans_listed(text: str) -> list[str]:
-    """The distinct plan titles ``text`` names, one per line or in 《》 (a search result,
-    a site's list of documents, a catalogue of files), in the order they come."""
+    """The distinct plan titles ``text`` lists, one a line, each opening its line (a search
+    result, a site's list of documents, a catalogue of files), in the order they come. A
+    sentence citing documents (2020年是《A》《B》确立的…) lists none: a list's line opens with
+    its title, maybe in 《》 after a few words (关于印发《A》的通知), and names one plan."""
     seen: dict[str, str] = {}
     for line in text.split("\n"):
-        opening = _listed_title().match(line)  # a list's line: a title, then a date…
-        names = QUOTED_NAME.findall(line) or ([opening.group()] if opening else [])
-        for name in names:
-            name = clean_title(name)
-            if len(name) <= TITLE_MAX and is_plan_title(name):
-                bare = TRAILING_PARENS.sub("", HEADLINE_VERB.sub("", name))  # one plan, once
-                seen.setdefault(_canon(re.sub(r"\d{4}\D{0,2}\d{4}年$", "", bare)), name)
+        quoted = QUOTED_NAME.search(line)
+        if quoted and not _LIST_LINE_LEAD.fullmatch(line, 0, quoted.start()):
+            continue
+        opening = None if quoted else _listed_title().match(line)  # a title, then a date…
+        name = quoted.group(1) if quoted else opening.group() if opening else None
+        if name is None or line.count("《") > 1:
+            continue
+        name = clean_title(name)
+        if len(name) <= TITLE_MAX and is_plan_title(name):
+            bare = TRAILING_PARENS.sub("", HEADLINE_VERB.sub("", name))  # one plan, once
+            seen.setdefault(_canon(re.sub(r"\d{4}\D{0,2}\d{4}年$", "", bare)), name)
     return list(seen.values())

@@ -154,6 +154,9 @@ def test_a_list_of_plans_without_headings_is_rejected_naming_what_it_lists():
     assert isinstance(_process("\n".join(listing.split("\n")[:5])), PlanRows)
     one_plan = NEWS + "《示例省法治社会建设实施方案》\n示例省委印发示例省法治社会建设实施方案\n" * 3
     assert isinstance(_process(one_plan), PlanRows)
+    # a sentence citing five plans lists none of them
+    cited = "".join(f"《{line.split(chr(9))[0]}》" for line in listing.split("\n")[1:6])
+    assert isinstance(_process(f"{NEWS}2024年是{cited}确立目标的收官之年。\n"), PlanRows)
 
 
 def test_a_heading_that_states_a_quantified_commitment_is_a_measure_with_its_target():
