@@ -20,7 +20,7 @@ import re
 from pipeline.text.headings import BODY_OPENING
 from pipeline.vocab import load_yaml
 
-TITLE_MAX = 70
+TITLE_MAX = 80  # a title citing two documents runs to 75 characters
 PERIOD_LINE = re.compile(
     r"^\(?((?:19|20)\d{2})[ \t]*[—–\-－―~～至到]*[ \t]*((?:19|20)\d{2})年?\)?$"
 )
@@ -37,11 +37,13 @@ BARE_NOTICE = re.compile(r"关于印发(?P<t>[^《》,。]+?)的通知")
 LABEL = re.compile(r"^(?:[^:]{0,12}[:|])")
 DOC_SHARE = re.compile(r"(?:参考范文|范文参考|范文)?\.(?:docx?|pdf|wps|txt)$")
 PAGE_SUFFIX = re.compile(r"_第\d+页$")
-# 贯彻落实《法治政府建设实施纲要(…)》实施方案: a title that cites a document, not a lead-in
+# 贯彻落实《法治政府建设实施纲要(…)》实施方案, 关于贯彻《A》和《B》的实施方案: a title that cites
+# documents, not a lead-in
 # 中共X省委印发法治X建设规划(…): a news headline, the issuer and its verb before the title
 HEADLINE_VERB = re.compile(r"^[^《》]{2,30}?(?:印发|发布|出台)了?")
 CITING_TITLE = re.compile(
-    r"^(?![^《]*(?:印发|转发|下发|发布))[^《》]*《[^《》]+》[^《》()]{2,12}(?:\([^()]{1,14}\))*$"
+    r"^(?![^《]*(?:印发|转发|下发|发布))[^《》]*《[^《》]+》(?:[和及与、]?《[^《》]+》)*"
+    r"[^《》()]{2,12}(?:\([^()]{1,14}\))*$"
 )
 
 

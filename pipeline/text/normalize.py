@@ -500,7 +500,21 @@ def is_standalone_line(line: str) -> bool:
         return True
     if "《" in line and line.count("《") > line.count("》") or OPEN_PERIOD.search(line):
         return False  # a title the line width broke: …关于征求《大 / 渡口区…(2021—2025 / 年)》
-    return len(line) <= STANDALONE_MAX and not RUNNING_TEXT.search(line)
+    if RUNNING_TEXT.search(line):
+        return False
+    # a long title's line (or its second half: …〉的实施方案》的实施方案) ends in a plan's word
+    return len(line) <= STANDALONE_MAX or (
+        len(line) <= TITLE_LINE_MAX and line.endswith(_title_words())
+    )
+
+
+TITLE_LINE_MAX = 70  # a line ending in a plan's word, without running-text punctuation
+
+
+@functools.cache
+def _title_words() -> tuple[str, ...]:
+    """Words a plan's title ends in (vocab/plan_types.yaml), for ``str.endswith``."""
+    return tuple(load_yaml("plan_types.yaml")["title_words"])
 
 
 _ENDINGS = tuple(SENTENCE_END)  # for ``endswith``: no string made of the last character

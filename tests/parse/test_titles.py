@@ -118,3 +118,13 @@ def test_a_place_name_alone_on_the_line_above_opens_the_title():
     )
     assert find_title("东江市\n东江市法治社会建设实施方案" + BODY) == "东江市法治社会建设实施方案"
     assert find_title("附件\n法治社会建设实施方案" + BODY) == "法治社会建设实施方案"
+
+
+def test_a_title_citing_two_documents_is_the_plans_own():
+    title = (
+        "关于贯彻《东江省法治政府建设实施纲要(2021—2025年)》和"
+        "《东江市贯彻〈法治政府建设实施纲要(2021—2025年)〉的实施方案》的实施方案"
+    )
+    assert find_title(f"东江市司法局\n{title}\n为贯彻落实上述文件,制定本方案。" + BODY) == (
+        title.replace("〈", "《").replace("〉", "》")
+    )

@@ -309,3 +309,15 @@ def test_a_heading_on_a_flattened_page_ends_at_the_space_before_its_body():
         "完善地方立法。",
         "(二)加强宣传。坚持普法。",
     ]
+
+
+def test_a_long_titles_line_ending_in_its_document_word_is_not_joined_to_the_preamble():
+    title = (
+        "关于贯彻《东江省法治政府建设实施纲要\n(2021—2025年)》和《东江市贯彻〈法治政府建设实施纲要"
+        "(2021—2025年)〉的实施方案》的实施方案\n"
+    )
+    lines = normalize(title + "为贯彻落实《东江省法治政府建设实施纲要》精神,制定本方案。\n").text
+    assert lines.split("\n")[0] == title.replace("\n", "")
+    # a body line of the same length, ending in the same word, runs on (it has a comma)
+    body = "各地区要结合实际研究制定本地区本部门具体的贯彻落实措施,并认真组织开展本方案\n的宣传。"
+    assert "\n" not in normalize(body).text
