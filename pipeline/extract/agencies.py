@@ -260,7 +260,7 @@ def role_note_start(line: str) -> int | None:
     if s.endswith("。") and s[-2:-1] in _CLOSE:  # …制度(市司法局负责)。: the note is the same
         s = s[:-1]
     if not s or s[-1] not in _CLOSE:
-        return None
+        return open_note_start(s)
     depth = 0
     for i in range(len(s) - 1, -1, -1):
         if s[i] in _CLOSE:
@@ -272,10 +272,24 @@ def role_note_start(line: str) -> int | None:
     return None
 
 
+_OPEN_NOTE = re.compile(
+    rf"[{re.escape(_OPEN)}](?=(?:{_LABEL_ALT})\s*[:：])[^{re.escape(_OPEN + _CLOSE)}]*$"
+)
+
+
+def open_note_start(line: str) -> int | None:
+    """Where a labeled role note left open at the end of ``line`` starts (…常态化。(责任单位:
+    县委办、县政府办: a copy cut off inside it), or None."""
+    m = _OPEN_NOTE.search(line) if ":" in line or "：" in line else None
+    return m.start() if m and m.start() > 0 else None
+
+
 def note_segments(note: str) -> list[tuple[str, list[str]]]:
     """(role, names) of a role note, labeled (牵头单位:…) or not (市司法局牵头,…); a note
     before its sentence's full stop ("…制度(市司法局负责)。") is read without it."""
     note = note.rstrip().removesuffix("。")
+    if note[:1] in _OPEN and note[-1:] not in _CLOSE:  # a note left open (open_note_start)
+        note = note[1:]
     labeled = parse_role_segments(note)
     if labeled:
         return labeled

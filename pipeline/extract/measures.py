@@ -18,6 +18,7 @@ from typing import NamedTuple
 from pipeline.extract.agencies import (
     deadline_spans,
     note_segments,
+    open_note_start,
     parse_role_segments,
     role_note_start,
     starts_with_deadline,
@@ -133,7 +134,7 @@ def read_body(text: str, start: int, end: int) -> Body:
                 continue
             if _LABEL_ONLY.fullmatch(line):  # 措施: above the items it introduces
                 continue
-        if line.rstrip().rstrip("。")[-1:] in _NOTE_CLOSERS:
+        if line.rstrip().rstrip("。")[-1:] in _NOTE_CLOSERS or open_note_start(line):
             note = role_note_start(line)
             if note is not None:
                 line_end = line_start + note

@@ -186,6 +186,18 @@ def test_role_note_ending_a_task_line_gives_roles_and_is_not_measure_text():
     }
 
 
+def test_a_role_note_left_open_where_a_copy_is_cut_off_still_gives_its_roles():
+    cut = "(责任单位:县委办、县司法"  # the copy ends here
+    text = f"一、主要任务\n(一)维护宪法权威\n加强宪法学习。开展宪法晨读活动。{cut}"
+    rows = rows_of(text, "d0")
+    assert [m["text"] for m in rows["measures"]] == ["加强宪法学习。", "开展宪法晨读活动。"]
+    named = {(ln["measure_id"][-2:], ln["name_raw"], ln["role"]) for ln in rows["measure_agencies"]}
+    assert named == {(m, n, "responsible") for m in ("m1", "m2") for n in ("县委办", "县司法")}
+    # an open bracket without a role label is the task's own words
+    rows = rows_of("一、主要任务\n(一)维护宪法权威\n加强宪法学习。开展(宪法晨读、宪法", "d0")
+    assert rows["measure_agencies"] == [] and len(rows["measures"]) == 2
+
+
 def test_role_line_of_a_section_without_measures_lists_no_agency():
     text = (
         "一、总体要求\n牵头单位:区司法局\n二、主要任务\n"
