@@ -85,15 +85,15 @@ def test_a_table_of_contents_is_junk_not_headings():
     ]  # fmt: skip
 
 
-def test_the_empty_tags_a_spam_template_strews_are_junk_and_a_bracketed_name_is_not():
+def test_empty_tags_and_a_pictures_file_name_are_junk_and_a_bracketed_name_is_not():
     raw = (
         '<legend id="k2x"></legend><samp id="k2x"></samp>\n'
         '<mark id="k2x"><del id="k2x"></del></mark>\n'
-        "东江县法治政府建设实施方案\n一、总体要求\n落实<东江县法治政府建设纲要>。<br/>\n"
+        "东江县法治政府建设实施方案\n一、总体要求\n落实<东江县法治政府建设纲要>。<br/>\n图片1.png\n"
     )
     result = normalize(raw)
     assert result.text == "东江县法治政府建设实施方案\n一、总体要求\n落实<东江县法治政府建设纲要>。"
-    assert len([e for e in result.edits if e.kind == "junk"]) == 9  # each tag
+    assert len([e for e in result.edits if e.kind == "junk"]) == 10  # each tag, the picture's name
 
 
 def test_a_newspapers_continuation_marks_are_junk():
