@@ -25,10 +25,14 @@ def test_pinyin_after_characters_is_dropped_and_traditional_becomes_simplified()
 
 
 def test_variant_forms_opencc_leaves_become_simplified_in_a_traditional_text():
-    raw = "陜西省法治社會建設實施方案\n一、總體要求\n加強陜西法治社會建設，保衞人民權益。\n"
+    raw = (
+        "陜西省法治社會建設實施方案\n一、總體要求\n"
+        "加強陜西法治社會建設，保衞人民權益，共建共治共亯，實施戰畧。\n"
+    )
     text = normalize(raw).text
     assert text.startswith("陕西省法治社会建设实施方案\n") and "保卫人民权益" in text
-    assert "陜" not in text and "衞" not in text
+    assert "共建共治共享,实施战略。" in text
+    assert not set("陜衞亯畧") & set(text)
 
 
 def test_simplified_plan_is_not_converted_and_brackets_are_kept():
