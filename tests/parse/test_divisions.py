@@ -21,6 +21,9 @@ from pipeline.parse.divisions import division_table, resolve, short_name, table_
         ("黔南州", "522700", "黔南布依族苗族自治州", "city", None, "贵州省", "alias"),
         ("瑶海区", "340102", "瑶海区", "county", "合肥市", "安徽省", "exact"),
         ("仙桃市", "429004", "仙桃市", "county", None, "湖北省", "exact"),  # under the province
+        # short forms no rule derives, reviewed in vocab/division_aliases.csv
+        ("科右中旗", "152222", "科尔沁右翼中旗", "county", "兴安盟", "内蒙古自治区", "alias"),
+        ("锡盟", "152500", "锡林郭勒盟", "city", None, "内蒙古自治区", "alias"),
     ],
 )
 def test_names_resolve_to_official_divisions(name, code, full, level, city, province, match):
@@ -111,3 +114,13 @@ def test_the_mask_pattern_finds_what_its_plain_form_finds():
                 ours, theirs = re.search(form.format(mask), s), re.search(form.format(plain), s)
                 assert (ours and ours.span()) == (theirs and theirs.span()), s
     assert re.search(mask, "本区XX镇、**街道") and not re.search(mask, "X市*区")
+
+
+def test_every_reviewed_division_alias_names_one_division_and_a_same_named_one_wins():
+    from pipeline.vocab import load_csv
+
+    table = division_table()
+    for row in load_csv("division_aliases.csv"):
+        assert len(table.by_name.get(row["name"], ())) == 1, row
+        assert resolve(row["alias"]).division.name == row["name"], row
+    assert resolve("巴州").division.name == "巴州区"  # not in the list: 巴中市's district
