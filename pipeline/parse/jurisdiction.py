@@ -161,7 +161,8 @@ def own_municipality(place: Place, province: str | None) -> Place:
 
 def find_place(title: str | None, issuer: str | None, preamble: str, text: str) -> Place:
     """The plan's place (see the module docstring); ``text`` is the whole normalized text."""
-    for source in (title, issuer):
+    subtitle = title.split("——", 1)[1] if title and "——" in title else None  # 标语——X旗…综述
+    for source in (title, subtitle, issuer):
         tokens = place_tokens(source or "")
         if tokens:
             parents = "".join(tokens[:-1])

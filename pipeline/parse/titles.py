@@ -37,6 +37,7 @@ BARE_NOTICE = re.compile(r"关于印发(?P<t>[^《》,。]+?)的通知")
 LABEL = re.compile(r"^(?:[^:]{0,12}[:|])")
 DOC_SHARE = re.compile(r"(?:参考范文|范文参考|范文)?\.(?:docx?|pdf|wps|txt)$")
 PAGE_SUFFIX = re.compile(r"_第\d+页$")
+SUBTITLE_DASH = re.compile(r"^(?:——|—|--)")
 # 贯彻落实《法治政府建设实施纲要(…)》实施方案, 关于贯彻《A》和《B》的实施方案: a title that cites
 # documents, not a lead-in
 # 中共X省委印发法治X建设规划(…): a news headline, the issuer and its verb before the title
@@ -112,7 +113,7 @@ def _standalone(lines: list[str], i: int) -> str | None:
     line = lines[i]
     if ":" in line:  # 中文名:…, 标题:…, or a doc-share name:title
         line = line.rsplit(":", 1)[1]
-    line = re.sub(r"^【[^】]*】", "", line)
+    line = SUBTITLE_DASH.sub("", re.sub(r"^【[^】]*】", "", line))  # ——…五年综述: a subtitle
     if (
         not line
         or len(line) > TITLE_MAX

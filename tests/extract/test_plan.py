@@ -188,3 +188,12 @@ def test_a_heading_that_states_a_quantified_commitment_is_a_measure_with_its_tar
     ]
     headings = [s["heading"] for s in rows.tables["sections"]]
     assert "行政执法人员培训率达到100%" in headings  # still the item's title
+
+
+def test_a_five_year_review_states_what_was_done_and_promises_no_target():
+    body = "一、顶层设计\n(一)党建引领。\n配齐12个乡镇政法委员,实现174个村法律顾问全覆盖。\n"
+    review = _process(f"法治护航共筑屏障\n——东江县法治政府建设五年综述\n{body}")
+    assert review.tables["documents"][0]["plan_type"] == "other"
+    assert review.tables["targets"] == []
+    plan = _process(f"东江县法治政府建设实施方案(2021—2025年)\n{body}")
+    assert [t["value"] for t in plan.tables["targets"]] == [12.0, 174.0]

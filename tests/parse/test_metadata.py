@@ -358,3 +358,11 @@ def test_copies_of_one_plan_share_its_key_and_other_plans_do_not():
     ]
     assert _m("XX市法治社会建设实施方案(2021—2025年)").plan_key is None  # masked: no division
     assert _m("为推进法治建设,结合我省实际,制定本方案。").plan_key is None  # no title
+
+
+def test_a_review_titled_with_a_slogan_and_a_subtitle_is_the_banners_and_no_plan():
+    slogan = "盟市法治\n法治护航北疆共筑安全屏障\n"
+    head = f"{slogan}——科右中旗法治政府建设五年综述\n五年来,全旗锚定总目标。"
+    m = _m(head)
+    assert m.title == "法治护航北疆共筑安全屏障——科右中旗法治政府建设五年综述"
+    assert (m.jurisdiction, m.division_code, m.plan_type) == ("科右中旗", "152222", "other")
