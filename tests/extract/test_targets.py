@@ -428,6 +428,7 @@ def test_hotline_and_one_number_but_round_the_clock_hours() -> None:
         "进一步完善“一镇街一法官”工作机制,民事、行政案件万人起诉率稳步下降至合理区间。",
         "联系电话(传真):3635352。",
         "切实运用发挥好12348XX法网如法网的作用。",
+        "7.1人力资源配置。",  # a heading the plan numbers 7.1, 7.2… (not 7.1 persons)
         # constructed baselines
         "截至2020年底,全市已建成12个公共法律服务中心。",
         "2018年以来,全市累计调解纠纷。",
@@ -437,6 +438,10 @@ def test_hotline_and_one_number_but_round_the_clock_hours() -> None:
 )
 def test_exclusions(sentence: str) -> None:
     assert find_targets(sentence) == []
+
+
+def test_a_decimal_inside_a_sentence_is_still_a_quantity() -> None:
+    assert rows("7.5%以上的村达到标准。")[0][1:4] == (7.5, "%", ">=")  # no unit after its .5
 
 
 def test_plan_name_is_excluded_but_goal_year_kept() -> None:
