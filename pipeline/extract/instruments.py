@@ -242,12 +242,13 @@ def _after_name_verb() -> re.Pattern[str]:
 # --- type and key ---------------------------------------------------------------------------
 
 _TRAILING_BRACKET = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]$")
+_UNCLOSED_BRACKET = re.compile(r"(?<=.)[(（][^()（）]*$")
 _TRAILING_ANGLE = re.compile(r"[〈<＜]([^〈〉<>＜＞]*)[〉>＞]$")
 
 
 def instrument_type(name: str) -> str:
     """The generic word the name ends with, before bracketed years/(试行) and a 〈…〉 tail."""
-    s = name.strip().rstrip("\"“”'")
+    s = _UNCLOSED_BRACKET.sub("", name.strip().rstrip("\"“”'"))  # 规划(2021-2025年: cut off
     while True:
         t = _TRAILING_BRACKET.sub("", s).strip()
         if t == s or not t:

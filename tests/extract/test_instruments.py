@@ -178,6 +178,8 @@ def test_three_consecutive_mentions_with_masked_names() -> None:
         ("东江市2021年法治政府建设情况报告", "报告"),
         ("XX省〈城市居民委员会组织法〉实施办法", "办法"),
         ("*********关于印发〈法治社会建设实施纲要(2020-2025年)〉的通知", "通知"),
+        ("市县法治政府建设示范指标体系", "体系"),
+        ("法治东江建设规划(2021-2025年", "规划"),  # its closing bracket lost
     ],
 )
 def test_instrument_type(name: str, kind: str) -> None:
