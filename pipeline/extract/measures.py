@@ -194,6 +194,23 @@ def _verb_past_modifiers(modifiers: str, verbs: str) -> re.Pattern[str]:
     return re.compile(f"(?:(?>{modifiers}))*({verbs})")
 
 
+@functools.cache
+def _not_verbs() -> re.Pattern[str]:
+    return _alternation("not_verbs")
+
+
+@functools.cache
+def _nominal_after() -> tuple[str, ...]:
+    return tuple(load_yaml("actions.yaml")["nominal_after"])
+
+
+def _used_as_noun(frame: str, end: int) -> bool:
+    """Whether the verb ending at ``end`` inside a frame is a noun there: another verb, or a
+    word only a noun stands before (vocab/actions.yaml ``nominal_after``), follows it."""
+    verb_next = _alternation("verbs").match(frame, end)
+    return verb_next is not None or frame.startswith(_nominal_after(), end)
+
+
 def leading_action(statement: str) -> str | None:
     """The verb a statement starts with, past modifiers and an opening actor; None if none."""
     prefix = _time_prefix().match(statement)  # anchored: a match, not a search by sub
@@ -209,11 +226,12 @@ def leading_action(statement: str) -> str | None:
         # only where a modifier or a verb starts can verb_at find one: jump between those;
         # never inside a document's name (对《…的报告》作出批示: 报告 is no verb there)
         frame = _QUOTED.sub(_blank, clauses[0]) if "《" in clauses[0] else clauses[0]
+        frame = _not_verbs().sub(_blank, frame) if _not_verbs().search(frame) else frame
         starts = _word_starts(modifiers, verbs)
         word = starts.search(frame, 1)
         while word:
             found = verb_at(frame, word.start())
-            if found:
+            if found and not _used_as_noun(frame, found.end()):
                 return found[1]
             word = starts.search(frame, word.start() + 1)
         for later in clauses[1:3]:

@@ -72,6 +72,12 @@ def test_semicolons_inside_brackets_and_quotes_do_not_split():
         ("公民、法人和其他组织享有宪法和法律规定的权利。", None),
         ("对《东江市行政执法监督办法》开展执法检查。", "开展"),
         ("对区法院《关于规范执法的报告》作出批示,要求严格履职。", None),  # 报告 is its name's
+        # 把/将 put the object first; a listed verb used as a noun inside the frame is passed
+        ("将宪法学习纳入干部教育培训规划。", "纳入"),  # 学习 before a verb
+        ("在全省教育系统建立法治副校长制度。", "建立"),  # 教育 before 系统
+        ("将能有效衔接的执法事项下放乡镇。", "下放"),  # 衔接 before 的
+        ("对不作为、乱作为的,依法问责。", None),  # no 作为 in 不作为
+        ("把普法融入立法全过程。", "融入"),
     ],
 )
 def test_leading_action(statement, action):
