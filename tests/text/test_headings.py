@@ -68,6 +68,9 @@ def test_parts_reviewing_past_work_are_the_first_chapters_and_what_stands_below_
     assert review_parts(parts) == {"1", "1.1", "1.1.1"}
     planning_first = [("1", None, "总体要求"), ("1.1", "1", "发展基础"), ("1.2", "1", "指导思想")]
     assert review_parts(planning_first) == {"1.1"}
+    # an annual report whose title is lost opens with what was done
+    report = [("1", None, "2021年全县推进法治政府建设情况"), ("1.1", "1", "加强组织领导")]
+    assert review_parts(report) == {"1", "1.1"}
 
 
 def test_a_report_reviews_throughout_but_where_it_looks_ahead():
