@@ -20,6 +20,8 @@ from pipeline.parse.divisions import Division, Resolution, division_table, resol
 from pipeline.vocab import load_yaml
 
 OPENING = 3000  # characters of a plan in which it speaks of itself (我省, 法治四川)
+# a title's opening years (2022年…, 2018年度…, 2016年到2020年…), before its place
+LEADING_YEARS = r"(?:19|20)\d{2}年度?(?:[到至—–\-－~]+(?:19|20)\d{2}年)?"
 UNLISTED_PLACE = re.compile(
     r"^(?P<place>[\u4e00-\u9fff]{2,6}?(?:自治州|自治县|省|市|州|区|县|旗|盟))"
     r"(?=法治|深入|全面|推进|加快|关于|贯彻|(?:19|20)\d{2})"
@@ -50,7 +52,7 @@ def place_tokens(head: str) -> list[str]:
     longest full or short name at each step, a short name taking the level suffix printed
     after it (凉山州)."""
     table = division_table()
-    head = re.sub(r"^(?:中共|中国共产党|法治)", "", head)
+    head = re.sub(rf"^(?:中共|中国共产党|法治|{LEADING_YEARS})", "", head)
     mask = load_yaml("places.yaml")["mask_pattern"]
     masked = re.match(rf"^{mask}(?:自治区|自治州|省|市|州|区|县|旗|盟)", head)
     if masked:

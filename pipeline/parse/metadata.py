@@ -29,6 +29,7 @@ SPACE_BY_CHINESE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 PERIOD = re.compile(
     r"\(?(?P<start>(?:19|20)\d{2})[ \t]*[—–\-－―~～至到]*[ \t]*(?P<end>(?:19|20)\d{2})年?\)?"
 )
+LEADING_PERIOD = re.compile(r"(?P<start>(?:19|20)\d{2})年?[到至—–\-－~]+(?P<end>(?:19|20)\d{2})年")
 # The plan's own words for its period (规划期限为2024—2035年), never a goal (到2025年).
 OWN_PERIOD = re.compile(
     r"(?:规划|方案|纲要|实施)?(?:期限?|时限)为(?P<start>(?:19|20)\d{2})[—–\-－―~～至到]+(?P<end>(?:19|20)\d{2})年"
@@ -166,6 +167,9 @@ def _period(title: str | None, preamble: str) -> tuple[int | None, int | None]:
         m = PERIOD.search(own)
         if m and not own[m.end() :].strip():
             return int(m["start"]), int(m["end"])
+        lead = LEADING_PERIOD.match(own)  # 2016年到2020年某市…规划
+        if lead:
+            return int(lead["start"]), int(lead["end"])
         if not m:  # 贯彻《法治政府建设实施纲要(2021—2025年)》实施方案: the outline's period
             cited = _implemented().search(title)
             years = PERIOD.search(cited.group()) if cited else None

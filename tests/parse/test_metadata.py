@@ -366,3 +366,11 @@ def test_a_review_titled_with_a_slogan_and_a_subtitle_is_the_banners_and_no_plan
     m = _m(head)
     assert m.title == "法治护航北疆共筑安全屏障——科右中旗法治政府建设五年综述"
     assert (m.jurisdiction, m.division_code, m.plan_type) == ("科右中旗", "152222", "other")
+
+
+def test_a_title_opening_with_its_years_names_its_place_after_them():
+    m = _m("2022年中卫市法治政府建设工作要点")
+    assert (m.jurisdiction, m.division_code, m.period_start) == ("中卫市", "640500", 2022)
+    m = _m("2016年到2020年某某市法治政府建设规划")  # a template's masked name
+    assert (m.jurisdiction, m.admin_level, m.division_match) == ("某某市", "city", "masked")
+    assert (m.period_start, m.period_end) == (2016, 2020)
