@@ -26,7 +26,8 @@ Rules, in the order they run:
                 so does a heading line running on, after a space, into its first child;
                 and a section or item line holding the next ones of its kind after its
                 full stops (1.…。2.…。3.…, (一)…。(二)…: a page's paragraph breaks lost)
-   label_break  a role label after a sentence's end on its line (。责任单位:…) starts a line
+   label_break  a role label after a sentence's end on its line (。责任单位:…) starts a line;
+                so does a heading after a role note's closing bracket and a space
    title_break  a notice's title run into its addressees (…的通知各区人民政府:) is broken there
 5. list_marker  "- " / "• " bullets opening a line are removed
 6. line_join    a line break inside a sentence is removed (the halves are joined);
@@ -460,6 +461,31 @@ def _notice_break_spans(text: str) -> list[Span]:
     return spans
 
 
+# A heading after the bracket closing a role note and a space ("〔牵头单位:县司法局〕 二、压实…":
+# a page's line break lost there); the spaces become a line break
+NOTE_THEN_HEADING = re.compile(
+    rf"[)\]〕】]([ \t\u3000]+)"
+    rf"(?=(?:[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\)|\d{{1,2}}[.、]{NOT_A_FRACTION})[\u4e00-\u9fff])"
+)
+
+
+@functools.cache
+def _role_label_colon() -> re.Pattern[str]:
+    labels = load_yaml("agency_roles.yaml")["role_labels"].values()
+    words = sorted({w for names in labels for w in names}, key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(map(re.escape, words))})[ \t]*:")
+
+
+def _note_heading_spans(text: str) -> list[Span]:
+    """A line break between a role note and the heading run on after it on its line."""
+    spans = []
+    for m in NOTE_THEN_HEADING.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if _role_label_colon().search(text, line_start, m.start()):
+            spans.append((m.start(1), m.end(1), "\n", "heading_break"))
+    return spans
+
+
 def _label_break_spans(text: str) -> list[Span]:
     """A line break before each such label, so that it opens a role line of its own."""
     pattern = _inline_role_label()
@@ -623,6 +649,7 @@ def normalize(raw: str) -> Normalized:
     t.apply(_first_child_spans(t.text))
     t.apply(_sibling_break_spans(t.text))
     t.apply(_label_break_spans(t.text))
+    t.apply(_note_heading_spans(t.text))
     t.apply(_notice_break_spans(t.text))
     t.apply(_regex_spans("list_marker", LIST_MARKER, t.text))
     t.apply(_line_spans(t.text))

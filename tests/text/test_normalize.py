@@ -321,3 +321,19 @@ def test_a_long_titles_line_ending_in_its_document_word_is_not_joined_to_the_pre
     # a body line of the same length, ending in the same word, runs on (it has a comma)
     body = "各地区要结合实际研究制定本地区本部门具体的贯彻落实措施,并认真组织开展本方案\n的宣传。"
     assert "\n" not in normalize(body).text
+
+
+def test_a_heading_run_on_after_a_role_notes_closing_bracket_gets_its_own_line():
+    raw = (
+        "一、持续推进学习\n1.推动学习走深走实。\n"
+        "〔牵头单位:县司法局;责任单位:县政府各部门〕 二、压实第一责任人职责\n2.落实年度报告制度。\n"
+        "坚持依法决策(见附件) 二是加强监督。\n"  # no role note: the line stays whole
+    )
+    assert normalize(raw).text.split("\n") == [
+        "一、持续推进学习",
+        "1.推动学习走深走实。",
+        "〔牵头单位:县司法局;责任单位:县政府各部门〕",
+        "二、压实第一责任人职责",
+        "2.落实年度报告制度。",
+        "坚持依法决策(见附件)二是加强监督。",
+    ]
