@@ -110,9 +110,14 @@ def _province(place: Place, preamble: str) -> tuple[str | None, str | None]:
 
 
 def is_report(title: str | None) -> bool:
-    """Whether the title is a report's on work done (…建设情况报告, …工作总结), not a plan's."""
-    words = tuple(load_yaml("plan_types.yaml")["report_words"])
-    return bool(title) and TRAILING_PARENS.sub("", title).endswith(words)
+    """Whether the title is a report's on work done (…建设情况报告, …工作总结) or a page's
+    that explains a plan (关于《…》的政策解读), not a plan's."""
+    vocab = load_yaml("plan_types.yaml")
+    if not title:
+        return False
+    if TRAILING_PARENS.sub("", title).endswith(tuple(vocab["report_words"])):
+        return True
+    return any(w in title for w in vocab["interpretation_words"])
 
 
 def _plan_type(title: str | None, opening: str) -> str:

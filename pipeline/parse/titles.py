@@ -178,9 +178,26 @@ def _title_at_line_start(line: str) -> str | None:
     return m.group(1) if m and is_plan_title(m.group(1)) else None
 
 
+def interpretation_title(lines: list[str]) -> str | None:
+    """The title of a page explaining a plan (关于《X》的政策解读, 【政策解读】《X》, X解读),
+    a line among the first that names a plan and an interpretation word, or None."""
+    words = tuple(_vocab()["interpretation_words"])
+    for line in lines[:5]:
+        bare = re.sub(r"[【】]", "", line)
+        if len(bare) > TITLE_MAX + 10 or re.search(r"[,。;!?]", bare) or CHROME.search(bare):
+            continue
+        if any(w in bare for w in words) and any(w in bare for w in _vocab()["family_words"]):
+            return bare
+    return None
+
+
 def find_title(preamble: str) -> str | None:
-    """The plan's own title from the text before its first heading, or None."""
+    """The plan's own title from the text before its first heading, or None; a page that
+    explains a plan has its own title (``interpretation_title``)."""
     lines = _joined_lines(preamble)
+    explained = interpretation_title(lines)
+    if explained:
+        return explained
     standalone = next(
         (t for i in range(len(lines)) if (t := _standalone(lines, i)) is not None), None
     )
