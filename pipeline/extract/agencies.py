@@ -241,11 +241,16 @@ _PLACES_GROUP = re.compile(r"各[省市区县州盟旗乡镇街道()、]+")  # �
 
 
 def _looks_like_group(name: str) -> bool:
-    """A group of agencies as notes name them: 各区县人民政府, 市直有关部门, 各县市区."""
+    """A group of agencies as notes name them: 各区县人民政府, 市直有关部门, 各县市区,
+    省直各部门(单位) (its second word in brackets)."""
     if not is_generic_name(name):
         return False
     ends = (*_org_suffixes(), "部门", "单位", "党委和政府")
-    return name.endswith(ends) or _PLACES_GROUP.fullmatch(name) is not None
+    bare = _SECOND_WORD.sub("", name)
+    return bare.endswith(ends) or _PLACES_GROUP.fullmatch(name) is not None
+
+
+_SECOND_WORD = re.compile(r"(?<=部门)\((?:单位|机构)\)$")
 
 
 def role_note_start(line: str) -> int | None:
@@ -439,6 +444,8 @@ _FUNCTION_CHARS = set("向对在将把为从按由的于要应被使让给与及
 
 def _looks_like_org(name: str) -> bool:
     place = _JURISDICTION_START.match(name)
+    if not place and _placeless_org(name):  # 司法厅: a province's department names no place
+        return True
     if not 2 <= len(name) <= 30 or not place or _FUNCTION_CHARS & set(place.group(0)):
         return False
     if not name.endswith(_org_suffixes()):
@@ -447,6 +454,16 @@ def _looks_like_org(name: str) -> bool:
         return False
     # a name never opens with a predicate: in 完善市场监管局负责的… 完善市 is no place name
     return not name.startswith(tuple(_roles_vocab()["actor_never_starts_with"]))
+
+
+@functools.cache
+def _placeless_departments() -> frozenset[str]:
+    return frozenset(_roles_vocab()["placeless_departments"])
+
+
+def _placeless_org(name: str) -> bool:
+    """A department printed without its place (司法厅: ``placeless_departments``)."""
+    return name in _placeless_departments()
 
 
 @functools.cache

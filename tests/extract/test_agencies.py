@@ -227,6 +227,12 @@ def test_names_glued_by_whitespace_removal_are_split() -> None:
             "【牵头单位:市司法局;配合单位:市中级人民法院】",
             [("lead", ["市司法局"]), ("participating", ["市中级人民法院"])],
         ),
+        # a province's notes name its departments without the province
+        ("(司法厅负责)", [("responsible", ["司法厅"])]),
+        (
+            "〔司法厅等省直各部门(单位)按职责分工负责〕",
+            [("responsible", ["司法厅", "省直各部门(单位)"])],
+        ),
     ],
 )
 def test_role_notes_with_and_without_labels(note: str, segments: list) -> None:
@@ -242,6 +248,8 @@ def test_role_notes_with_and_without_labels(note: str, segments: list) -> None:
         "(试行)",
         "(市司法局牵头,三年内完成)",
         "(含市直单位)",
+        "(办事大厅)",  # a 厅 that is no department
+        "(完善服务大厅)",
     ],
 )
 def test_brackets_that_are_no_role_note(note: str) -> None:
