@@ -9,7 +9,8 @@ but numbers them (1) (一、 (一) (1)) has those as its items; one that numbers
 第一章 and their sections 一、 has its (一) as items.
 
 ``heading`` is the title the plan gives a heading: the whole line for a heading alone on its
-line, or the first sentence when the title runs on into body text ("(一)指导思想。坚持…").
+line, or the first sentence when the title runs on into body text ("(一)指导思想。坚持…"; a
+chapter's or section's two short phrases joined by a comma too: "(一)加强组织学习,坚持政治引领。").
 An item whose first sentence is itself a task ("6.深入学习宣传习近平法治思想,把…。") or that
 holds nothing but one sentence ("50.加强…调解仲裁工作。", perhaps with a bracketed note of who
 does it: "…工作。(市司法局牵头)") has no separate title: its heading is null and the sentence
@@ -67,9 +68,21 @@ def _title(rest: str, level: int, has_more: Callable[[], bool]) -> tuple[str | N
     first = rest[:stop]
     after = rest[stop + 1 :].strip()
     runs_on = (bool(after) and not _is_note(after)) or has_more()
-    if runs_on and first and len(first) <= TITLE_MAX and not CLAUSE_PUNCT.search(first):
+    titled = not CLAUSE_PUNCT.search(first) or level < 3 and _paired(first)
+    if runs_on and first and len(first) <= TITLE_MAX and titled:
         return first, stop + 1
     return None, 0
+
+
+PAIR_PART_MAX = 16  # each half of a chapter's or section's paired title
+
+
+def _paired(first: str) -> bool:
+    """A title of two short phrases joined by a comma (加强组织学习,坚持政治引领;
+    党建引领强统筹,责任链条“紧又实”), as sections run in before their body; a task's
+    first sentence has a longer half (贯彻落实…清单制度,常态化开展…)."""
+    parts = first.split(",")
+    return len(parts) == 2 and all(2 <= len(p) <= PAIR_PART_MAX for p in parts) and ";" not in first
 
 
 _NOTE = re.compile(
