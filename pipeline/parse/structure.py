@@ -3,7 +3,9 @@
 One row per heading. A heading's span runs from its marker to the next heading of any level,
 so a chapter's own span is its heading plus any intro paragraph, a section's span ends where
 its first item starts, and closing paragraphs after the last section belong to that section
-(as the gold annotations read them). Numbering that restarts inside a chapter is fine: the
+(as the gold annotations read them). A cover notice's own numbered points before the plan
+(一、意见寄送…; 二、截止日期…, signed and dated, then the plan's 一、 again) are its preamble.
+Numbering that restarts inside a chapter is fine: the
 parent is whatever heading of the level above came last. A plan that numbers no item 1.
 but numbers them (1) (一、 (一) (1)) has those as its items; one that numbers its chapters
 第一章 and their sections 一、 has its (一) as items.
@@ -127,11 +129,37 @@ def _within_chapter_words(
     ]
 
 
+# a notice's date line, as it is signed (2025年11月24日)
+DATE_LINE = re.compile(r"^[ \t]*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日[ \t]*$", re.M)
+ANNEX_LINE = re.compile(r"^[ \t]*附件[ \t]*\d{0,2}[ \t]*[:：]?[ \t]*$", re.M)
+NOTICE_MAX_HEADINGS = 8  # a cover notice's own numbered points (一、意见寄送…, 二、截止日期…)
+
+
+def _after_cover_notice(
+    text: str, found: list[tuple[int, int, Marker]]
+) -> list[tuple[int, int, Marker]]:
+    """The headings after a cover notice's own numbered points: a notice inviting comments
+    (一、书面意见寄送…; 二、截止日期…: points without sections), signed and dated, then the
+    plan, its chapters numbered from 一 again. A plan's annex after its signature (附件 /
+    一、…) stays the plan's: the plan before it has sections."""
+    for j in range(1, min(len(found), NOTICE_MAX_HEADINGS + 1)):
+        start, _, marker = found[j]
+        if marker.level != 1 or marker.number != 1:
+            continue
+        if any(m.level != 1 for _, _, m in found[:j]):
+            return found
+        gap = text[found[j - 1][1] : start]
+        if DATE_LINE.search(gap) and not ANNEX_LINE.search(gap):
+            return found[j:]
+    return found
+
+
 def parse_sections(text: str) -> list[Section]:
     """All headings of a plan in text order (see module docstring)."""
     found = _within_chapter_words(text, line_markers(text))  # (line_start, line_end, marker)
     if not found:
         return []
+    found = _after_cover_notice(text, found)
     if all(m.level < 3 for _, _, m in found):  # no 1. items: (1) items, if any, are level 3
         found = sorted(found + paren_item_markers(text))
     top_level = min(m.level for _, _, m in found)

@@ -101,6 +101,24 @@ def test_a_sections_paired_title_running_into_its_body_is_its_heading_and_a_task
     }
 
 
+def test_a_cover_notices_own_numbered_points_are_not_the_plans_chapters():
+    notice = (
+        "现将《东江区法治建设规划(征求意见稿)》公布,征求社会各界意见。\n"
+        "一、意见可寄送区司法局。\n二、征求意见截止日期为2025年12月23日。\n"
+        "东江区委依法治区办\n2025年11月24日\n东江区法治建设规划(征求意见稿)\n"
+    )
+    plan = "一、总体要求\n(一)指导思想\n坚持法治思想。\n二、主要任务\n(一)推进立法\n完善立法。\n"
+    sections = parse_sections(notice + plan)
+    assert [(s.ordinal, s.heading) for s in sections if s.level == 1] == [
+        ("1", "总体要求"),
+        ("2", "主要任务"),
+    ]
+    # a plan's annex after its signature stays the plan's
+    annex = "东江区人民政府\n2025年11月24日\n附件\n一、任务分工\n"
+    chapters = [s for s in parse_sections(plan + annex) if s.level == 1]
+    assert [s.heading for s in chapters] == ["总体要求", "主要任务", "任务分工"]
+
+
 def test_chapter_intro_paragraph_stays_with_the_chapter():
     text, sections = _parse("003")
     chapter2 = next(s for s in sections if s.ordinal == "2")
