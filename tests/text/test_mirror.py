@@ -65,11 +65,11 @@ def test_a_sites_date_line_and_footer_are_junk_and_a_dated_sentence_is_not():
     raw = (
         "今天是 2023年02月20日 星期一\n一、总体要求\n1.今天是2023年的起点,加强学习。\n"
         "微信扫一扫在手机阅读、分享本文\n本文标题:东江镇法治示范村创建实施方案\n"
-        "链接地址:http://www.example.com/1.html\n联系客服\n"
+        "链接地址:http://www.example.com/1.html\n联系客服\n版权声明\n"
     )
     result = normalize(raw)
     assert result.text == "一、总体要求\n1.今天是2023年的起点,加强学习。"
-    assert len([e for e in result.edits if e.kind == "junk"]) == 5
+    assert len([e for e in result.edits if e.kind == "junk"]) == 6
 
 
 def test_a_breadcrumb_trail_printed_as_a_numbered_list_is_junk_not_items():
