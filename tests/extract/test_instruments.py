@@ -180,6 +180,8 @@ def test_three_consecutive_mentions_with_masked_names() -> None:
         ("*********关于印发〈法治社会建设实施纲要(2020-2025年)〉的通知", "通知"),
         ("市县法治政府建设示范指标体系", "体系"),
         ("法治东江建设规划(2021-2025年", "规划"),  # its closing bracket lost
+        ("中共东江县委关于制定国民经济和社会发展第十四个五年规划的建议", "建议"),
+        ("习近平法治思想学习问答", "问答"),
     ],
 )
 def test_instrument_type(name: str, kind: str) -> None:
