@@ -72,7 +72,8 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
     # first page of a long copy) is published for what it says of the plan, and flagged
     doc_id = doc_id_for(source.sha256)
     # what the file says about itself (a page's <title> and disclosure table) fills gaps
-    meta = extract_metadata(text, preamble_end(sections, text), decoded.container)
+    body_start = preamble_end(sections, text)
+    meta = extract_metadata(text, body_start, decoded.container)
     rows = PlanRows(doc_id=doc_id, source_file=source.name, text=text)
     rows.tables["documents"] = [
         {
@@ -108,9 +109,8 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
         }
         for s in sections
     ]
-    review = review_parts(
-        ((s.ordinal, s.parent_ordinal, s.heading) for s in sections), report=is_report(meta.title)
-    )
+    report = is_report(meta.title, text[:body_start])
+    review = review_parts(((s.ordinal, s.parent_ordinal, s.heading) for s in sections), report)
     rows.review_sections = frozenset(section_id[ordinal] for ordinal in review)
     rows.tables.update(extract_rows(text, doc_id, sections, section_id, review, meta.period_end))
     rows.tables["normalization_edits"] = [

@@ -54,6 +54,9 @@ def _implemented() -> re.Pattern[str]:
 FIVE_YEAR = re.compile(r"第?(?P<n>十[三四五])(?:个五年|[\"“”]?五[\"“”]?(?:规划|时期|期间)?)")
 ANNUAL = re.compile(r"(?P<year>(?:19|20)\d{2})年度?")
 CITED = re.compile(r"《([^》]*)》")
+# How a report on a year's work opens (2022年,…坚持…; 2021年以来,…; 今年以来,…), not a plan
+REPORT_OPENING = re.compile(r"(?:(?:19|20)\d{2}年(?:度|以来)?|今年以来|一年来|五年来)[,，]")
+MAKES_PLAN = re.compile(r"(?:制定|制订)(?:本|此|如下)?(?:实施)?(?:方案|规划|计划|意见|措施|要点)")
 DRAFT_REACH = 120  # a bracketed draft marker may stand on the first heading line (1、…(征求意见稿))
 
 
@@ -109,12 +112,15 @@ def _province(place: Place, preamble: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def is_report(title: str | None) -> bool:
+def is_report(title: str | None, preamble: str = "") -> bool:
     """Whether the title is a report's on work done (…建设情况报告, …工作总结) or a page's
-    that explains a plan (关于《…》的政策解读), not a plan's."""
+    that explains a plan (关于《…》的政策解读), not a plan's; without a title, whether the
+    preamble opens as a report does (2022年,市政府办公厅坚持…; 今年以来,…) and nowhere
+    says it makes a plan (制定本方案)."""
     vocab = load_yaml("plan_types.yaml")
     if not title:
-        return False
+        paragraph = next((ln.strip() for ln in preamble.split("\n") if len(ln.strip()) >= 30), "")
+        return bool(REPORT_OPENING.match(paragraph)) and not MAKES_PLAN.search(preamble)
     if TRAILING_PARENS.sub("", title).endswith(tuple(vocab["report_words"])):
         return True
     return any(w in title for w in vocab["interpretation_words"])
@@ -132,6 +138,8 @@ def _plan_type(title: str | None, opening: str) -> str:
             if any(w in title for w in entry["words"]):
                 return entry["type"]
         return "other"
+    if is_report(None, opening):
+        return "other"  # 2022年,市政府办公厅坚持…: a report on the year's work
     for cited in CITED.findall(opening):  # no title: the outline it implements
         for entry in vocab["outline_types"]:
             if any(w in cited for w in entry["words"]):

@@ -207,3 +207,14 @@ def test_a_page_explaining_a_plan_is_titled_as_such_and_promises_no_target():
     doc = page.tables["documents"][0]
     assert doc["title"] == "关于《东江市法治政府建设实施方案(2021—2025年)》的政策解读"
     assert (doc["plan_type"], page.tables["targets"]) == ("other", [])
+
+
+def test_a_report_whose_title_is_lost_is_read_from_how_it_opens():
+    opening = "2022年,东江市政府办公厅坚持以法治思想为指导,全面推进依法行政,取得明显成效。\n"
+    body = "一、深入学习法治思想\n(一)开展专题学习。组织专题学法12次,培训率达到100%。\n"
+    report = _process(opening + body)
+    assert report.tables["documents"][0]["plan_type"] == "other"
+    assert report.tables["targets"] == []
+    # a plan's preamble may open with a year too, and says it makes the plan
+    plan = _process(opening.replace("成效。", "成效。为巩固成效,制定本方案。") + body)
+    assert [t["value"] for t in plan.tables["targets"]] == [12.0, 100.0]
