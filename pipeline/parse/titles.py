@@ -182,13 +182,16 @@ def interpretation_title(lines: list[str]) -> str | None:
     """The title of a page explaining a plan (关于《X》的政策解读, 【政策解读】《X》, X解读),
     a line among the first that names a plan and an interpretation word, or None."""
     words = tuple(_vocab()["interpretation_words"])
+    found = []
     for line in lines[:5]:
-        bare = re.sub(r"[【】]", "", line)
+        rest = re.sub(r"^【[^】]*】", "", line)  # 【政策解读】关于《X》的政策解读: once
+        bare = rest if any(w in rest for w in words) else re.sub(r"[【】]", "", line)
         if len(bare) > TITLE_MAX + 10 or re.search(r"[,。;!?]", bare) or CHROME.search(bare):
             continue
         if any(w in bare for w in words) and any(w in bare for w in _vocab()["family_words"]):
-            return bare
-    return None
+            found.append(bare)
+    # a line that ends as such a title does, before one run on into a byline or a date
+    return next((t for t in found if t.endswith((*words, "》"))), found[0] if found else None)
 
 
 def find_title(preamble: str) -> str | None:

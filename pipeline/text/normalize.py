@@ -539,8 +539,10 @@ TITLE_LINE_MAX = 70  # a line ending in a plan's word, without running-text punc
 
 @functools.cache
 def _title_words() -> tuple[str, ...]:
-    """Words a plan's title ends in (vocab/plan_types.yaml), for ``str.endswith``."""
-    return tuple(load_yaml("plan_types.yaml")["title_words"])
+    """Words a plan's title ends in, or a page's explaining one (vocab/plan_types.yaml), for
+    ``str.endswith``."""
+    vocab = load_yaml("plan_types.yaml")
+    return (*vocab["title_words"], *vocab["interpretation_words"])
 
 
 _ENDINGS = tuple(SENTENCE_END)  # for ``endswith``: no string made of the last character

@@ -201,12 +201,14 @@ def test_a_five_year_review_states_what_was_done_and_promises_no_target():
 
 def test_a_page_explaining_a_plan_is_titled_as_such_and_promises_no_target():
     page = _process(
-        "关于《东江市法治政府建设实施方案(2021—2025年)》的政策解读\n一、起草过程\n"
+        "【政策解读】关于《海口市法治政府建设实施方案(2021—2025年)》的政策解读\n"
+        "发布时间:2022年01月08日 海口市司法局\n一、起草过程\n"
         "2021年11月,起草组收到25家单位的反馈意见。\n二、主要内容\n到2025年,法治政府基本建成。\n"
     )
     doc = page.tables["documents"][0]
-    assert doc["title"] == "关于《东江市法治政府建设实施方案(2021—2025年)》的政策解读"
-    assert (doc["plan_type"], page.tables["targets"]) == ("other", [])
+    assert doc["title"] == "关于《海口市法治政府建设实施方案(2021—2025年)》的政策解读"
+    assert (doc["plan_type"], doc["jurisdiction"]) == ("other", "海口市")
+    assert page.tables["targets"] == []
 
 
 def test_a_report_whose_title_is_lost_is_read_from_how_it_opens():

@@ -286,6 +286,8 @@ def test_period_is_the_plans_own_or_that_of_the_outline_it_implements_never_a_go
     assert (m.period_start, m.period_end, m.plan_type) == (2022, 2022, "government")
     m = _m("东江市西河区2020年依法行政工作要点")
     assert (m.period_start, m.period_end, m.plan_type) == (2020, 2020, "government")
+    m = _m("东江市人民政府关于2017年法治政府建设工作的报告")  # a report on one year
+    assert (m.period_start, m.period_end, m.plan_type) == (2017, 2017, "other")
     assert _m("西河区全面依法治区第十四个五年规划").period_end == 2025
     m = _m("东江市“十四五”法治政府建设规划")
     assert (m.period_start, m.period_end, m.plan_type) == (2021, 2025, "government")
