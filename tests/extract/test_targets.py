@@ -429,6 +429,8 @@ def test_hotline_and_one_number_but_round_the_clock_hours() -> None:
         "联系电话(传真):3635352。",
         "切实运用发挥好12348XX法网如法网的作用。",
         "7.1人力资源配置。",  # a heading the plan numbers 7.1, 7.2… (not 7.1 persons)
+        "据民政部2023年数据,全国乡镇总数达20955个,东部乡镇城镇化率达65.3%。",  # a statistic
+        "制度建设(占总分值的15%)。",  # an indicator's weight
         # constructed baselines
         "截至2020年底,全市已建成12个公共法律服务中心。",
         "2018年以来,全市累计调解纠纷。",
@@ -438,6 +440,12 @@ def test_hotline_and_one_number_but_round_the_clock_hours() -> None:
 )
 def test_exclusions(sentence: str) -> None:
     assert find_targets(sentence) == []
+
+
+def test_a_goal_after_a_cited_statistic_is_still_a_target() -> None:
+    assert rows("据统计,全市现有调解员800名,到2025年培训率达到100%。") == [
+        ("quantity", 100.0, "%", ">=", 2025, None)
+    ]
 
 
 def test_a_decimal_inside_a_sentence_is_still_a_quantity() -> None:
