@@ -29,7 +29,19 @@ SENTENCE_END = "。！？!?"
 TASK_SEPARATOR = ";"
 OPENERS, CLOSERS = "《“(〈<「『[", "》”)〉>」』]"
 _MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPARATOR) + "\n]")
-MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+MEANINGFUL = re.compile(r"[\u4e00-\u9fff]")  # a task is written in Chinese (not "Baidu map")
+# pieces that hold Chinese but state no task: a signature's issuer or date alone (东江县人民
+# 政府 / 2016年11月2日), a decimal-numbered heading alone (3.1总体目标: a template's contents)
+NO_TASK = re.compile(
+    r"[ \t]*(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|\d{1,2}\.\d{1,2}[\u4e00-\u9fff]{2,16}"
+    r"|[\u4e00-\u9fff、]{1,30}?(?:人民政府|委员会|办公室|办公厅))[ \t。.]*"
+)
+
+
+def _states_task(text: str, start: int, end: int) -> bool:
+    return MEANINGFUL.search(text, start, end) is not None and not NO_TASK.fullmatch(
+        text, start, end
+    )
 _LINE = re.compile(r"[^\n]+")
 _NOTE_CLOSERS = ")）】]〕"
 # The marker of a sub-item below the contract's three levels: (1) 1) ① at a line's start
@@ -59,7 +71,7 @@ def _line_statements(text: str, start: int, end: int, out: list[Statement]) -> N
             if piece_start < i:
                 pending.append((piece_start, i))
             for p_start, p_end in pending:
-                if MEANINGFUL.search(text, p_start, p_end):
+                if _states_task(text, p_start, p_end):
                     out.append((p_start, p_end, sentence_start, i))
             pending = []
             depth, piece_start, sentence_start = 0, i + 1, i + 1
@@ -70,7 +82,7 @@ def _line_statements(text: str, start: int, end: int, out: list[Statement]) -> N
         elif depth == 0 and ch in SENTENCE_END:
             pending.append((piece_start, i + 1))
             for p_start, p_end in pending:
-                if MEANINGFUL.search(text, p_start, p_end):
+                if _states_task(text, p_start, p_end):
                     out.append((p_start, p_end, sentence_start, i + 1))
             pending = []
             piece_start = sentence_start = i + 1
@@ -80,7 +92,7 @@ def _line_statements(text: str, start: int, end: int, out: list[Statement]) -> N
     if piece_start < end:
         pending.append((piece_start, end))
     for p_start, p_end in pending:  # the line ends its last sentence
-        if MEANINGFUL.search(text, p_start, p_end):
+        if _states_task(text, p_start, p_end):
             out.append((p_start, p_end, sentence_start, end))
 
 
