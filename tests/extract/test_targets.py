@@ -431,6 +431,7 @@ def test_hotline_and_one_number_but_round_the_clock_hours() -> None:
         "7.1人力资源配置。",  # a heading the plan numbers 7.1, 7.2… (not 7.1 persons)
         "据民政部2023年数据,全国乡镇总数达20955个,东部乡镇城镇化率达65.3%。",  # a statistic
         "制度建设(占总分值的15%)。",  # an indicator's weight
+        "《意见》总结了近6年推进依法行政的成绩和经验。",  # the past years
         # constructed baselines
         "截至2020年底,全市已建成12个公共法律服务中心。",
         "2018年以来,全市累计调解纠纷。",
