@@ -126,10 +126,10 @@ def is_report(title: str | None, preamble: str = "") -> bool:
     return any(w in title for w in vocab["interpretation_words"])
 
 
-def _plan_type(title: str | None, opening: str) -> str:
-    """From the title (a report is other); without one, from the national outline the plan
-    cites, else from the family word its opening uses far more than the others (法治政府建设
-    throughout)."""
+def _plan_type(title: str | None, opening: str, preamble: str) -> str:
+    """From the title (a report is other); without one, other for a preamble opening as a
+    report's, else from the national outline the plan cites, else from the family word its
+    opening uses far more than the others (法治政府建设 throughout)."""
     vocab = load_yaml("plan_types.yaml")
     if title:
         if is_report(title):
@@ -138,7 +138,7 @@ def _plan_type(title: str | None, opening: str) -> str:
             if any(w in title for w in entry["words"]):
                 return entry["type"]
         return "other"
-    if is_report(None, opening):
+    if is_report(None, preamble):
         return "other"  # 2022年,市政府办公厅坚持…: a report on the year's work
     for cited in CITED.findall(opening):  # no title: the outline it implements
         for entry in vocab["outline_types"]:
@@ -228,7 +228,7 @@ def extract_metadata(
         admin_level=place.admin_level,
         province=province,
         province_evidence=evidence,
-        plan_type=_plan_type(title, opening),
+        plan_type=_plan_type(title, opening, preamble),
         period_start=start,
         period_end=end,
         status=_status(title, text[:body_start], first_heading),
