@@ -221,20 +221,32 @@ def parse_unlabeled_note(note: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if any(w in s for w in _roles_vocab()["note_never_contains"]):
         return ()
     out: list[tuple[str, tuple[str, ...]]] = []
+    caveats = tuple(_roles_vocab()["note_caveats"])
     for part in _split_outside_brackets(s[1:-1].rstrip("。."), ",，;；"):
         part = part.strip()
-        if not part:
+        if not part or part.startswith(caveats):
             continue
         role = "responsible"
         for word, word_role in _note_role_words():
             if part.endswith(word):
                 part, role = part[: -len(word)], word_role
                 break
-        names = _split_names(part)
+        names = [half for name in _split_names(part) for half in _split_and(name)]
         if not names or not all(_looks_like_org(n) or _looks_like_group(n) for n in names):
             return ()
         out.append((role, tuple(names)))
     return tuple(out)
+
+
+def _split_and(name: str) -> list[str]:
+    """The two names ``name`` joins with 和 when each half is one (省直各部门(单位)和市(州)
+    人民政府, 市司法局和市财政局), else ``name`` (各县(市、区)党委和政府, 市住房和城乡建设局)."""
+    if "和" not in name:
+        return [name]
+    halves = list(name.partition("和")[::2])
+    if all(_looks_like_org(h) or _looks_like_group(h) for h in halves):
+        return halves
+    return [name]
 
 
 _PLACES_GROUP = re.compile(r"各[省市区县州盟旗乡镇街道()、]+")  # 各县市区, 各乡镇(街道)

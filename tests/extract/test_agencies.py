@@ -233,6 +233,12 @@ def test_names_glued_by_whitespace_removal_are_split() -> None:
             "〔司法厅等省直各部门(单位)按职责分工负责〕",
             [("responsible", ["司法厅", "省直各部门(单位)"])],
         ),
+        # 和 joining two names, and a caveat on the notes below, in a province's first note
+        (
+            "〔司法厅等省直各部门(单位)和市(州)人民政府按职责分工负责,以下均需各市(州)人民政府落实,不再列出〕",
+            [("responsible", ["司法厅", "省直各部门(单位)", "市(州)人民政府"])],
+        ),
+        ("(市住房和城乡建设局负责)", [("responsible", ["市住房和城乡建设局"])]),  # one name
     ],
 )
 def test_role_notes_with_and_without_labels(note: str, segments: list) -> None:
