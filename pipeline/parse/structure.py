@@ -82,9 +82,15 @@ PAIR_PART_MAX = 24  # each half of a chapter's or section's paired title
 def _paired(first: str) -> bool:
     """A title of two short phrases joined by a comma (加强组织学习,坚持政治引领;
     党建引领强统筹,责任链条“紧又实”), as sections run in before their body; a task's
-    first sentence has a longer half (贯彻落实全省领导干部应知应会党内法规清单制度,…)."""
+    first sentence has a longer half (贯彻落实全省领导干部应知应会党内法规清单制度,…) or a
+    number (2022年底前,完成…)."""
     parts = first.split(",")
-    return len(parts) == 2 and all(2 <= len(p) <= PAIR_PART_MAX for p in parts) and ";" not in first
+    if len(parts) != 2 or ";" in first or _DIGIT.search(first):  # 2022年底前,完成…: a task
+        return False
+    return all(2 <= len(p) <= PAIR_PART_MAX for p in parts)
+
+
+_DIGIT = re.compile(r"\d")
 
 
 _NOTE = re.compile(

@@ -91,6 +91,7 @@ def test_a_sections_paired_title_running_into_its_body_is_its_heading_and_a_task
         "一、加强组织领导\n(一)加强组织学习,坚持政治引领。县政府通过常务会学习法治思想。\n"
         "(二)贯彻落实领导干部应知应会党内法规和法律法规清单制度,常态化开展会前学法。加强培训。\n"
         "1.健全学法制度,完善考核。每年组织考试。\n"
+        "(三)2022年底前,完成权责清单编制。加强监督。\n"
     )
     headings = {s.ordinal: s.heading for s in parse_sections(text)}
     assert headings == {
@@ -98,6 +99,7 @@ def test_a_sections_paired_title_running_into_its_body_is_its_heading_and_a_task
         "1.1": "加强组织学习,坚持政治引领",
         "1.2": None,  # a task, its first half long
         "1.2.1": None,  # an item's first sentence is a task
+        "1.3": None,  # a deadline: a task
     }
 
 
