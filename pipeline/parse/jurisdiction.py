@@ -138,12 +138,26 @@ def _self_named(text: str, level: str | None) -> Place | None:
     return None
 
 
+SHORT_MENTIONS_MIN = 2  # a province named only by its short form, this often (辽宁“八五”…)
+
+
 def _only_province(text: str) -> Place | None:
+    """The one province a province-level plan names: by its full name, else by its short form
+    (vocab/places.yaml provinces) at least ``SHORT_MENTIONS_MIN`` times, no other named."""
     table = division_table()
     named = {d.name for d in table.by_code.values() if d.level == "province" and d.name in text}
+    evidence = None
+    if not named:
+        shorts = load_yaml("places.yaml")["provinces"]
+        counts = {name: sum(text.count(f) for f in forms) for name, forms in shorts.items()}
+        named = {name for name, n in counts.items() if n}
+        evidence = next(iter(named), None)
+        if len(named) == 1 and counts[evidence] < SHORT_MENTIONS_MIN:
+            return None
     if len(named) == 1:
         name = named.pop()
-        return Place(name, "province", Resolution("from_text", table.by_name[name][0]), name)
+        division = table.by_name[name][0]
+        return Place(name, "province", Resolution("from_text", division), evidence or name)
     return None
 
 

@@ -376,3 +376,11 @@ def test_a_title_opening_with_its_years_names_its_place_after_them():
     m = _m("2016年到2020年某某市法治政府建设规划")  # a template's masked name
     assert (m.jurisdiction, m.admin_level, m.division_match) == ("某某市", "city", "masked")
     assert (m.period_start, m.period_end) == (2016, 2020)
+
+
+def test_a_province_level_page_naming_its_province_only_by_its_short_form_is_that_provinces():
+    page = "(三)强化宪法学习\n4.在全省开展宪法学习,作为辽宁“八五”普法重点。\n5.推动辽宁全省普法。\n"
+    m = extract_metadata(page, 0)
+    assert (m.jurisdiction, m.admin_level, m.division_code) == ("辽宁省", "province", "210000")
+    once = "(三)强化宪法学习\n4.在全省开展宪法学习活动,学习辽宁经验。\n"
+    assert extract_metadata(once, 0).jurisdiction is None  # one mention is no evidence
