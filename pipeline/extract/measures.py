@@ -168,6 +168,11 @@ def _alternation(key: str) -> re.Pattern[str]:
 
 
 @functools.cache
+def _list_prefix() -> re.Pattern[str]:
+    return re.compile(load_yaml("actions.yaml")["list_prefix"])
+
+
+@functools.cache
 def _time_prefix() -> re.Pattern[str]:
     return re.compile(load_yaml("actions.yaml")["time_prefix"])
 
@@ -225,6 +230,9 @@ def _used_as_noun(frame: str, end: int) -> bool:
 
 def leading_action(statement: str) -> str | None:
     """The verb a statement starts with, past modifiers and an opening actor; None if none."""
+    listed = _list_prefix().match(statement)  # 一是…, 二是…
+    if listed:
+        statement = statement[listed.end() :]
     prefix = _time_prefix().match(statement)  # anchored: a match, not a search by sub
     if prefix:
         statement = statement[prefix.end() :]

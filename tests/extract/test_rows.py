@@ -78,6 +78,8 @@ def test_semicolons_inside_brackets_and_quotes_do_not_split():
         ("将能有效衔接的执法事项下放乡镇。", "下放"),  # 衔接 before 的
         ("对不作为、乱作为的,依法问责。", None),  # no 作为 in 不作为
         ("把普法融入立法全过程。", "融入"),
+        ("一是全面加强组织领导。", "加强"),  # an enumeration's ordinal is skipped
+        ("三是2023年底前完成权责清单编制。", "完成"),
     ],
 )
 def test_leading_action(statement, action):
