@@ -233,8 +233,9 @@ def _pattern_spans(kind: str, entries: list[dict], text: str) -> list[Span]:
         if start is None:  # most plans hold no junk: skip the scan
             continue
         keep = "keep" in pattern.groupindex  # the part of the match that stays (a title)
+        instead = entry.get("replace", "")  # what stands in its place (a line break)
         spans.extend(
-            (m.start(), m.end(), (keep and m["keep"]) or "", kind)
+            (m.start(), m.end(), (keep and m["keep"]) or instead, kind)
             for m in pattern.finditer(text, start)
             if m.end() > m.start()
         )

@@ -384,3 +384,8 @@ def test_a_province_level_page_naming_its_province_only_by_its_short_form_is_tha
     assert (m.jurisdiction, m.admin_level, m.division_code) == ("辽宁省", "province", "210000")
     once = "(三)强化宪法学习\n4.在全省开展宪法学习活动,学习辽宁经验。\n"
     assert extract_metadata(once, 0).jurisdiction is None  # one mention is no evidence
+
+
+def test_an_indicator_system_has_its_title():
+    m = _m("宁夏回族自治区法治政府建设指标体系")
+    assert (m.title, m.jurisdiction) == ("宁夏回族自治区法治政府建设指标体系", "宁夏回族自治区")

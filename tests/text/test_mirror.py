@@ -72,6 +72,14 @@ def test_a_sites_date_line_and_footer_are_junk_and_a_dated_sentence_is_not():
     assert len([e for e in result.edits if e.kind == "junk"]) == 6
 
 
+def test_a_model_essay_sites_count_of_versions_parts_the_title_from_the_text():
+    title = "东江镇法治政府建设工作方案"
+    raw = f"{title}【3篇】第一篇:{title}为贯彻法治思想,制定本方案。\n一、指导思想\n"
+    lines = normalize(raw).text.split("\n")
+    assert lines[0] == title
+    assert lines[1].startswith(f"{title}为贯彻")
+
+
 def test_a_breadcrumb_trail_printed_as_a_numbered_list_is_junk_not_items():
     raw = "1. 首页\n2. > 政策文件 >\n东江区法治政府建设实施方案\n一、总体要求\n1.加强领导。\n"
     result = normalize(raw)
