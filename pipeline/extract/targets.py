@@ -475,7 +475,9 @@ def _mentions(sentence: str, spans: list[tuple[int, int]], starts: list[int]) ->
         frequency = period[2] if period else None
         clause_text = sentence[clause[0] : clause[1]]
         scope = _scope(sentence, clause, start, after, period, lo)
-        if chinese and not _chinese_counts(sentence, after, comparator, unit, frequency, scope):
+        if chinese and not _chinese_counts(
+            sentence, start, after, comparator, unit, frequency, scope
+        ):
             continue
         is_per_person = any(w in clause_text for w in per_person)
         kind = "quantity"
@@ -508,6 +510,7 @@ def _mentions(sentence: str, spans: list[tuple[int, int]], starts: list[int]) ->
 
 def _chinese_counts(
     sentence: str,
+    start: int,
     after: int,
     comparator: str | None,
     unit: str,
@@ -519,7 +522,8 @@ def _chinese_counts(
     if any(sentence[after:].startswith(w) for w in vocab["chinese_rhetoric_after"]):
         return False
     periodic = unit in vocab["occurrence_units"] and frequency in _PERIODIC
-    return comparator is not None or periodic or bool(scope and scope.startswith("每个"))
+    built = sentence[:start].endswith(tuple(vocab["chinese_count_verbs"]))  # 建成一个…基地
+    return comparator is not None or periodic or built or bool(scope and scope.startswith("每个"))
 
 
 def _is_baseline(before: str) -> bool:
@@ -661,7 +665,8 @@ def find_targets(sentence: str) -> list[TargetHit]:
                 year_pos = same[0]
         deadline = None
         if year_pos is not None:
-            claimed.add(year_pos[0])
+            if not _own_deadline(sentence, spans, starts, year_pos[0], m, mentions):
+                claimed.add(year_pos[0])
             deadline = year_pos[1]
         rows.append(
             (
@@ -689,6 +694,28 @@ def find_targets(sentence: str) -> list[TargetHit]:
         )
     rows.sort(key=lambda r: r[0])
     return [hit for _, hit in rows]
+
+
+OWN_DEADLINE_MIN = 4  # Chinese characters a year's clause states beside the year
+
+
+def _own_deadline(
+    sentence: str, spans: list[tuple[int, int]], starts: list[int], pos: int, mention, mentions
+) -> bool:
+    """Whether the year at ``pos``, in an earlier clause than the quantity ``mention`` it
+    dates, states a deadline of its own there (2022年底前实现法律顾问全覆盖,公职律师不少于15名:
+    two rows); a clause holding the year alone (2023年,完成40家…) or a number does not."""
+    clause = _clause_of(spans, starts, pos)
+    if clause == mention.clause or any(clause[0] <= o.start < clause[1] for o in mentions):
+        return False
+    rest = _YEAR_WORDS.sub("", sentence[clause[0] : clause[1]])
+    return len(_CJK.findall(rest)) >= OWN_DEADLINE_MIN
+
+
+_YEAR_WORDS = re.compile(
+    r"(?:到|在|于|自|力争|确保)?(?:19|20)\d{2}年(?:年?底|末|内|上半年|下半年)?(?:前|起|以前|之前)?"
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _windows(sentence: str) -> list[tuple[int, str]]:

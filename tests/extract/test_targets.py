@@ -362,6 +362,24 @@ def test_year_from_earlier_clause_applies_to_quantity() -> None:
     assert clause(s, hit).startswith("完成40家市级单位")
 
 
+def test_a_year_whose_clause_states_its_own_task_is_a_deadline_beside_the_quantity() -> None:
+    s = "2022年底前实现县直部门和乡镇法律顾问全覆盖,全县公职律师总数不少于15名。"
+    assert rows(s) == [
+        ("deadline", None, None, None, 2022, None),
+        ("quantity", 15.0, "名", ">=", 2022, None),
+    ]
+    s = "到2023年底,网上可办率达到90%以上。"  # the year alone in its clause: one row
+    assert rows(s) == [("quantity", 90.0, "%", ">=", 2023, None)]
+
+
+def test_a_chinese_count_right_after_a_building_verb_is_a_quantity() -> None:
+    assert rows("2024年底前建成一个县级法治文化教育基地。") == [
+        ("quantity", 1.0, "个", "=", 2024, None)
+    ]
+    assert rows("建设一个人民满意的法治政府。") == []  # an aim
+    assert rows("重点培育一批法治带头人。") == []  # a batch, no count
+
+
 def test_year_start_with_percentage() -> None:
     s = (
         "全面推行“双随机、一公开”联合监管,制定完善联合抽查事项清单,"
@@ -432,6 +450,7 @@ def test_hotline_and_one_number_but_round_the_clock_hours() -> None:
         "据民政部2023年数据,全国乡镇总数达20955个,东部乡镇城镇化率达65.3%。",  # a statistic
         "制度建设(占总分值的15%)。",  # an indicator's weight
         "《意见》总结了近6年推进依法行政的成绩和经验。",  # the past years
+        "我市连续4年被评为全省法治宣传教育工作先进市。",  # an honour won
         # constructed baselines
         "截至2020年底,全市已建成12个公共法律服务中心。",
         "2018年以来,全市累计调解纠纷。",
