@@ -31,10 +31,12 @@ OPENERS, CLOSERS = "《“(〈<「『[", "》”)〉>」』]"
 _MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPARATOR) + "\n]")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fff]")  # a task is written in Chinese (not "Baidu map")
 # pieces that hold Chinese but state no task: a signature's issuer or date alone (东江县人民
-# 政府 / 2016年11月2日), a decimal-numbered heading alone (3.1总体目标: a template's contents)
+# 政府 / 2016年11月2日), a decimal-numbered heading alone (3.1总体目标: a template's contents),
+# an annex's title (附件:东江市重点任务分工)
 NO_TASK = re.compile(
     r"[ \t]*(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|\d{1,2}\.\d{1,2}[\u4e00-\u9fff]{2,16}"
-    r"|[\u4e00-\u9fff、]{1,30}?(?:人民政府|委员会|办公室|办公厅))[ \t。.]*"
+    r"|[\u4e00-\u9fff、]{1,30}?(?:人民政府|委员会|办公室|办公厅)"
+    r"|附件[ \t]*\d{0,2}[ \t]*[:：][^。;]*)[ \t。.]*"  # an annex's title: 附件:…任务分工
 )
 
 
@@ -44,6 +46,7 @@ def _states_task(text: str, start: int, end: int) -> bool:
     )
 _LINE = re.compile(r"[^\n]+")
 _NOTE_CLOSERS = ")）】]〕"
+_NOTE_OPENERS = "(（【[〔"
 # The marker of a sub-item below the contract's three levels: (1) 1) ① at a line's start
 _SUB_MARKER = r"[ \t]*(?:\(\d{1,2}\)|\d{1,2}\)|[\u2460-\u2473])[ \t]*"
 _SUB_ITEM = re.compile(_SUB_MARKER)
@@ -146,7 +149,13 @@ def read_body(text: str, start: int, end: int) -> Body:
                 continue
             if _LABEL_ONLY.fullmatch(line):  # 措施: above the items it introduces
                 continue
-        if line.rstrip().rstrip("。")[-1:] in _NOTE_CLOSERS or open_note_start(line):
+        closed = line.rstrip().rstrip("。")[-1:] in _NOTE_CLOSERS
+        if closed and line.lstrip()[:1] in _NOTE_OPENERS:  # a line that is a note: (…负责)
+            segments = note_segments(line.strip())
+            if segments:
+                roles += segments
+                continue
+        if closed or open_note_start(line):
             note = role_note_start(line)
             if note is not None:
                 line_end = line_start + note

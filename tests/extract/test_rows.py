@@ -80,6 +80,7 @@ def test_semicolons_inside_brackets_and_quotes_do_not_split():
         ("把普法融入立法全过程。", "融入"),
         ("一是全面加强组织领导。", "加强"),  # an enumeration's ordinal is skipped
         ("三是2023年底前完成权责清单编制。", "完成"),
+        ("创建一批民主法治示范村。", "创建"),
     ],
 )
 def test_leading_action(statement, action):
@@ -206,6 +207,16 @@ def test_a_role_note_left_open_where_a_copy_is_cut_off_still_gives_its_roles():
     assert rows["measure_agencies"] == [] and len(rows["measures"]) == 2
 
 
+def test_a_line_that_is_an_unlabeled_role_note_gives_its_roles_and_is_no_measure():
+    text = "一、主要任务\n(一)加强审计监督\n完善审计制度。\n(县审计局、县统计局按职责分工负责)\n"
+    rows = rows_of(text, "d0")
+    assert [m["text"] for m in rows["measures"]] == ["完善审计制度。"]
+    assert {(a["name_raw"], a["role"]) for a in rows["measure_agencies"]} == {
+        ("县审计局", "responsible"),
+        ("县统计局", "responsible"),
+    }
+
+
 def test_role_line_of_a_section_without_measures_lists_no_agency():
     text = (
         "一、总体要求\n牵头单位:区司法局\n二、主要任务\n"
@@ -268,7 +279,7 @@ def test_a_deadline_printed_after_its_task_is_a_target_of_that_task_not_a_measur
 def test_a_signature_a_decimal_heading_or_latin_words_alone_state_no_task():
     text = (
         "一、总体要求\n(一)目标\n3.1总体目标\n到2025年,建成法治政府。\nBaidu map\n"
-        "东江县人民政府\n2016年11月2日\n"
+        "东江县人民政府\n2016年11月2日\n附件:东江县法治政府建设重点任务分工\n"
     )
     rows = rows_of(text, "d0")
     assert [m["text"] for m in rows["measures"]] == ["到2025年,建成法治政府。"]
