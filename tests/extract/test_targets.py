@@ -372,6 +372,11 @@ def test_a_year_whose_clause_states_its_own_task_is_a_deadline_beside_the_quanti
     assert rows(s) == [("quantity", 90.0, "%", ">=", 2023, None)]
 
 
+def test_months_drop_their_classifier_as_working_days_do() -> None:
+    s = "在本方案印发后1个月内制定具体落实措施。"
+    assert rows(s) == [("quantity", 1.0, "月", "<=", None, None)]
+
+
 def test_a_chinese_count_right_after_a_building_verb_is_a_quantity() -> None:
     assert rows("2024年底前建成一个县级法治文化教育基地。") == [
         ("quantity", 1.0, "个", "=", 2024, None)
