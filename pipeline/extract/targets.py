@@ -703,12 +703,16 @@ def _own_deadline(
     sentence: str, spans: list[tuple[int, int]], starts: list[int], pos: int, mention, mentions
 ) -> bool:
     """Whether the year at ``pos``, in an earlier clause than the quantity ``mention`` it
-    dates, states a deadline of its own there (2022年底前实现法律顾问全覆盖,公职律师不少于15名:
-    two rows); a clause holding the year alone (2023年,完成40家…) or a number does not."""
+    dates, states a deadline of its own in the clauses before the quantity's (2022年底前实现
+    法律顾问全覆盖,公职律师不少于15名; 到2025年,“八五”普法规划实施完成,…,满意度不低于95%:
+    two rows each); the year alone right before it (2023年,完成40家…) or a number does not."""
     clause = _clause_of(spans, starts, pos)
-    if clause == mention.clause or any(clause[0] <= o.start < clause[1] for o in mentions):
+    if clause == mention.clause:
         return False
-    rest = _YEAR_WORDS.sub("", sentence[clause[0] : clause[1]])
+    between = (clause[0], mention.clause[0])
+    if any(between[0] <= o.start < between[1] for o in mentions):
+        return False
+    rest = _YEAR_WORDS.sub("", sentence[between[0] : between[1]])
     return len(_CJK.findall(rest)) >= OWN_DEADLINE_MIN
 
 

@@ -130,11 +130,14 @@ def test_a_horizon_past_the_plans_own_period_is_no_target_of_it():
     )
     five_year = _process(f"东江市法治建设规划(2021—2025年)\n一、总体要求\n{goals}")
     assert [(t["deadline_year"], t["value"]) for t in five_year.tables["targets"]] == [
-        (2025, 100.0)
+        (2025, None),  # 法治政府基本建成: the goal's own deadline, beside the rate it dates
+        (2025, 100.0),
     ]
     long_term = _process(f"东江市法治建设规划(2024—2035年)\n一、总体要求\n{goals}")
     assert [(t["deadline_year"], t["value"]) for t in long_term.tables["targets"]] == [
+        (2025, None),
         (2025, 100.0),
+        (2035, None),
         (2035, 95.0),
         (2035, None),
     ]

@@ -370,6 +370,11 @@ def test_a_year_whose_clause_states_its_own_task_is_a_deadline_beside_the_quanti
     ]
     s = "到2023年底,网上可办率达到90%以上。"  # the year alone in its clause: one row
     assert rows(s) == [("quantity", 90.0, "%", ">=", 2023, None)]
+    s = "到2025年,“八五”普法规划实施完成,法治观念深入人心,群众满意度不低于95%。"
+    assert rows(s) == [  # the plan's goal, and a rate it dates
+        ("deadline", None, None, None, 2025, None),
+        ("quantity", 95.0, "%", ">=", 2025, None),
+    ]
 
 
 def test_months_drop_their_classifier_as_working_days_do() -> None:
