@@ -34,7 +34,7 @@ MEANINGFUL = re.compile(r"[\u4e00-\u9fff]")  # a task is written in Chinese (not
 # 政府 / 2016年11月2日), a decimal-numbered heading alone (3.1总体目标: a template's contents),
 # an annex's title (附件:东江市重点任务分工)
 NO_TASK = re.compile(
-    r"[ \t]*(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|\d{1,2}\.\d{1,2}[\u4e00-\u9fff]{2,16}"
+    r"[ \t]*(?:(?:19|20)\d{2}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}\.\d{1,2}[\u4e00-\u9fff]{2,16}"
     r"|[\u4e00-\u9fff、]{1,30}?(?:人民政府|委员会|办公室|办公厅)"
     r"|附件[ \t]*\d{0,2}[ \t]*[:：][^。;]*)[ \t。.]*"  # an annex's title: 附件:…任务分工
 )
