@@ -176,6 +176,13 @@ def test_per_person_counts_are_quantities_with_frequency() -> None:
     ]
 
 
+def test_a_persons_yearly_duty_after_who_owes_it_is_a_quantity_an_organisations_a_frequency():
+    assert rows("领导干部每年至少旁听庭审1次。") == [("quantity", 1.0, "次", ">=", None, "annual")]
+    assert rows("每年至少组织1次领导干部旁听庭审活动。") == [
+        ("frequency", 1.0, "次", ">=", None, "annual")
+    ]
+
+
 def test_per_term() -> None:
     s = (
         "每年举办领导干部法治专题培训班,"
