@@ -547,11 +547,21 @@ def _title_words() -> tuple[str, ...]:
 
 
 _ENDINGS = tuple(SENTENCE_END)  # for ``endswith``: no string made of the last character
+_NOTE_CLOSERS = tuple(")）〕】]")
+
+
+# A line ending in a bracketed note after its sentence's end (…尽责。(省委编办牵头,…负责)),
+# or in a note of who does it ((…按职责分工负责), 〔…牵头〕): its paragraph ends there.
+NOTE_ENDS_LINE = re.compile(
+    r"(?:[。;!?][ \t]*[(（〔【\[][^\n]{1,120}|(?:负责|牵头|配合|参与|协助|落实))[)）〕】\]][ \t]*$"
+)
 
 
 def breaks_mid_sentence(before: str, after: str) -> bool:
     """True when the line break between two non-blank lines falls inside a sentence."""
     if before.endswith(_ENDINGS) or is_standalone_line(before):
+        return False
+    if before.endswith(_NOTE_CLOSERS) and NOTE_ENDS_LINE.search(before):
         return False
     return not (match_marker(after) or LABEL_LINE.match(after) or PAREN_ONLY.match(after))
 

@@ -337,3 +337,16 @@ def test_a_heading_run_on_after_a_role_notes_closing_bracket_gets_its_own_line()
         "2.落实年度报告制度。",
         "坚持依法决策(见附件)二是加强监督。",
     ]
+
+
+def test_a_line_ending_in_a_note_after_its_sentence_ends_its_paragraph():
+    raw = (
+        "(一)深化改革\n推动政府高效履职尽责。(省委编办牵头,省直有关部门按职责分工负责)\n"
+        "严格执行市场准入负面清单,完善\n制度(省发展改革委负责)\n加强监管。\n"
+    )
+    assert normalize(raw).text.split("\n") == [
+        "(一)深化改革",
+        "推动政府高效履职尽责。(省委编办牵头,省直有关部门按职责分工负责)",
+        "严格执行市场准入负面清单,完善制度(省发展改革委负责)",  # a wrap mid-sentence is joined
+        "加强监管。",
+    ]
