@@ -105,10 +105,13 @@ class Body(NamedTuple):
     and note search per line)."""
 
     statements: list[Statement]
-    roles: list[tuple[str, list[str]]]  # (role, names) of role lines and role notes, in order
+    roles: list[tuple[str, list[str]]]  # (role, names) of role lines: the whole body's
     # where role lines, role notes and lines of their own state a deadline (完成时限:2022年底前):
     # spans of the text, in order, whose targets belong to the task before them
     deadlines: list[tuple[int, int]]
+    # (start, end, role, names) of role notes: each note is the tasks' from the line after the
+    # note before it (or the body's start) to itself ("…尽责。(省委编办牵头)" / "…清单。(…负责)")
+    notes: list[tuple[int, int, str, list[str]]]
 
 
 def read_body(text: str, start: int, end: int) -> Body:
@@ -118,6 +121,8 @@ def read_body(text: str, start: int, end: int) -> Body:
     statements: list[Statement] = []
     roles: list[tuple[str, list[str]]] = []
     deadlines: list[tuple[int, int]] = []
+    notes: list[tuple[int, int, str, list[str]]] = []
+    group_start = -1  # where the tasks of the next note begin: the first's, the heading's too
     colon = text.find(":", start, end) >= 0 or text.find("：", start, end) >= 0
     if (
         not colon
@@ -128,7 +133,7 @@ def read_body(text: str, start: int, end: int) -> Body:
         # a role line has a colon, a role note ends its line with a bracket, a sub-item opens
         # its line with a marker: with none of them, the body is task text throughout
         _line_statements(text, start, end, statements)
-        return Body(statements, roles, deadlines)
+        return Body(statements, roles, deadlines, notes)
     for m in _LINE.finditer(text, start, end):
         line = m.group()
         line_start, line_end = m.start(), m.end()
@@ -153,16 +158,19 @@ def read_body(text: str, start: int, end: int) -> Body:
         if closed and line.lstrip()[:1] in _NOTE_OPENERS:  # a line that is a note: (…负责)
             segments = note_segments(line.strip())
             if segments:
-                roles += segments
+                notes += [(group_start, line_start, role, names) for role, names in segments]
+                group_start = m.end()
                 continue
         if closed or open_note_start(line):
             note = role_note_start(line)
             if note is not None:
                 line_end = line_start + note
-                roles += note_segments(line.rstrip()[note:])
+                segments = note_segments(line.rstrip()[note:])
+                notes += [(group_start, line_end, role, names) for role, names in segments]
+                group_start = m.end()
                 deadlines += [(line_end + a, line_end + b) for a, b in deadline_spans(line[note:])]
         _line_statements(text, line_start, line_end, statements)
-    return Body(statements, roles, deadlines)
+    return Body(statements, roles, deadlines, notes)
 
 
 def split_statements(text: str, start: int, end: int) -> list[Statement]:

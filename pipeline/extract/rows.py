@@ -229,12 +229,18 @@ def extract_rows(
     has_role_lines = False
     for section, body, measures in sections_measures:
         section_id = section_ids[section.ordinal]
-        if body.roles:
+        if body.roles or body.notes:
             has_role_lines = True
             measure_ids = [row["measure_id"] for _, row in measures.rows]
             for role, names in body.roles:
                 for name_raw in names:
                     link(measure_ids, name_raw, role)
+            for start, end, role, names in body.notes:  # a note: the tasks it closes
+                noted = [
+                    r["measure_id"] for _, r in measures.rows if start <= r["char_start"] < end
+                ]
+                for name_raw in names:
+                    link(noted, name_raw, role)
         per_measure: dict[str, int] = {}
         n_instruments = 0
         reviews = section.ordinal in review  # past work: its numbers are achievements

@@ -40,11 +40,9 @@ def test_a_body_read_once_gives_its_statements_and_the_roles_its_lines_assign():
         ("健全制度。", "完善机制;健全制度。"),
         ("推进工作。", "推进工作。"),
     ]
-    assert body.roles == [
-        ("lead", ["区司法局"]),
-        ("responsible", ["区法院"]),
-        ("participating", ["区直各部门"]),
-    ]
+    assert body.roles == [("participating", ["区直各部门"])]  # a role line: the body's
+    note = text.index("(牵头单位")  # a note: the tasks before it, since the body's start
+    assert body.notes == [(-1, note, "lead", ["区司法局"]), (-1, note, "responsible", ["区法院"])]
     assert body.statements == split_statements(text, text.index("完善"), len(text))
 
 
@@ -215,6 +213,23 @@ def test_a_line_that_is_an_unlabeled_role_note_gives_its_roles_and_is_no_measure
         ("县审计局", "responsible"),
         ("县统计局", "responsible"),
     }
+
+
+def test_each_role_note_is_the_tasks_it_closes_a_role_line_the_whole_items():
+    text = (
+        "一、主要任务\n(一)深化改革\n推动政府高效履职。明确职责。(省委编办牵头,省直有关部门配合)\n"
+        "严格执行负面清单。(省发展改革委负责)\n各地要抓好落实。\n"
+    )
+    rows = rows_of(text, "d0")
+    by_id = {m["measure_id"]: m["text"] for m in rows["measures"]}
+    got = {(by_id[a["measure_id"]], a["name_raw"], a["role"]) for a in rows["measure_agencies"]}
+    assert got == {
+        ("推动政府高效履职。", "省委编办", "lead"),
+        ("明确职责。", "省委编办", "lead"),
+        ("推动政府高效履职。", "省直有关部门", "participating"),
+        ("明确职责。", "省直有关部门", "participating"),
+        ("严格执行负面清单。", "省发展改革委", "responsible"),
+    }  # 各地要抓好落实: no note closes it
 
 
 def test_role_line_of_a_section_without_measures_lists_no_agency():
