@@ -239,6 +239,7 @@ def test_names_glued_by_whitespace_removal_are_split() -> None:
             [("responsible", ["司法厅", "省直各部门(单位)", "市(州)人民政府"])],
         ),
         ("(市住房和城乡建设局负责)", [("responsible", ["市住房和城乡建设局"])]),  # one name
+        ("(省直有关执法部门按职责分工负责)", [("responsible", ["省直有关执法部门"])]),  # a group
     ],
 )
 def test_role_notes_with_and_without_labels(note: str, segments: list) -> None:
