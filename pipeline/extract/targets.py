@@ -523,6 +523,8 @@ def _chinese_counts(
         return False
     periodic = unit in vocab["occurrence_units"] and frequency in _PERIODIC
     built = sentence[:start].endswith(tuple(vocab["chinese_count_verbs"]))  # 建成一个…基地
+    if not built and sentence[:start].endswith(("建设", "打造")):  # 建设一个省级…基地, no aim
+        built = sentence.startswith(tuple(vocab["levels"]), after)
     return comparator is not None or periodic or built or bool(scope and scope.startswith("每个"))
 
 

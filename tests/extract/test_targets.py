@@ -394,6 +394,7 @@ def test_a_chinese_count_right_after_a_building_verb_is_a_quantity() -> None:
         ("quantity", 1.0, "个", "=", 2024, None)
     ]
     assert rows("建设一个人民满意的法治政府。") == []  # an aim
+    assert rows("建设一个省级法治政府研究基地。") == [("quantity", 1.0, "个", "=", None, None)]
     assert rows("重点培育一批法治带头人。") == []  # a batch, no count
 
 
