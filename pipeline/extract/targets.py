@@ -582,6 +582,8 @@ def _years(sentence: str, spans: list[tuple[int, int]], starts: list[int]) -> li
             continue
         if _is_metadata_date(sentence, m.start(), clause[0]):
             continue
+        if sentence.startswith(_words("year_labels"), m.end()):  # 2022年度…报告: that year's
+            continue
         out.append((m.start(), year))
     return out
 

@@ -384,6 +384,10 @@ def test_a_year_whose_clause_states_its_own_task_is_a_deadline_beside_the_quanti
     ]
 
 
+def test_case_files_are_counted_in_juan() -> None:
+    assert rows("抽查行政执法案卷不少于120卷。") == [("quantity", 120.0, "卷", ">=", None, None)]
+
+
 def test_months_drop_their_classifier_as_working_days_do() -> None:
     s = "在本方案印发后1个月内制定具体落实措施。"
     assert rows(s) == [("quantity", 1.0, "月", "<=", None, None)]
@@ -469,6 +473,7 @@ def test_hotline_and_one_number_but_round_the_clock_hours() -> None:
         "制度建设(占总分值的15%)。",  # an indicator's weight
         "《意见》总结了近6年推进依法行政的成绩和经验。",  # the past years
         "我市连续4年被评为全省法治宣传教育工作先进市。",  # an honour won
+        "6月底前完成2022年度法治政府建设情况报告的公开工作。",  # that year's report
         # constructed baselines
         "截至2020年底,全市已建成12个公共法律服务中心。",
         "2018年以来,全市累计调解纠纷。",
