@@ -32,11 +32,13 @@ _MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPA
 MEANINGFUL = re.compile(r"[\u4e00-\u9fff]")  # a task is written in Chinese (not "Baidu map")
 # pieces that hold Chinese but state no task: a signature's issuer or date alone (东江县人民
 # 政府 / 2016年11月2日), a decimal-numbered heading alone (3.1总体目标: a template's contents),
-# an annex's title (附件:东江市重点任务分工)
+# an annex's or a table's title (附件:东江市重点任务分工, 北山县2023年法治政府建设重点任务清单)
 NO_TASK = re.compile(
     r"[ \t]*(?:(?:19|20)\d{2}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}\.\d{1,2}[\u4e00-\u9fff]{2,16}"
     r"|[\u4e00-\u9fff、]{1,30}?(?:人民政府|委员会|办公室|办公厅)"
     r"|附件[ \t]*\d{0,2}[ \t]*[:：][^。;]*)[ \t。.]*"  # an annex's title: 附件:…任务分工
+    # a table's caption, no stop after it (a task 公布任务清单。 has one)
+    r"|[ \t]*[^。,;:\n]{2,40}(?:重点任务清单|重点任务分工|任务分工方案|任务分解表|责任分工表)[ \t]*"
 )
 
 
