@@ -36,6 +36,34 @@ class _Measures(NamedTuple):
     sentences: list[tuple[int, int]]
 
 
+# a goal list's lead: 到2025年,…主要目标是: / 到2025年,实现以下目标:
+GOAL_LIST_LEAD = re.compile(
+    r"(?:^|\n)[ \t]*(?:力争)?到?((?:19|20)\d{2})年[^。\n]{0,80}[:：][ \t]*(?=\n|$)"
+)
+
+
+def _date_goal_lists(text: str, sections: list[Section], targets: list[Row]) -> None:
+    """A goal list's quantities are the lead's year's (到2025年,…具体目标是: / 1.…达到100%):
+    each quantity without a year or a period of its own, from the lead to the end of the part
+    holding it (its section and the items below it), takes the year the lead names."""
+    if not targets:
+        return
+    ends: dict[str, int] = {}
+    for sec in reversed(sections):  # children follow their parent: a part's end is its last's
+        ends[sec.ordinal] = max(sec.char_end, ends.get(sec.ordinal, 0))
+        if sec.parent_ordinal:
+            ends[sec.parent_ordinal] = max(ends.get(sec.parent_ordinal, 0), ends[sec.ordinal])
+    for sec in sections:
+        for lead in GOAL_LIST_LEAD.finditer(text, sec.char_start, sec.char_end):
+            year, start, end = int(lead[1]), lead.end(), ends[sec.ordinal]
+            for t in targets:  # 每年…不少于40学时, with a period, is a norm: no deadline
+                if start <= t["char_start"] < end and (t["kind"], t["frequency"]) == (
+                    "quantity",
+                    None,
+                ):
+                    t["deadline_year"] = t["deadline_year"] or year
+
+
 def _measure_at(measures: _Measures, pos: int) -> Row | None:
     i = bisect.bisect_right(measures.starts, pos) - 1
     if i >= 0:
@@ -296,6 +324,7 @@ def extract_rows(
                         False,
                     )
                 )
+    _date_goal_lists(text, sections, tables["targets"])
     if not has_role_lines:  # plans without role lines: the actor named in the sentence
         for _, _, measures in sections_measures:
             for s_start, s_end in measures.sentences:

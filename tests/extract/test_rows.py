@@ -232,6 +232,22 @@ def test_each_role_note_is_the_tasks_it_closes_a_role_line_the_whole_items():
     }  # 各地要抓好落实: no note closes it
 
 
+def test_a_goal_lists_quantities_take_the_year_its_lead_names():
+    text = (
+        "一、总体要求\n(三)主要目标\n到2025年,法治政府基本建成,具体目标是:\n"
+        "1.行政执法人员持证上岗率达到100%。\n2.每年培训不少于40学时。\n3.2023年底前复议案件办结率达到95%。\n"
+        "二、主要任务\n(一)推进立法\n立法评估覆盖率达到90%。\n"
+    )
+    got = [(t["text"], t["deadline_year"]) for t in rows_of(text, "d")["targets"]]
+    assert got == [
+        ("到2025年", 2025),
+        ("行政执法人员持证上岗率达到100%", 2025),
+        ("每年培训不少于40学时", None),  # a yearly norm
+        ("2023年底前复议案件办结率达到95%", 2023),  # its own year
+        ("立法评估覆盖率达到90%", None),  # beyond the list's part
+    ]
+
+
 def test_role_line_of_a_section_without_measures_lists_no_agency():
     text = (
         "一、总体要求\n牵头单位:区司法局\n二、主要任务\n"
