@@ -36,9 +36,9 @@ class _Measures(NamedTuple):
     sentences: list[tuple[int, int]]
 
 
-# a goal list's lead: 到2025年,…主要目标是: / 到2025年,实现以下目标:
+# a goal list's lead: a line from 到2025年 to a colon (…。具体目标是: / 到2025年,实现以下目标:)
 GOAL_LIST_LEAD = re.compile(
-    r"(?:^|\n)[ \t]*(?:力争)?到?((?:19|20)\d{2})年[^。\n]{0,80}[:：][ \t]*(?=\n|$)"
+    r"(?:^|\n)[ \t]*(?:力争)?到?((?:19|20)\d{2})年[^\n]{0,400}?[:：][ \t]*(?=\n|$)"
 )
 
 

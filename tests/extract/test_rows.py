@@ -239,6 +239,14 @@ def test_a_goal_lists_quantities_take_the_year_its_lead_names():
         "二、主要任务\n(一)推进立法\n立法评估覆盖率达到90%。\n"
     )
     got = [(t["text"], t["deadline_year"]) for t in rows_of(text, "d")["targets"]]
+    dashed = (  # the lead a paragraph, the goals dashed lines
+        "一、总体要求\n(三)主要目标\n到2025年,法治建设取得重大进展,为2035年基本建成法治东江奠定"
+        "坚实基础。具体目标是:\n——地方立法更加精细。制定地方性法规不少于15件。\n"
+    )
+    assert [(t["value"], t["deadline_year"]) for t in rows_of(dashed, "d")["targets"]] == [
+        (None, 2025),
+        (15.0, 2025),
+    ]
     assert got == [
         ("到2025年", 2025),
         ("行政执法人员持证上岗率达到100%", 2025),
