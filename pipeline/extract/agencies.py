@@ -456,7 +456,7 @@ _FUNCTION_CHARS = set("向对在将把为从按由的于要应被使让给与及
 
 def _looks_like_org(name: str) -> bool:
     place = _JURISDICTION_START.match(name)
-    if not place and _placeless_org(name):  # 司法厅: a province's department names no place
+    if not place and name in _placeless_departments():  # 司法厅: a province's, no place
         return True
     if not 2 <= len(name) <= 30 or not place or _FUNCTION_CHARS & set(place.group(0)):
         return False
@@ -470,12 +470,8 @@ def _looks_like_org(name: str) -> bool:
 
 @functools.cache
 def _placeless_departments() -> frozenset[str]:
+    """Departments printed without their place (司法厅: ``placeless_departments``)."""
     return frozenset(_roles_vocab()["placeless_departments"])
-
-
-def _placeless_org(name: str) -> bool:
-    """A department printed without its place (司法厅: ``placeless_departments``)."""
-    return name in _placeless_departments()
 
 
 @functools.cache

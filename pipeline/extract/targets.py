@@ -704,7 +704,12 @@ OWN_DEADLINE_MIN = 4  # Chinese characters a year's clause states beside the yea
 
 
 def _own_deadline(
-    sentence: str, spans: list[tuple[int, int]], starts: list[int], pos: int, mention, mentions
+    sentence: str,
+    spans: list[tuple[int, int]],
+    starts: list[int],
+    pos: int,
+    mention: _Mention,
+    mentions: list[_Mention],
 ) -> bool:
     """Whether the year at ``pos``, in an earlier clause than the quantity ``mention`` it
     dates, states a deadline of its own in the clauses before the quantity's (2022年底前实现
