@@ -110,6 +110,11 @@ def test_comparators(sentence: str, value: float, unit: str, comparator: str) ->
     assert (hit.value, hit.unit, hit.comparator) == (value, unit, comparator)
 
 
+def test_a_comparator_before_a_long_share_of_what_is_still_its_numbers() -> None:
+    s = "院庭长办案数量不低于本院(庭)法官人均办案数的30%。"
+    assert rows(s) == [("quantity", 30.0, "%", ">=", None, None)]
+
+
 def test_list_shares_comparator_and_gives_one_row_per_number() -> None:
     s = "加强对脱贫人口的人文关怀,城乡居民心理健康知识知晓率分别达到70%、50%。"
     got = find_targets(s)
