@@ -444,10 +444,7 @@ def _inline_role_label() -> re.Pattern[str]:
     """A role label (vocab/agency_roles.yaml) after a sentence's end on the same line:
     "…宣传教育。责任单位:市委宣传部" (a page's line break lost, or the plan's own layout);
     not after a semicolon, which parts a bracketed note's roles (牵头单位:…;配合单位:…)."""
-    labels = load_yaml("agency_roles.yaml")["role_labels"].values()
-    words = sorted({w for names in labels for w in names}, key=len, reverse=True)
-    alternation = "|".join(map(re.escape, words))
-    return re.compile(rf"。[ \t]*(?=(?:{alternation})[ \t]*:)")  # not ;: a note's parts
+    return re.compile(rf"。[ \t]*(?=(?:{_role_words('role_labels')})[ \t]*:)")  # not ;: parts
 
 
 def _notice_break_spans(text: str) -> list[Span]:
@@ -471,10 +468,17 @@ NOTE_THEN_HEADING = re.compile(
 
 
 @functools.cache
+def _role_words(key: str) -> str:
+    """An alternation of vocab/agency_roles.yaml's words under ``key`` (role_labels 牵头单位…,
+    note_role_words 牵头, 负责…), longest first."""
+    groups = load_yaml("agency_roles.yaml")[key].values()
+    words = sorted({w for names in groups for w in names}, key=len, reverse=True)
+    return "|".join(map(re.escape, words))
+
+
+@functools.cache
 def _role_label_colon() -> re.Pattern[str]:
-    labels = load_yaml("agency_roles.yaml")["role_labels"].values()
-    words = sorted({w for names in labels for w in names}, key=len, reverse=True)
-    return re.compile(rf"(?:{'|'.join(map(re.escape, words))})[ \t]*:")
+    return re.compile(rf"(?:{_role_words('role_labels')})[ \t]*:")
 
 
 def _note_heading_spans(text: str) -> list[Span]:
@@ -550,18 +554,20 @@ _ENDINGS = tuple(SENTENCE_END)  # for ``endswith``: no string made of the last c
 _NOTE_CLOSERS = tuple(")）〕】]")
 
 
-# A line ending in a bracketed note after its sentence's end (…尽责。(省委编办牵头,…负责)),
-# or in a note of who does it ((…按职责分工负责), 〔…牵头〕): its paragraph ends there.
-NOTE_ENDS_LINE = re.compile(
-    r"(?:[。;!?][ \t]*[(（〔【\[][^\n]{1,120}|(?:负责|牵头|配合|参与|协助|落实))[)）〕】\]][ \t]*$"
-)
+@functools.cache
+def _note_ends_line() -> re.Pattern[str]:
+    """A line ending in a bracketed note after its sentence's end (…尽责。(省委编办牵头,…)), or
+    in a note of who does it ((…按职责分工负责), 〔…牵头〕: vocab note_role_words): its
+    paragraph ends there."""
+    words = _role_words("note_role_words")
+    return re.compile(rf"(?:[。;!?][ \t]*[(（〔【\[][^\n]{{1,120}}|(?:{words}))[)）〕】\]][ \t]*$")
 
 
 def breaks_mid_sentence(before: str, after: str) -> bool:
     """True when the line break between two non-blank lines falls inside a sentence."""
     if before.endswith(_ENDINGS) or is_standalone_line(before):
         return False
-    if before.endswith(_NOTE_CLOSERS) and NOTE_ENDS_LINE.search(before):
+    if before.endswith(_NOTE_CLOSERS) and _note_ends_line().search(before):
         return False
     return not (match_marker(after) or LABEL_LINE.match(after) or PAREN_ONLY.match(after))
 
