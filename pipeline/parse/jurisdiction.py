@@ -22,8 +22,6 @@ from pipeline.vocab import load_yaml
 OPENING = 3000  # characters of a plan in which it speaks of itself (我省, 法治四川)
 # a title's opening years (2022年…, 2018年度…, 2016年到2020年…), before its place
 LEADING_YEARS = r"(?:19|20)\d{2}年度?(?:[到至—–\-－~]+(?:19|20)\d{2}年)?"
-# the words before the plan a page explains (关于《东江市…》的政策解读, 政策解读《…》)
-EXPLAINED = r"(?:政策解读|一图读懂|图解|关于)?《"
 UNLISTED_PLACE = re.compile(
     r"^(?P<place>[\u4e00-\u9fff]{2,6}?(?:自治州|自治县|省|市|州|区|县|旗|盟))"
     r"(?=法治|深入|全面|推进|加快|关于|贯彻|(?:19|20)\d{2})"
@@ -49,12 +47,20 @@ def _suffixes() -> tuple[str, ...]:
     return tuple(sorted(_places()["level_suffixes"], key=len, reverse=True))
 
 
+@functools.cache
+def _explained() -> str:
+    """The words before the plan a page explains (关于《东江市…》的政策解读, 政策解读《…》,
+    vocab/plan_types.yaml interpretation_words), as a pattern."""
+    words = "|".join(map(re.escape, load_yaml("plan_types.yaml")["interpretation_words"]))
+    return rf"(?:{words}|关于)?《"
+
+
 def place_tokens(head: str) -> list[str]:
     """The division names that open ``head`` (重庆市璧山区法治… -> [重庆市, 璧山区]): the
     longest full or short name at each step, a short name taking the level suffix printed
     after it (凉山州)."""
     table = division_table()
-    head = re.sub(rf"^(?:中共|中国共产党|法治|{LEADING_YEARS}|{EXPLAINED})", "", head)
+    head = re.sub(rf"^(?:中共|中国共产党|法治|{LEADING_YEARS}|{_explained()})", "", head)
     mask = load_yaml("places.yaml")["mask_pattern"]
     masked = re.match(rf"^{mask}(?:自治区|自治州|省|市|州|区|县|旗|盟)", head)
     if masked:
