@@ -113,8 +113,20 @@ def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
         lines.extend(task[1:])
         for key, i in columns.items():
             if key.startswith("role:") and _cell(row, i):
-                lines.append(f"{key[5:]}:{'、'.join(SPACE.split(_cell(row, i)))}")
+                lines.append(f"{key[5:]}:{_names_of_cell(_cell(row, i))}")
     return lines
+
+
+_LIST_END = tuple("、,，;；")
+
+
+def _names_of_cell(cell: str) -> str:
+    """A role cell's names as one list: its lines (or space-separated parts) joined by 、,
+    but not after a line that ends its list item already (市财政局、 / 市自然资源局)."""
+    out = ""
+    for part in SPACE.split(cell.strip()):
+        out += part if not out or out.endswith(_LIST_END) else f"、{part}"
+    return out
 
 
 def _with_clause(line: str, clause: str) -> str:
@@ -138,7 +150,8 @@ def unwrap_cells(rows: Sequence[Sequence[str | None]], header: Sequence[str]) ->
     cell is one run of text; in a role cell (one agency a line), a line that opens no name
     (区…, 各…) continues the one before it when that one ends no organisation's name (局,
     委, 中心…) or the line is one character (no name is): 区直机关工 / 委 is 区直机关工委,
-    区直相关部 / 门 is 区直相关部门."""
+    区直相关部 / 门 is 区直相关部门; a line stopped inside a name's brackets or after its
+    prefix goes on in the next whatever that opens with (各县(市、 / 区)人民政府)."""
     columns = _columns([SPACE.sub("", c or "") for c in header]) or {}
     roles = {i for key, i in columns.items() if key.startswith("role:")}
     out: list[list[str]] = []
@@ -154,13 +167,24 @@ def unwrap_cells(rows: Sequence[Sequence[str | None]], header: Sequence[str]) ->
                 wrapped = bool(names) and (
                     len(line) == 1 or not names[-1].endswith(_org_endings())
                 )
-                if wrapped and not line.startswith(_NAME_START):
+                if names and _open_name(names[-1]) or wrapped and not line.startswith(_NAME_START):
                     names[-1] += line
                 else:
                     names.append(line)
             cells.append("\n".join(names))
         out.append(cells)
     return out
+
+
+_OPENING, _CLOSING = "(（", ")）"
+_NAME_PREFIXES = tuple("各全本")  # …，各 / 县(市、区)人民政府: the prefix of the next line's name
+
+
+def _open_name(line: str) -> bool:
+    """Whether a role cell's line stops inside a name: in its brackets (各县(市、 / 区)人民政府)
+    or right after a prefix that opens one (市人大常委会办公室,各 / 县(市、区)党委和政府)."""
+    depth = sum(c in _OPENING for c in line) - sum(c in _CLOSING for c in line)
+    return depth > 0 or line.endswith(_NAME_PREFIXES) and not line.endswith(_org_endings())
 
 
 class TableRun:

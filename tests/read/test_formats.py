@@ -513,3 +513,23 @@ def test_a_task_tables_deadline_is_a_clause_of_its_task_not_a_line_of_its_own():
     assert (target["text"], target["deadline_year"]) == ("2022年底前", 2022)
     assert measures[target["measure_id"]].startswith("完善重大行政决策程序")
     assert len(measures) == 2  # no measure of the deadline alone
+
+
+def test_a_pdf_role_cell_wrapped_inside_a_name_or_after_its_list_mark_keeps_its_names():
+    from pipeline.read.tables import table_lines, unwrap_cells
+
+    header = ["序号", "重点任务", "牵头单位", "责任单位"]
+    # the lines of each cell as the PDF's cell width broke them
+    rows = [
+        ["1", "开展宪法宣传。", "市司法局", "市人大常委会办公室,各\n县(市、区)党委和政府"],
+        ["2", "推进公共法律服务。", "市司法局", "市文化广电旅游体育局,各县(市、\n区)人民政府"],
+        ["3", "加强普法阵地建设。", "市委宣传部", "市委宣传部、市财政局、\n市自然资源局"],
+        ["4", "深化依法行政。", "市司法局", "区直机关工\n委\n区直相关部\n门"],
+    ]
+    lines = table_lines([header, *unwrap_cells(rows, header)])
+    assert [line for line in lines if line.startswith("责任单位")] == [
+        "责任单位:市人大常委会办公室,各县(市、区)党委和政府",
+        "责任单位:市文化广电旅游体育局,各县(市、区)人民政府",
+        "责任单位:市委宣传部、市财政局、市自然资源局",
+        "责任单位:区直机关工委、区直相关部门",
+    ]
