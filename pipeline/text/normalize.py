@@ -30,7 +30,9 @@ Rules, in the order they run:
                 so does a heading after a role note's closing bracket and a space
    title_break  a notice's title run into its addressees (…的通知各区人民政府:) is broken there
 5. list_marker  "- " / "• " bullets opening a line are removed
-6. line_join    a line break inside a sentence is removed (the halves are joined);
+6. line_join    a line break inside a sentence is removed (the halves are joined); in a text
+                hard-wrapped at one width (a document site's copy of a PDF) a full line is
+                joined whatever it holds; a table's row (cells | cells) is never joined;
    blank_line   runs of blank lines between paragraphs become one line break
 7. space        whitespace is removed unless a Latin letter is on either side or digits are
                 on both sides ("到 2025 年" -> "到2025年"; "执法检查 and 隐患" is kept), but
@@ -42,6 +44,7 @@ from __future__ import annotations
 import functools
 import re
 from array import array
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
@@ -522,21 +525,62 @@ def _width_folds(text: str) -> tuple[list[int], list[int]]:
     return at.tolist(), (codes[at] - 0xFEE0).tolist()
 
 
-def is_standalone_line(line: str) -> bool:
+def is_standalone_line(line: str, full_width: int | None = None) -> bool:
     """A line that stands on its own: a bare heading, a label line, a title, a date, a
-    notice's title (关于印发《…》的通知); not one that leaves a 《 or a period's ( open."""
-    if match_marker(line) and "。" not in line:
+    notice's title (关于印发《…》的通知), a table's row (cells | cells), a file's name; not one
+    that leaves a 《 or a period's ( open, nor, in a text hard-wrapped at one width, a full
+    line (a heading's or an item's the width broke, a label's broken inside its last name:
+    责任单位:县教育局、县民 / 宗局)."""
+    full = full_width is not None and len(line) >= full_width  # the width broke it
+    if match_marker(line) and "。" not in line and not full:
         return True
-    if LABEL_LINE.match(line) or NOTICE_TITLE.search(line):
+    if LABEL_LINE.match(line) and not (full and not line.endswith(_name_ends())):
+        return True
+    if NOTICE_TITLE.search(line) or TABLE_CELLS in line or FILE_NAME.search(line):
         return True
     if "《" in line and line.count("《") > line.count("》") or OPEN_PERIOD.search(line):
         return False  # a title the line width broke: …关于征求《大 / 渡口区…(2021—2025 / 年)》
     if RUNNING_TEXT.search(line):
         return False
     # a long title's line (or its second half: …〉的实施方案》的实施方案) ends in a plan's word
-    return len(line) <= STANDALONE_MAX or (
-        len(line) <= TITLE_LINE_MAX and line.endswith(_title_words())
-    )
+    if len(line) <= TITLE_LINE_MAX and line.endswith(_title_words()) or CLOSED_PERIOD.search(line):
+        return True
+    return len(line) <= STANDALONE_MAX and (full_width is None or len(line) < full_width)
+
+
+@functools.cache
+def _name_ends() -> tuple[str, ...]:
+    """How an organisation's name, and so a label's line, ends (vocab/agency_roles.yaml
+    org_suffixes, 部门, 单位…)."""
+    suffixes = load_yaml("agency_roles.yaml")["org_suffixes"]
+    return (*suffixes, "部门", "单位", "协会", "学会", "支行", "党委", ")", "）")
+
+
+FILE_NAME = re.compile(r"\.(?:docx?|pdf|wps|txt|xlsx?)$", re.I)  # a copy's file name line
+TABLE_CELLS = " | "  # how the readers part a table row's cells (pipeline/read/tables.py)
+CLOSED_PERIOD = re.compile(r"\((?:19|20)\d{2}[—–\-－―~～至到]+(?:19|20)\d{2}年?\)$")
+# A text hard-wrapped at one width (a document site's copy of a PDF: 28 characters a line in
+# an official document, give or take spaces and half-width digits): at least this share of
+# its lines fall within WRAP_WINDOW characters of each other, the window's shortest being a
+# full line, broken by the width, whatever it holds.
+WRAP_SHARE = 0.4
+WRAP_WINDOW = 7
+WRAP_MIN_LINES = 20
+WRAP_MIN_WIDTH = 18  # narrower, the window would hold a page's short lines of labels and links
+
+
+def wrap_width(lengths: list[int]) -> int | None:
+    """The length from which a line of a hard-wrapped text is a full one (see WRAP_SHARE),
+    None when the text is not wrapped at a width a short line could be confused with."""
+    if len(lengths) < WRAP_MIN_LINES:
+        return None
+    counts = Counter(n for n in lengths if n <= STANDALONE_MAX + WRAP_WINDOW)
+    best, best_count = None, 0
+    for start in range(WRAP_MIN_WIDTH, STANDALONE_MAX + 1):
+        count = sum(counts[start + k] for k in range(WRAP_WINDOW))
+        if count > best_count:
+            best, best_count = start, count
+    return best if best_count >= WRAP_SHARE * len(lengths) else None
 
 
 TITLE_LINE_MAX = 70  # a line ending in a plan's word, without running-text punctuation
@@ -563,9 +607,19 @@ def _note_ends_line() -> re.Pattern[str]:
     return re.compile(rf"(?:[。;!?][ \t]*[(（〔【\[][^\n]{{1,120}}|(?:{words}))[)）〕】\]][ \t]*$")
 
 
-def breaks_mid_sentence(before: str, after: str) -> bool:
-    """True when the line break between two non-blank lines falls inside a sentence."""
-    if before.endswith(_ENDINGS) or is_standalone_line(before):
+# A line opening with one of these goes on with the line before it (…达到100% / ;到2023年,
+# 县法院 / 、县检察院, …中心 / ))
+CONTINUATION_START = tuple(",，;；、)）》”’〉】〕")
+
+
+def breaks_mid_sentence(before: str, after: str, full_width: int | None = None) -> bool:
+    """True when the line break between two non-blank lines falls inside a sentence
+    (``full_width``: where the text's lines were hard-wrapped, see ``wrap_width``)."""
+    if after.startswith(CONTINUATION_START) and TABLE_CELLS not in before:
+        return True
+    if TABLE_CELLS in after:
+        return False
+    if before.endswith(_ENDINGS) or is_standalone_line(before, full_width):
         return False
     if before.endswith(_NOTE_CLOSERS) and _note_ends_line().search(before):
         return False
@@ -591,8 +645,9 @@ def _line_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     if lines[0][3]:
         spans.append((0, lines[0][3], "", "blank_line"))
+    full_width = wrap_width([len(line[1]) for line in lines])
     for (_, before, gap_start, _), (_, after, _, gap_end) in zip(lines, lines[1:], strict=False):
-        if breaks_mid_sentence(before, after):
+        if breaks_mid_sentence(before, after, full_width):
             spans.append((gap_start, gap_end, "", "line_join"))
         elif text[gap_start:gap_end] != "\n":
             spans.append((gap_start, gap_end, "\n", "blank_line"))

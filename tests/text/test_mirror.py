@@ -201,3 +201,20 @@ def test_a_misread_run_that_is_no_heading_marker_is_still_dropped():
     assert garbled.startswith("?！")
     # the misread run (up to the ASCII byte where the decoder fell back into step) is dropped
     assert normalize("一、總體要求\n印發" + garbled + "\n").text == "一、总体要求\n印发规划》"
+
+
+def test_a_document_sites_credits_buttons_page_places_and_recommended_titles_are_junk():
+    raw = (
+        "东江县法治社会建设实施方案_第1页\n东江县法治社会建设实施方案_第2页\n"
+        "上传者：user_01    上传时间：2022-04-06    浏览：1,326次    下载券：2\n"
+        "VIP免费下载   加入收藏   举报\n"
+        "本文档由会员上传，仅供学习交流使用，如有侵权请联系删除\n"
+        "版权说明:本文档由用户提供并上传,收益归属内容提供方,若内容存在侵权,请进行举报或认领\n"
+        "一、总体要求\n加强建设。\n1/9\n第 2 页 共 9 页\n(一)指导思想\n"
+        "坚持法治。已阅读3页，还剩6页未读，继续免费阅读\n"
+        "展开全文 ∨\n本文档需要2下载券    立即下载\n"
+        "相关推荐\n· 法治社会建设实施方案范文（精选5篇）\n· 2022年法治政府建设工作总结\n"
+        "乡镇2022年普法依法治理工作要点  3页  1下载券\n"
+    )
+    result = normalize(raw)
+    assert result.text == "一、总体要求\n加强建设。\n(一)指导思想\n坚持法治。"

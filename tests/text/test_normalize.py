@@ -350,3 +350,51 @@ def test_a_line_ending_in_a_note_after_its_sentence_ends_its_paragraph():
         "严格执行市场准入负面清单,完善制度(省发展改革委负责)",  # a wrap mid-sentence is joined
         "加强监管。",
     ]
+
+
+def _hard_wrapped(paragraphs: list[str], width: int = 28) -> str:
+    """The paragraphs as a document site's copy of a PDF prints them: broken every
+    ``width`` characters wherever that falls (inside a word, a number, a name)."""
+    return "\n".join(p[i : i + width] for p in paragraphs for i in range(0, len(p), width))
+
+
+def test_a_text_hard_wrapped_at_one_width_is_joined_inside_words_and_names():
+    paragraphs = [
+        "（一）加强宪法学习宣传。深入宣传宪法和民族区域自治法，每年组织开展一次宪法宣传周集中宣传活动，"
+        "推动宪法进机关进乡村进社区进学校进企业，县委理论学习中心组每年至少专题研究1次法治社会建设工作。",
+        "牵头单位：县委宣传部、县司法局；责任单位：县教育局、县民宗局、各乡镇人民政府",
+        "（二）推动领导干部带头尊法学法。健全国家工作人员学法用法制度，国家工作人员每人每年学法不少于40学时，"
+        "县委理论学习中心组每年至少安排2次法治专题学习，新提任县管领导干部任前法律知识考试参考率达到100%。",
+        "牵头单位：县委组织部；责任单位：县委宣传部、县司法局、县委党校",
+    ] * 3
+    raw = "东江县法治社会建设实施方案\n" + _hard_wrapped(paragraphs)
+    lines = normalize(raw).text.split("\n")
+    assert lines[0] == "东江县法治社会建设实施方案"  # a short line still stands alone
+    assert "牵头单位:县委宣传部、县司法局;责任单位:县教育局、县民宗局、各乡镇人民政府" in lines
+    assert any(line.endswith("每年至少专题研究1次法治社会建设工作。") for line in lines)
+    assert len(lines) == 1 + len(paragraphs)
+
+
+def test_a_line_opening_with_a_clause_mark_goes_on_with_the_line_before():
+    raw = (
+        "1.全县村(社区)法律顾问覆盖率达到100%\n；到2023年，达到20个以上。\n"
+        "责任单位：县法院\n、县检察院\n"
+    )
+    assert normalize(raw).text == (
+        "1.全县村(社区)法律顾问覆盖率达到100%;到2023年,达到20个以上。\n责任单位:县法院、县检察院"
+    )
+
+
+def test_a_tables_rows_are_lines_of_their_own_and_a_files_name_stands_alone():
+    raw = (
+        "东江县法治社会建设实施方案（2021-2025年）.docx\n东江县法治社会建设实施方案\n"
+        "阶段 | 时间 | 主要任务\n部署实施 | 2022年6月底前 | 制定任务分工方案，细化年度工作要点\n"
+        "全面推进 | 2024年底前 | 全面落实各项任务\n"
+    )
+    assert normalize(raw).text.split("\n") == [
+        "东江县法治社会建设实施方案(2021-2025年).docx",
+        "东江县法治社会建设实施方案",
+        "阶段|时间|主要任务",
+        "部署实施|2022年6月底前|制定任务分工方案,细化年度工作要点",
+        "全面推进|2024年底前|全面落实各项任务",
+    ]
