@@ -112,7 +112,11 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
     report = is_report(meta.title, text[:body_start])
     review = review_parts(((s.ordinal, s.parent_ordinal, s.heading) for s in sections), report)
     rows.review_sections = frozenset(section_id[ordinal] for ordinal in review)
-    rows.tables.update(extract_rows(text, doc_id, sections, section_id, review, meta.period_end))
+    rows.tables.update(
+        extract_rows(
+            text, doc_id, sections, section_id, review, meta.period_end, meta.period_start
+        )
+    )
     rows.tables["normalization_edits"] = [
         {"doc_id": doc_id, "seq": i, **vars(edit)} for i, edit in enumerate(normalized.edits)
     ]

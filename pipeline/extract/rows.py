@@ -170,6 +170,12 @@ def beyond_period(year: int | None, period_end: int | None) -> bool:
     )
 
 
+def before_period(year: int | None, period_start: int | None) -> bool:
+    """Whether ``year`` is before the plan's period (比2020年下降, a table's 2020年 column): no
+    deadline the plan can set."""
+    return year is not None and period_start is not None and year < period_start
+
+
 def extract_rows(
     text: str,
     doc_id: str,
@@ -177,10 +183,12 @@ def extract_rows(
     section_ids: dict[str, str],
     review: Collection[str] = frozenset(),
     period_end: int | None = None,
+    period_start: int | None = None,
 ) -> dict[str, list[Row]]:
     """Measures, targets, agencies, measure_agencies and instruments of one plan; the
     sections of ``review`` (ordinals: parts reviewing past work) give no targets, nor does
-    a horizon past the plan's ``period_end`` (``beyond_period``)."""
+    a horizon past the plan's ``period_end`` (``beyond_period``), and a year before its
+    ``period_start`` dates nothing (``before_period``)."""
     forget_agency_lines()  # memos keyed on one plan's sentences end with the plan
     forget_target_sentences()
     tables: dict[str, list[Row]] = {
@@ -281,6 +289,10 @@ def extract_rows(
             for hit in () if reviews else find_targets(sentence):
                 if beyond_period(hit.deadline_year, period_end):
                     continue
+                if before_period(hit.deadline_year, period_start):
+                    if hit.kind == "deadline":
+                        continue
+                    hit = hit._replace(deadline_year=None)
                 row = (
                     _measure_before(measures, s_start)
                     if deadline_line

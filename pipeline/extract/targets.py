@@ -583,6 +583,8 @@ def _years(sentence: str, spans: list[tuple[int, int]], starts: list[int]) -> li
             continue
         if any(sentence[m.end() - 1 :].startswith(w) for w in vocab["baseline_after"]):
             continue
+        if sentence[max(0, m.start() - 3) : m.start()].endswith(_words("comparison_before_year")):
+            continue
         if _is_metadata_date(sentence, m.start(), clause[0]):
             continue
         if sentence.startswith(_words("year_labels"), m.end()):  # 2022年度…报告: that year's
@@ -652,6 +654,8 @@ def find_targets(sentence: str) -> list[TargetHit]:
         return []
     if not _may_state_target()(sentence):
         return []
+    if TABLE_CELL in sentence and _is_table_header(sentence):
+        return []
     spans = clause_spans(sentence)
     if not spans:
         return []
@@ -701,6 +705,28 @@ def find_targets(sentence: str) -> list[TargetHit]:
         )
     rows.sort(key=lambda r: r[0])
     return [hit for _, hit in rows]
+
+
+TABLE_CELL = "|"  # a table's row, its cells parted (pipeline/read/tables.py; spaces gone)
+_YEAR_CELL = re.compile(r"(?:19|20)\d{2}年(.*)")
+
+
+def _is_table_header(row: str) -> bool:
+    """Whether a table's row names its columns by year (序号|指标|2020年|2025年目标|属性:
+    vocab/targets.yaml table_year_columns): its only numbers are such cells' years."""
+    words = set(_vocab()["table_year_columns"])
+    years = labelled = 0
+    for cell in row.strip("。 ").split(TABLE_CELL):
+        m = _YEAR_CELL.fullmatch(cell.strip())
+        if m is None:
+            if re.search(r"\d", cell):
+                return False
+            continue
+        if m.group(1) and m.group(1) not in words:
+            return False
+        years += 1
+        labelled += bool(m.group(1))
+    return years >= 2 or labelled >= 1
 
 
 OWN_DEADLINE_MIN = 4  # Chinese characters a year's clause states beside the year

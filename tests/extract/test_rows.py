@@ -324,3 +324,30 @@ def test_a_signature_a_decimal_heading_or_latin_words_alone_state_no_task():
     rows = rows_of(text, "d0")
     assert [m["text"] for m in rows["measures"]] == ["到2025年,建成法治政府。"]
     assert [t["deadline_year"] for t in rows["targets"]] == [2025]  # not the signature's 2021
+
+
+def test_a_year_before_the_plans_period_dates_nothing_and_a_tables_year_header_is_no_deadline():
+    from pipeline.release.checks import target_values
+    from tests.helpers import plan_of_text
+
+    text = (
+        "东江市法治政府建设实施方案(2021—2025年)\n"
+        "一、主要目标\n"
+        "(一)主要指标\n"
+        "1.到2025年,行政复议纠错率比2020年提高5个百分点。2020年底前已完成的清单适时更新。\n"
+        "表1 主要指标\n"
+        "序号 | 指标 | 2020年 | 2025年目标 | 属性\n"
+        "1 | 行政规范性文件合法性审核率(%) | 100 | 100 | 约束性\n"
+        "2.2023年底前完成权责清单动态调整。\n"
+    )
+    rows = plan_of_text(text)
+    targets = rows.tables["targets"]
+    got = sorted((t["text"], t["kind"], t["value"], t["deadline_year"]) for t in targets)
+    assert got == [
+        ("2023年底前完成权责清单动态调整", "deadline", None, 2023),
+        ("行政复议纠错率比2020年提高5个百分点", "quantity", 5.0, 2025),
+    ]
+    import pandas as pd
+
+    frames = {name: pd.DataFrame(rows.tables[name]) for name in ("documents", "targets")}
+    assert all(result.passed for result in target_values(frames))  # the plan is not held back
