@@ -190,6 +190,8 @@ def extract_rows(
     a horizon past the plan's ``period_end`` (``beyond_period``), and a year before its
     ``period_start`` dates nothing (``before_period``)."""
     forget_agency_lines()  # memos keyed on one plan's sentences end with the plan
+    # a plan for one year (工作要点 of 2022): its dates without a year are that year's
+    plan_year = period_end if period_start is not None and period_start == period_end else None
     forget_target_sentences()
     tables: dict[str, list[Row]] = {
         t: [] for t in ("measures", "targets", "agencies", "measure_agencies", "instruments")
@@ -286,7 +288,7 @@ def extract_rows(
             spans = sorted(spans + [(a, b, True) for a, b in body.deadlines])
         for s_start, s_end, *deadline_line in spans:
             sentence = text[s_start:s_end]
-            for hit in () if reviews else find_targets(sentence):
+            for hit in () if reviews else find_targets(sentence, plan_year):
                 if beyond_period(hit.deadline_year, period_end):
                     continue
                 if before_period(hit.deadline_year, period_start):

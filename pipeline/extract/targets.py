@@ -594,9 +594,13 @@ def _years(sentence: str, spans: list[tuple[int, int]], starts: list[int]) -> li
 
 
 def _date_rows(
-    sentence: str, spans: list[tuple[int, int]], mentions: list[_Mention]
+    sentence: str,
+    spans: list[tuple[int, int]],
+    mentions: list[_Mention],
+    annual_plan: bool = False,
 ) -> list[tuple[int, TargetHit]]:
-    """Clauses with a recurring period and a fixed date but no count: one frequency row each."""
+    """Clauses with a recurring period and a fixed date but no count: one frequency row each
+    (in a plan for one year, 年度 is that year: its dates are no recurring ones)."""
     vocab = _vocab()
     out: list[tuple[int, TargetHit]] = []
     periods = _periods(sentence)
@@ -618,7 +622,8 @@ def _date_rows(
             frequency = before[-1][2] if before else None
             if frequency not in ("annual", "semiannual", "quarterly"):
                 frequency = None
-            if frequency is None and _re("date_markers_need_annual_word").match(marker):
+            needs_word = _re("date_markers_need_annual_word").match(marker)
+            if frequency is None and needs_word and not annual_plan:
                 has_year = _FULL_YEAR.search(text)
                 if not has_year and any(w in text for w in vocab["annual_words"]):
                     frequency = "annual"
@@ -638,6 +643,32 @@ def _date_rows(
     return out
 
 
+_YEAR_BEFORE = re.compile(r"(?:\d{4}年?|[\d一二三四五六七八九十两])$")
+
+
+def _dates_of_year(
+    sentence: str, spans: list[tuple[int, int]], starts: list[int], year: int
+) -> list[tuple[int, int]]:
+    """A plan for one ``year``'s dates without a year (vocab annual_plan_dates: 6月底前,
+    第三季度, 年底前, 年内) as (position, year), as ``_years`` gives printed years: not in 《》,
+    not after a recurring period in their clause, a year or a count of years (3年内)."""
+    blocked = _blocked(sentence)
+    periods = _periods(sentence)
+    out = []
+    for m in _re("annual_plan_dates").finditer(sentence):
+        pos = m.start()
+        # (its last character: 第三 of 第三季度 is blocked as an ordinal)
+        if blocked[m.end() - 1] or _YEAR_BEFORE.search(sentence, max(0, pos - 5), pos):
+            continue
+        clause = _clause_of(spans, starts, pos)
+        if any(clause[0] <= p[0] < pos for p in periods):
+            continue
+        if _is_baseline(sentence[clause[0] : pos]):
+            continue
+        out.append((pos, year))
+    return out
+
+
 def forget_sentences() -> None:
     """Drop the memos keyed on sentence text (extract_rows calls this before each plan):
     within a plan they spare passes over a sentence that several steps read; across plans
@@ -646,13 +677,20 @@ def forget_sentences() -> None:
         memo.cache_clear()
 
 
-def find_targets(sentence: str) -> list[TargetHit]:
-    """All targets stated in one sentence, in order of position."""
+def find_targets(sentence: str, plan_year: int | None = None) -> list[TargetHit]:
+    """All targets stated in one sentence, in order of position; ``plan_year``: the one
+    year of a plan for one year, whose dates without a year are that year's (6月底前)."""
     if len(sentence) > MAX_SENTENCE:
-        return [hit for start, piece in _windows(sentence) for hit in _shifted(piece, start)]
+        return [
+            hit
+            for start, piece in _windows(sentence)
+            for hit in _shifted(piece, start, plan_year)
+        ]
     if not sentence or not _MAY_HOLD_TARGET.search(sentence):
         return []
-    if not _may_state_target()(sentence):
+    if not _may_state_target()(sentence) and not (
+        plan_year and _re("annual_plan_dates").search(sentence)
+    ):
         return []
     if TABLE_CELL in sentence and _is_table_header(sentence):
         return []
@@ -662,6 +700,8 @@ def find_targets(sentence: str) -> list[TargetHit]:
     starts = [a for a, _ in spans]
     mentions = _mentions(sentence, spans, starts)
     years = _years(sentence, spans, starts)
+    if plan_year:
+        years = sorted(years + _dates_of_year(sentence, spans, starts, plan_year))
     claimed: set[int] = set()
     rows: list[tuple[int, TargetHit]] = []
     for m in mentions:
@@ -695,7 +735,7 @@ def find_targets(sentence: str) -> list[TargetHit]:
                 ),
             )
         )
-    rows += _date_rows(sentence, spans, mentions)
+    rows += _date_rows(sentence, spans, mentions, annual_plan=bool(plan_year))
     for pos, year in years:
         if pos in claimed:
             continue
@@ -774,9 +814,9 @@ def _windows(sentence: str) -> list[tuple[int, str]]:
     return out
 
 
-def _shifted(piece: str, offset: int) -> list[TargetHit]:
+def _shifted(piece: str, offset: int, plan_year: int | None) -> list[TargetHit]:
     """``find_targets`` of ``piece``, with clause offsets into the whole sentence."""
     return [
         hit._replace(clause_start=hit.clause_start + offset, clause_end=hit.clause_end + offset)
-        for hit in find_targets(piece)
+        for hit in find_targets(piece, plan_year)
     ]

@@ -23,8 +23,9 @@ from pipeline.vocab import load_yaml
 
 _CN_DIGITS = "一二三四五六七八九十百零〇两"
 
-# What follows an item's number and point when it is no decimal's fraction (see level 3)
-NOT_A_FRACTION = r"(?!\d{1,2}(?!\d)|\.)"
+# What follows an item's number and point when it is no decimal's fraction (see level 3):
+# one or two digits are one, unless a month's (2.3月底前制定…: item 2, by March)
+NOT_A_FRACTION = r"(?!\d{1,2}(?![\d月])|\.)"
 # Patterns run on one line after full-width folding; spaces may still be present.
 HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (

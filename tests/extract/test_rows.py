@@ -351,3 +351,34 @@ def test_a_year_before_the_plans_period_dates_nothing_and_a_tables_year_header_i
 
     frames = {name: pd.DataFrame(rows.tables[name]) for name in ("documents", "targets")}
     assert all(result.passed for result in target_values(frames))  # the plan is not held back
+
+
+def test_a_plan_for_one_year_dates_its_tasks_by_month_and_quarter_in_that_year():
+    from tests.helpers import plan_of_text
+
+    body = (
+        "一、深入学习贯彻习近平法治思想\n"
+        "1.6月底前完成新提任领导干部任前法治考试全覆盖。(责任单位:区委组织部)\n"
+        "2.3月底前制定并印发区政府常务会议年度会前学法计划。\n"
+        "二、依法全面履行政府职能\n"
+        "3.第三季度前完成涉企行政许可事项清单编制,年底前区直部门公职律师总数不少于30名。\n"
+        "4.每年3月底前向区委报告上一年度法治政府建设情况。\n"
+    )
+    annual = plan_of_text("东江区2022年法治政府建设工作要点\n" + body)
+    assert annual.tables["documents"][0]["period_start"] == 2022
+    items = [s["number"] for s in annual.tables["sections"] if s["level"] == 3]
+    assert items == [1, 2, 3, 4]  # 2.3月底前…: item 2, by March (no decimal 2.3)
+    got = sorted(
+        (t["text"][:8], t["kind"], t["value"], t["deadline_year"], t["frequency"])
+        for t in annual.tables["targets"]
+    )
+    assert got == [
+        ("3月底前制定并印", "deadline", None, 2022, None),
+        ("6月底前完成新提", "deadline", None, 2022, None),
+        ("年底前区直部门公", "quantity", 30.0, 2022, None),
+        ("每年3月底前向区", "frequency", 1.0, None, "annual"),
+        ("第三季度前完成涉", "deadline", None, 2022, None),
+    ]
+    # the same lines in a plan for five years: a month without a year dates nothing
+    five = plan_of_text("东江区法治政府建设实施方案(2021—2025年)\n" + body)
+    assert {t["kind"] for t in five.tables["targets"]} == {"quantity", "frequency"}
