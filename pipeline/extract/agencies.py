@@ -97,6 +97,27 @@ def _split_names(text: str) -> list[str]:
         n = n.strip().strip("。.")
         if n:
             out.extend(_split_glued(n))
+    return _places_joined(out, text) if "各" in text else out
+
+
+_BARE_GROUP = re.compile(r"各[省市区县州盟旗]")  # 各市 of 各市、县人民政府 (各乡镇 is a group)
+_BARE_LEVEL = re.compile(r"[省市区县州盟旗]")  # its 市 of 各县、市、区人民政府
+_LEVEL_NAME = re.compile(r"[省市区县州盟旗](?!直)")  # 县人民政府, not 县直各部门
+
+
+def _places_joined(names: list[str], text: str) -> list[str]:
+    """Names a 、 parted inside one group's places joined back: 各市、县人民政府 is one group
+    (each city's and county's government), not 各市 and 县人民政府; 各乡镇、县直各部门 are two."""
+    out: list[str] = []
+    for name in names:
+        last = out[-1] if out else ""
+        open_group = _BARE_GROUP.fullmatch(last.split("、")[0]) and all(
+            _BARE_LEVEL.fullmatch(part) for part in last.split("、")[1:]
+        )
+        if open_group and _LEVEL_NAME.match(name) and f"{last}、{name}" in text:
+            out[-1] = f"{last}、{name}"
+        else:
+            out.append(name)
     return out
 
 

@@ -9,6 +9,7 @@ from pipeline.extract.agencies import (
     Agency,
     agencies_named_in_text,
     canonical_agency,
+    is_generic_name,
     note_segments,
     parse_role_line,
     parse_role_segments,
@@ -307,3 +308,22 @@ def test_role_labels_after_a_sentence_or_in_a_note_of_any_bracket_are_read() -> 
         ("市委编办", "lead"), ("各县(市、区)人民政府", "responsible"),  # a note in 〔〕
     }  # fmt: skip
     assert "教育。\n责任单位:" in rows.text
+
+
+def test_a_groups_places_parted_by_a_list_mark_stay_one_group() -> None:
+    assert parse_role_line("责任单位:各市、县人民政府,自治区司法厅") == (
+        "responsible",
+        ["各市、县人民政府", "自治区司法厅"],
+    )
+    assert parse_role_line("责任单位:各县、市、区人民政府、市直各部门") == (
+        "responsible",
+        ["各县、市、区人民政府", "市直各部门"],
+    )
+    # a group of its own, then a county's organs: two names
+    assert parse_role_line("责任单位:各乡镇、县直各部门、各街道") == (
+        "responsible",
+        ["各乡镇", "县直各部门", "各街道"],
+    )
+    note = parse_unlabeled_note("(自治区党委编办、自治区司法厅牵头,各市、县人民政府负责)")
+    assert ("responsible", ("各市、县人民政府",)) in note
+    assert is_generic_name("各市、县人民政府")
