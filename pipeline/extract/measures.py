@@ -32,13 +32,19 @@ _MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPA
 MEANINGFUL = re.compile(r"[\u4e00-\u9fff]")  # a task is written in Chinese (not "Baidu map")
 # pieces that hold Chinese but state no task: a signature's issuer or date alone (东江县人民
 # 政府 / 2016年11月2日), a decimal-numbered heading alone (3.1总体目标: a template's contents),
-# an annex's or a table's title (附件:东江市重点任务分工, 北山县2023年法治政府建设重点任务清单)
+# an annex's or a table's title (附件, 附件:东江市重点任务分工, 北山县2023年法治政府建设重点任务
+# 清单, …重点任务分工表, 表1 主要指标), a box's (专栏1 法治政府建设重点工程), a table's header
+# row (序号|指标|2020年|2025年目标: short cells, no number but years)
 NO_TASK = re.compile(
     r"[ \t]*(?:(?:19|20)\d{2}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}\.\d{1,2}[\u4e00-\u9fff]{2,16}"
     r"|[\u4e00-\u9fff、]{1,30}?(?:人民政府|委员会|办公室|办公厅)"
-    r"|附件[ \t]*\d{0,2}[ \t]*[:：][^。;]*)[ \t。.]*"  # an annex's title: 附件:…任务分工
+    r"|附件[ \t]*\d{0,2}(?:[ \t]*[:：][^。;]*)?)[ \t。.]*"  # an annex's title: 附件:…任务分工
     # a table's caption, no stop after it (a task 公布任务清单。 has one)
-    r"|[ \t]*[^。,;:\n]{2,40}(?:重点任务清单|重点任务分工|任务分工方案|任务分解表|责任分工表)[ \t]*"
+    r"|[ \t]*[^。,;:\n]{2,40}(?:重点任务清单|重点任务分工表?|任务分工方案|任务分解表|责任分工表"
+    r"|任务清单表|任务台账|一览表)[ \t]*"
+    r"|[ \t]*(?:表|专栏)[ \t]*[\d一二三四五六七八九十]{1,3}[^。;:\n]{0,40}"
+    r"|(?:[ \t]*(?:[^\d|\n]{1,8}|(?:19|20)\d{2}年[^\d|\n]{0,4})[ \t]*\|)+"
+    r"[ \t]*(?:[^\d|\n]{1,8}|(?:19|20)\d{2}年[^\d|\n]{0,4})[ \t]*"
 )
 
 

@@ -160,6 +160,35 @@ def _after_cover_notice(
     return found
 
 
+# A box a 规划 prints inside a section (专栏1 法治政府建设重点工程, then its numbered entries)
+BOX_TITLE = re.compile(r"^[ \t]*专栏[ \t]*[\d一二三四五六七八九十]{1,3}(?![\d.、])", re.M)
+
+
+def _outside_boxes(
+    text: str, found: list[tuple[int, int, Marker]]
+) -> list[tuple[int, int, Marker]]:
+    """The headings without a box's numbered entries: from a box's title to the next
+    chapter or section, 1. 2. … are the box's list, no items of the plan's tree (the box's
+    text stays in the section it stands in)."""
+    if "专栏" not in text:
+        return found
+    boxes = [m.start() for m in BOX_TITLE.finditer(text)]
+    if not boxes:
+        return found
+    out = []
+    box_open = False
+    j = 0
+    for start, end, marker in found:
+        while j < len(boxes) and boxes[j] < start:
+            box_open, j = True, j + 1
+        if marker.level < 3:
+            box_open = False
+        elif box_open:
+            continue
+        out.append((start, end, marker))
+    return out
+
+
 def parse_sections(text: str) -> list[Section]:
     """All headings of a plan in text order (see module docstring)."""
     found = _within_chapter_words(text, line_markers(text))  # (line_start, line_end, marker)
@@ -168,6 +197,7 @@ def parse_sections(text: str) -> list[Section]:
     found = _after_cover_notice(text, found)
     if all(m.level < 3 for _, _, m in found):  # no 1. items: (1) items, if any, are level 3
         found = sorted(found + paren_item_markers(text))
+    found = _outside_boxes(text, found)
     top_level = min(m.level for _, _, m in found)
     sections: list[Section] = []
     open_by_level: dict[int, Section] = {}

@@ -185,3 +185,35 @@ def test_chapters_numbered_in_words_hold_their_sections_numbered_one_two():
         (2, 1, "依法全面履行政府职能"),
         (3, 1, "深化改革"),
     ]
+
+
+def test_a_boxs_numbered_entries_are_no_items_and_its_title_and_a_tables_caption_no_tasks():
+    from tests.helpers import plan_of_text
+
+    text = (
+        "东江市法治建设规划(2021—2025年)\n"
+        "一、建设法治政府\n"
+        "(一)推进依法行政\n"
+        "1.深化放管服改革。到2025年,政务服务事项网上可办率达到95%以上。\n"
+        "2.严格规范执法。重大执法决定法制审核率达到100%。\n"
+        "专栏1 法治政府建设重点工程\n"
+        "1.权责清单动态管理工程:2022年底前建成全市统一的权责清单管理系统。\n"
+        "2.执法监督平台工程:2023年底前建成覆盖市、县两级的执法监督平台。\n"
+        "(二)加强监督\n"
+        "3.完善监督体系。每年至少开展1次执法检查。\n"
+        "表1 主要指标\n"
+        "序号 | 指标 | 2020年 | 2025年目标 | 属性\n"
+        "1 | 行政规范性文件合法性审核率(%) | 95 | 100 | 约束性\n"
+        "附件\n"
+        "东江市法治建设重点任务分工表\n"
+    )
+    rows = plan_of_text(text)
+    items = [(s["number"], s["heading"]) for s in rows.tables["sections"] if s["level"] == 3]
+    assert [n for n, _ in items] == [1, 2, 3]  # the box's 1. 2. are its list
+    measures = [m["text"] for m in rows.tables["measures"]]
+    assert not [m for m in measures if m.startswith(("专栏", "表1", "序号", "附件", "东江市法治"))]
+    # the box's entries are measures (and targets) of the section they stand in
+    box = [m for m in rows.tables["measures"] if "权责清单管理系统" in m["text"]]
+    section = {s["section_id"]: s for s in rows.tables["sections"]}[box[0]["section_id"]]
+    assert (section["level"], section["heading"]) == (3, "严格规范执法")
+    assert 2022 in {t["deadline_year"] for t in rows.tables["targets"]}
