@@ -218,3 +218,13 @@ def test_a_document_sites_credits_buttons_page_places_and_recommended_titles_are
     )
     result = normalize(raw)
     assert result.text == "一、总体要求\n加强建设。\n(一)指导思想\n坚持法治。"
+
+
+def test_a_government_sites_footer_is_junk_and_names_no_roles():
+    raw = (
+        "一、总体要求\n1.加强建设。(责任单位:区司法局)\n"
+        "主办单位：东江区人民政府办公室    承办单位：东江区数据资源局\n"
+        "湘ICP备05000000号-1  政府网站找错\n地址：东江区XX路XX号  联系电话：0731-8XXXXXXX\n"
+        "扫一扫在手机打开当前页\n网站标识码：4301040001\n"
+    )
+    assert normalize(raw).text == "一、总体要求\n1.加强建设。(责任单位:区司法局)"
