@@ -272,4 +272,32 @@ def match_plan(nodes: list[PlanNode], outline: str | None) -> list[Link]:
     chapters = match_chapters([n for n in nodes if n.level == 1], outlines)
     chapter_of = {link.section_id: link.outline_id for link in chapters}
     sections = match_sections([n for n in nodes if n.level == 2], outlines, chapter_of)
-    return chapters + sections
+    return chapters + merged_chapters(nodes, chapters, sections) + sections
+
+
+MERGED_CHAPTER_MIN = 2  # sections of a plan chapter linked into a second outline chapter
+
+
+def merged_chapters(
+    nodes: list[PlanNode], chapters: list[Link], sections: list[Link]
+) -> list[Link]:
+    """Second links of chapters that merged two outline chapters (健全依法行政制度体系,推进行政
+    决策科学化…: outline chapters 3 and 4): an outline chapter no plan chapter took, into
+    which at least MERGED_CHAPTER_MIN sections of one plan chapter are linked."""
+    claimed = {link.outline_id for link in chapters}
+    parent = {n.section_id: n.parent_id for n in nodes if n.level == 2}
+    scores: dict[tuple[str, str], list[float]] = {}
+    for link in sections:
+        chapter = parent.get(link.section_id)
+        outline_chapter = link.outline_id.rsplit(".", 1)[0]
+        if chapter is not None and outline_chapter not in claimed:
+            scores.setdefault((outline_chapter, chapter), []).append(link.score)
+    best: dict[str, tuple[int, float, str]] = {}  # outline chapter -> its plan chapter
+    for (outline_chapter, chapter), found in scores.items():
+        if len(found) >= MERGED_CHAPTER_MIN:
+            rank = (len(found), sum(found) / len(found), chapter)
+            best[outline_chapter] = max(best.get(outline_chapter, rank), rank)
+    return [
+        Link(chapter, outline_chapter, score, "sections")
+        for outline_chapter, (_, score, chapter) in sorted(best.items())
+    ]

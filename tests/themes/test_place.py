@@ -270,3 +270,17 @@ def test_a_report_on_work_done_has_targets_only_where_it_looks_ahead():
     reasons = {m["text"][:4]: m["no_outline_reason"] for m in rows.tables["measures"]}
     assert reasons["全年组织"] == reasons["政务服务"] == "review"
     assert reasons["每年至少"] != "review"
+
+
+def test_a_chapter_merging_two_outline_chapters_serves_both():
+    text = seed_text("004")
+    fourth = "四、健全行政决策制度体系，不断提升行政决策公信力和执行力\n"
+    assert text.count(fourth) == 1
+    chapters = [s["heading"] for s in plan_of_text(text).tables["sections"] if s["level"] == 1]
+    text = text.replace(fourth, "")  # its sections now stand in the third chapter
+    rows = place_plan(_plan(text, "merged.txt"))
+    links = _links(rows)
+    assert links[chapters[2]] == {"government.3", "government.4"}
+    # the chapters after it keep their one outline chapter each
+    assert links[chapters[4]] == {"government.5"}
+    assert sum(len(links[h]) for h in chapters if h in links) == 10
