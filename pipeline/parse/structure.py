@@ -118,21 +118,26 @@ def _within_chapter_words(
 ) -> list[tuple[int, int, Marker]]:
     """A plan that numbers its chapters 第一章 (第一部分) and what stands in them 一、 has
     those as its sections and its (一) as items: both forms of chapter marker are level 1
-    alone, so where both occur the 一、 ones are taken a level down, and (一) with them."""
+    alone, so where both occur the 一、 ones are taken a level down, and (一) with them. A
+    规划's chapters may hold sections 第一节 (level 2) instead: the 一、 inside one are items."""
     chapters = [s for s, _, m in found if m.level == 1]
     worded = {s for s in chapters if _WORDED.match(text, s)}
-    if not worded or len(worded) == len(chapters):
+    sections = {s for s, _, m in found if m.level == 2 and _WORDED.match(text, s)}
+    if not worded or len(worded) == len(chapters) and not sections:
         return found
-    return [
-        (
-            s,
-            e,
-            m._replace(level=m.level + 1)
-            if m.level == 2 or m.level == 1 and s not in worded
-            else m,
-        )
-        for s, e, m in found
-    ]
+    out = []
+    in_section = False  # inside a 第一节
+    for s, e, m in found:
+        if s in worded:
+            in_section = False
+        elif s in sections:
+            in_section = True
+        elif m.level == 1:  # 一、 of a chapter, or of a 第一节
+            m = m._replace(level=3 if in_section else 2)
+        elif m.level == 2:  # (一)
+            m = m._replace(level=3)
+        out.append((s, e, m))
+    return out
 
 
 # a notice's date line, as it is signed (2025年11月24日)

@@ -25,6 +25,7 @@ is left as it is, and the count follows it.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -131,6 +132,11 @@ def read_docx(data: bytes) -> Reading:
     return Reading(text=check_text_size(text + "\n"), container=_container(document))
 
 
+@functools.cache
+def _unnumbered_headings() -> frozenset[str]:
+    return frozenset(load_yaml("headings.yaml")["unnumbered_headings"])
+
+
 def _numbered(paragraph: Paragraph, numbers: list[int], lists: ListNumbering) -> str:
     """The paragraph's text, with its list number in front when Word numbers it, or else
     the marker of its heading level when its heading style numbers it but its text does not
@@ -144,9 +150,11 @@ def _numbered(paragraph: Paragraph, numbers: list[int], lists: ListNumbering) ->
     if not style or not text:
         return raw
     level = int(style.group(1))
-    marker = match_marker(text)
+    marker = match_marker(text.replace("（", "(").replace("）", ")"))
     if marker is not None:  # printed: the count follows the plan's own numbers
         numbers[level - 1] = marker.number
+        return raw
+    if re.sub(r"\s+", "", text) in _unnumbered_headings():  # 前言: before the tree
         return raw
     numbers[level - 1] += 1
     n = numbers[level - 1]

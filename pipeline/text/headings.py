@@ -35,7 +35,14 @@ HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
             rf"|(?P<m>[{_CN_DIGITS}]{{1,4}})[ \t]*[、.])[ \t]*"
         ),
     ),
-    (2, re.compile(rf"^[ \t]*\([ \t]*(?P<n>[{_CN_DIGITS}]{{1,5}})[ \t]*\)[ \t]*")),
+    # (一), or 第一节 (a 规划's section of a 第一章 chapter)
+    (
+        2,
+        re.compile(
+            rf"^[ \t]*(?:\([ \t]*(?P<n>[{_CN_DIGITS}]{{1,5}})[ \t]*\)"
+            rf"|第(?P<k>[{_CN_DIGITS}]{{1,4}})节)[ \t]*"
+        ),
+    ),
     # not a decimal (3.5%, 1.25万: one or two digits after the point; 4.2023年底前… and
     # 16.12345热线… are items), not 1.1., not "1. [主题分类] 司法": a page's disclosure fields,
     # numbered, with their labels in []
@@ -51,6 +58,7 @@ _ANY_HEADING = re.compile(
 )
 _LEVEL_OF = {f"level{level}": level for level, _ in HEADING_PATTERNS}
 _NUMERAL_OF = {level: f"g{level}n" for level, _ in HEADING_PATTERNS}  # the numeral's group
+_SECOND_NUMERAL = {1: "g1m", 2: "g2k"}
 
 
 class Marker(NamedTuple):  # not a frozen dataclass: its __init__ cost ~1.5 us a heading
@@ -132,7 +140,8 @@ def _marker(m: re.Match[str], start: int, end: int) -> Marker | None:
     """The marker of the line ``m.string[start:end]`` that ``m`` matched (``_ANY_HEADING``
     at ``start``): its numeral read, else a marker of a later level."""
     level = _LEVEL_OF[m.lastgroup]
-    digits = m[_NUMERAL_OF[level]] or (m["g1m"] if level == 1 else None) or ""  # as the loop reads
+    # as the loop reads: a level's second form's numeral (一、 of level 1, 第一节 of level 2)
+    digits = m[_NUMERAL_OF[level]] or m.groupdict().get(_SECOND_NUMERAL.get(level, "")) or ""
     if digits:
         try:  # by position: a NamedTuple's keywords cost ~1 us a heading
             return Marker(level, cn_number(digits), m.end() - start)
@@ -147,7 +156,8 @@ def _marker_after(line: str, matched: int) -> Marker | None:
     for level, pattern in HEADING_PATTERNS[matched:]:
         m = pattern.match(line)
         if m:
-            digits = m.group("n") or (m.groupdict().get("m") or "")
+            groups = m.groupdict()
+            digits = m.group("n") or groups.get("m") or groups.get("k") or ""
             if not digits:
                 continue
             try:

@@ -171,22 +171,6 @@ def test_a_generic_heading_running_on_into_its_paragraph_is_the_title():
     assert plan[sections[1].body_start :].startswith("高举中国特色社会主义伟大旗帜")
 
 
-def test_chapters_numbered_in_words_hold_their_sections_numbered_one_two():
-    plan = (
-        "第一章 总体要求\n一、指导思想\n坚持党的领导。\n二、主要目标\n到2025年,建成法治城市。\n"
-        "第二章 主要任务\n一、依法全面履行政府职能\n(一)深化改革\n推进简政放权。\n"
-    )
-    got = [(s.level, s.number, s.heading) for s in parse_sections(plan)]
-    assert got == [
-        (1, 1, "总体要求"),
-        (2, 1, "指导思想"),
-        (2, 2, "主要目标"),
-        (1, 2, "主要任务"),
-        (2, 1, "依法全面履行政府职能"),
-        (3, 1, "深化改革"),
-    ]
-
-
 def test_a_boxs_numbered_entries_are_no_items_and_its_title_and_a_tables_caption_no_tasks():
     from tests.helpers import plan_of_text
 
@@ -217,3 +201,103 @@ def test_a_boxs_numbered_entries_are_no_items_and_its_title_and_a_tables_caption
     section = {s["section_id"]: s for s in rows.tables["sections"]}[box[0]["section_id"]]
     assert (section["level"], section["heading"]) == (3, "严格规范执法")
     assert 2022 in {t["deadline_year"] for t in rows.tables["targets"]}
+
+
+_CHAPTERS_AND_SECTIONS = [
+    "东江市法治建设规划(2021—2025年)",
+    "前言",
+    "“十三五”时期,全市已建成法治文化阵地38个。",
+    "第一章 总体要求",
+    "第一节 指导思想",
+    "坚持以习近平法治思想为指导。",
+    "第二节 主要目标",
+    "一、法治政府建设目标",
+    "到2025年,政务服务事项网上可办率达到95%以上。",
+    "二、法治社会建设目标",
+    "每年至少开展1次普法考核。",
+    "第二章 建设法治政府",
+    "一、依法全面履行政府职能",
+    "(一)深化放管服改革",
+    "压缩审批时限至3个工作日。",
+    "二、严格规范公正文明执法",
+    "第三章 组织实施",
+    "第一节 加强组织领导",
+    "建立规划实施协调机制。",
+]
+
+
+_WORDED_PLAN = (
+    "第一章 总体要求\n一、指导思想\n坚持党的领导。\n二、主要目标\n到2025年,建成法治城市。\n"
+    "第二章 主要任务\n一、依法全面履行政府职能\n(一)深化改革\n推进简政放权。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("plan", "tree"),
+    [
+        (  # 第一章 holding 一、: its sections, their (一) items
+            _WORDED_PLAN,
+            [
+                (1, 1, "总体要求"),
+                (2, 1, "指导思想"),
+                (2, 2, "主要目标"),
+                (1, 2, "主要任务"),
+                (2, 1, "依法全面履行政府职能"),
+                (3, 1, "深化改革"),
+            ],
+        ),
+        (  # a 规划's 第一章 holding 第一节 (its 一、 items) or 一、 (its (一) items)
+            "\n".join(_CHAPTERS_AND_SECTIONS) + "\n",
+            [
+                (1, 1, "总体要求"),
+                (2, 1, "指导思想"),
+                (2, 2, "主要目标"),
+                (3, 1, "法治政府建设目标"),
+                (3, 2, "法治社会建设目标"),
+                (1, 2, "建设法治政府"),
+                (2, 1, "依法全面履行政府职能"),
+                (3, 1, "深化放管服改革"),
+                (2, 2, "严格规范公正文明执法"),
+                (1, 3, "组织实施"),
+                (2, 1, "加强组织领导"),
+            ],
+        ),
+    ],
+)
+def test_chapters_numbered_in_words_hold_sections_numbered_in_words_or_one_two(plan, tree):
+    got = [(s.level, s.number, s.heading) for s in parse_sections(normalize(plan).text)]
+    assert got == tree
+
+
+def test_a_guihuas_word_headings_keep_their_printed_numbers_and_its_preface_stays_unnumbered():
+    import hashlib
+    import io
+
+    import docx
+
+    from pipeline.read.ingest import Source, decode
+
+    document = docx.Document()
+    for line in _CHAPTERS_AND_SECTIONS:
+        style = None
+        if line.startswith("第") and "章" in line[:4] or line == "前言":
+            style = "Heading 1"
+        elif line.startswith(("第一节", "第二节", "一、", "二、")):
+            style = "Heading 2"
+        elif line.startswith("(一)"):
+            style, line = "Heading 3", line.replace("(", "（").replace(")", "）")
+        document.add_paragraph(line, style=style)
+    out = io.BytesIO()
+    document.save(out)
+    data = out.getvalue()
+    decoded = decode(Source("plan.docx", hashlib.sha256(data).hexdigest(), len(data), data))
+    assert "一、前言" not in decoded.text and "\n前言\n" in decoded.text
+    assert "1.(一)" not in decoded.text.replace("（", "(").replace("）", ")")
+    text = normalize(decoded.text).text
+    levels = [(s.level, s.heading) for s in parse_sections(text)]
+    assert levels[:4] == [
+        (1, "总体要求"),
+        (2, "指导思想"),
+        (2, "主要目标"),
+        (3, "法治政府建设目标"),
+    ]
