@@ -24,12 +24,15 @@ _BARE_UNITS = {"十": 10.0, "百": 100.0, "千": 1000.0, "万": 10000.0}
 
 
 def parse_plain(text: str) -> float | None:
-    """Value of one plain numeral: ``"12"``, ``"3.5"``, ``"十二"``, ``"两"``; None if unreadable."""
+    """Value of one plain numeral: ``"12"``, ``"3.5"``, ``"十二"``, ``"两"``, ``"1.4万"``; None
+    if unreadable."""
     text = text.strip()
     if not text:
         return None
     if re.fullmatch(ARABIC_NUMBER, text):
         return float(text)
+    if text.endswith("万") and re.fullmatch(ARABIC_NUMBER, text[:-1]):  # 1.4万: Arabic in 万
+        return round(float(text[:-1]) * 10000, 6)
     if text in _BARE_UNITS:
         return _BARE_UNITS[text]
     if not re.fullmatch(f"[{CN_DIGITS}点]+", text):

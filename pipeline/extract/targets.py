@@ -45,12 +45,13 @@ _CN = "零〇一二两三四五六七八九十百千万"
 # form, whose first character a look-behind checks: opening with a character set, the regex is
 # scanned for in C, where one opening with a look-ahead or look-behind is tried at every
 # position (several times slower). Its matches are those of the plain form,
-# (?<![\d.])(?:百分之[CN]+(?:点[CN]+)?|(?:[CN]+|\d+)分之(?:[CN]+|\d+)|\d+(?:\.\d+)?(?:…)?|[CN]+).
+# (?<![\d.])(?:百分之[CN]+(?:点[CN]+)?|(?:[CN]+|\d+)分之(?:[CN]+|\d+)|\d+(?:\.\d+)?(?:…)?|[CN]+);
+# an Arabic one may count in ten thousands (2万件, 1.4万名; not in 万元, a unit of its own).
 _NUMBER = re.compile(
     rf"[{_CN}\d](?<![\d.].)(?:"
     rf"(?<=百)分之[{_CN}]+(?:点[{_CN}]+)?"
     rf"|(?:(?<=[{_CN}])[{_CN}]*|(?<=\d)\d*)分之(?:[{_CN}]+|\d+)"
-    r"|(?<=\d)\d*(?:\.\d+)?(?:\s*[×xX*]\s*\d+(?:\.\d+)?)?"
+    r"|(?<=\d)\d*(?:\.\d+)?(?:\s*[×xX*]\s*\d+(?:\.\d+)?|万(?!元))?"
     rf"|(?<=[{_CN}])[{_CN}]*)"
 )
 _CLAUSE_BREAK = re.compile("[" + re.escape(CLAUSE_BREAKS) + "]")

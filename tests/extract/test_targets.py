@@ -42,6 +42,8 @@ def clause(sentence: str, hit: TargetHit) -> str:
         ("百分之百", (100.0, True)),
         ("7×24", (24.0, False)),
         ("99.5", (99.5, False)),
+        ("2万", (20000.0, False)),  # Arabic counted in ten thousands
+        ("1.4万", (14000.0, False)),
     ],
 )
 def test_parse_numeral(text: str, expected: tuple[float, bool]) -> None:
@@ -144,6 +146,26 @@ def test_once_every_few_years_is_a_count_within_years() -> None:
 def test_semiannual() -> None:
     s = "市、区两级政府每半年至少开展1次政府与法院之间的行政诉讼工作座谈会。"
     assert rows(s) == [("frequency", 1.0, "次", ">=", None, "semiannual")]
+
+
+def test_school_terms_and_years_are_periods_and_a_condition_is_no_target() -> None:
+    assert rows("每所学校每学期至少开展2次法治教育活动。") == [
+        ("frequency", 2.0, "次", ">=", None, "semiannual")
+    ]
+    assert rows("确保法治课每学年不少于12课时。") == [
+        ("quantity", 12.0, "课时", ">=", None, "annual")
+    ]
+    assert rows("对实施满5年的地方性法规开展立法后评估。") == []  # when it applies
+
+
+def test_counts_in_ten_thousands_and_money_in_its_own_unit() -> None:
+    assert rows("每年办理法律援助案件不少于2万件。") == [
+        ("quantity", 20000.0, "件", ">=", None, "annual")
+    ]
+    assert rows("到2025年,全市执业律师达到1.4万名。") == [
+        ("quantity", 14000.0, "名", ">=", 2025, None)
+    ]
+    assert rows("每年安排法律援助经费不少于500万元。")[0][1:3] == (500.0, "万元")
 
 
 def test_city_and_district_levels_in_one_clause() -> None:
@@ -651,10 +673,10 @@ def test_numbers_and_years_match_their_plain_forms() -> None:
 
     plain_number = re.compile(
         rf"(?<![\d.])(?:百分之[{_CN}]+(?:点[{_CN}]+)?|(?:[{_CN}]+|\d+)分之(?:[{_CN}]+|\d+)"
-        rf"|\d+(?:\.\d+)?(?:\s*[×xX*]\s*\d+(?:\.\d+)?)?|[{_CN}]+)"
+        rf"|\d+(?:\.\d+)?(?:\s*[×xX*]\s*\d+(?:\.\d+)?|万(?!元))?|[{_CN}]+)"
     )
     plain_year = re.compile(r"(?<!\d)(\d{4})\s*年")
-    numbers = [*"一二两十百万零点0129.. ×x*个年%的", "百分之", "分之", "\u0663"]
+    numbers = [*"一二两十百万零点0129.. ×x*个年%的元", "百分之", "分之", "\u0663"]
     years = [*"0129年 .的", "\u0663"]
     for fast, plain, alphabet in ((_NUMBER, plain_number, numbers), (_YEAR, plain_year, years)):
         for text in _texts_of(alphabet, 20_000, 12):
