@@ -170,6 +170,19 @@ def _canon(title: str) -> str:
     return re.sub(r"[()《》〈〉<>\s—–\-－―~～]|征求意见稿|送审稿|草案", "", title)
 
 
+COMPANION_MAX = 14  # characters of a companion document's name after its plan's period
+
+
+def _ends_title(rest: str) -> bool:
+    """Whether what follows a period in a title leaves it the title's own: nothing, or a
+    companion document of the plan it dates (…实施方案(2021—2025年)重点任务分工方案)."""
+    if not rest:
+        return True
+    words = load_yaml("plan_types.yaml")
+    ends = (*words["title_words"], *words["other_title_words"])
+    return len(rest) <= COMPANION_MAX and rest.endswith(ends)
+
+
 def _period(title: str | None, preamble: str) -> tuple[int | None, int | None]:
     """The plan's own period: at the end of its title (not the cited outline's inside it),
     an annual plan's year, or its own words; never a goal year."""
@@ -178,7 +191,7 @@ def _period(title: str | None, preamble: str) -> tuple[int | None, int | None]:
         for name in load_yaml("plan_types.yaml")["national_documents"]:  # cited without 《》
             own = re.sub(rf"(?:^|(?<=贯彻|落实|实施)){name}{PERIOD.pattern}", "", own)
         m = PERIOD.search(own)
-        if m and not own[m.end() :].strip():
+        if m and _ends_title(own[m.end() :].strip()):
             return int(m["start"]), int(m["end"])
         lead = LEADING_PERIOD.match(own)  # 2016年到2020年某市…规划
         if lead:
