@@ -8,6 +8,7 @@ sentence-relative offsets into document offsets and gives every row its stable i
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import heapq
 import re
@@ -18,7 +19,7 @@ from pipeline.extract.agencies import agencies_named_in_text, canonical_agency
 from pipeline.extract.agencies import forget_sentences as forget_agency_lines
 from pipeline.extract.instruments import find_instruments
 from pipeline.extract.measures import Body, leading_action, read_body
-from pipeline.extract.targets import find_targets
+from pipeline.extract.targets import TargetHit, find_targets
 from pipeline.extract.targets import forget_sentences as forget_target_sentences
 from pipeline.parse.structure import Section
 from pipeline.vocab import load_yaml
@@ -170,6 +171,26 @@ def beyond_period(year: int | None, period_end: int | None) -> bool:
     )
 
 
+LABEL_REACH = 8  # characters before a clause its label may take (完成时限: / 2022年底前)
+
+
+@functools.cache
+def _deadline_labels() -> tuple[str, ...]:
+    return tuple(load_yaml("agency_roles.yaml")["deadline_labels"])
+
+
+def _restates(hit: TargetHit, sentence: str, stated: set[int | str]) -> bool:
+    """Whether a deadline label's clause (完成时限:2022年底前, a task table's column, a line
+    of its own) repeats the year or the period its task already states: no second target."""
+    clause = sentence[hit.clause_start : hit.clause_end].lstrip()
+    before = sentence[max(0, hit.clause_start - LABEL_REACH) : hit.clause_start].rstrip(" :：")
+    if not (clause.startswith(_deadline_labels()) or before.endswith(_deadline_labels())):
+        return False
+    if hit.kind == "deadline":
+        return hit.deadline_year in stated
+    return hit.kind == "frequency" and hit.frequency in stated
+
+
 def before_period(year: int | None, period_start: int | None) -> bool:
     """Whether ``year`` is before the plan's period (比2020年下降, a table's 2020年 column): no
     deadline the plan can set."""
@@ -280,6 +301,7 @@ def extract_rows(
                 for name_raw in names:
                     link(noted, name_raw, role)
         per_measure: dict[str, int] = {}
+        stated: dict[str, set[int | str]] = {}  # a measure's deadline years and frequencies
         n_instruments = 0
         reviews = section.ordinal in review  # past work: its numbers are achievements
         # sentences, and the deadlines that lines of their own or role lines state, in order
@@ -302,6 +324,10 @@ def extract_rows(
                 )
                 if row is None:
                     continue
+                dated = stated.setdefault(row["measure_id"], set())
+                if _restates(hit, sentence, dated):
+                    continue  # 完成时限:2022年底前 of a task that says 2022年底前完成…
+                dated.update({hit.deadline_year, hit.frequency} - {None})
                 k = per_measure[row["measure_id"]] = per_measure.get(row["measure_id"], 0) + 1
                 tables["targets"].append(
                     {

@@ -382,3 +382,27 @@ def test_a_plan_for_one_year_dates_its_tasks_by_month_and_quarter_in_that_year()
     # the same lines in a plan for five years: a month without a year dates nothing
     five = plan_of_text("东江区法治政府建设实施方案(2021—2025年)\n" + body)
     assert {t["kind"] for t in five.tables["targets"]} == {"quantity", "frequency"}
+
+
+def test_a_deadline_label_restating_its_tasks_own_deadline_is_no_second_target():
+    from pipeline.read.tables import table_lines
+    from tests.helpers import plan_of_text
+
+    rows = [
+        ["序号", "工作任务", "牵头单位", "完成时限"],
+        ["1", "2022年底前完成市、县两级权责清单动态调整。", "市司法局", "2022年底前"],
+        ["2", "每年至少组织开展1次综合性应急演练。", "市应急局", "每年12月底前"],
+        ["3", "健全行政裁决制度。", "市司法局", "2023年6月"],
+    ]
+    text = "东江市法治政府建设实施方案(2021—2025年)\n一、主要任务\n" + "\n".join(table_lines(rows))
+    targets = plan_of_text(text).tables["targets"]
+    got = sorted(
+        (t["measure_id"][-4:], t["kind"], t["deadline_year"], t["frequency"]) for t in targets
+    )
+    assert got == [
+        ("1:m1", "deadline", 2022, None),
+        ("2:m1", "frequency", None, "annual"),
+        ("3:m1", "deadline", 2023, None),  # the column alone dates this one
+    ]
+    # the repeated year is still in the task's text, where the table printed it
+    assert "完成时限:2022年底前" in plan_of_text(text).tables["measures"][0]["text"]
