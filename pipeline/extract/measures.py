@@ -247,10 +247,16 @@ def _nominal_after() -> tuple[str, ...]:
 
 
 def _used_as_noun(frame: str, end: int) -> bool:
-    """Whether the verb ending at ``end`` inside a frame is a noun there: another verb, or a
-    word only a noun stands before (vocab/actions.yaml ``nominal_after``), follows it."""
+    """Whether the verb ending at ``end`` inside a frame is a noun there: another verb, a
+    word only a noun stands before (vocab/actions.yaml ``nominal_after``), or a 、 and no
+    verb follows it."""
     verb_next = _alternation("verbs").match(frame, end)
-    return verb_next is not None or frame.startswith(_nominal_after(), end)
+    if verb_next is not None or frame.startswith(_nominal_after(), end):
+        return True
+    # one of a list of nouns (保护、公共卫生), not of verbs (培育、优先发展)
+    return frame.startswith("、", end) and _verb_past_modifiers(
+        _alternation("modifiers").pattern, _alternation("verbs").pattern
+    ).match(frame, end + 1) is None
 
 
 def leading_action(statement: str) -> str | None:

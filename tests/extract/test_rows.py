@@ -79,6 +79,12 @@ def test_semicolons_inside_brackets_and_quotes_do_not_split():
         ("一是全面加强组织领导。", "加强"),  # an enumeration's ordinal is skipped
         ("三是2023年底前完成权责清单编制。", "完成"),
         ("创建一批民主法治示范村。", "创建"),
+        ("2022年6月底前制定《东江市行政执法监督办法》。", "制定"),  # a month's deadline first
+        ("2022年上半年前编制完成权责清单。", "编制"),
+        # a frame's listed nouns (生态环境保护、…等领域) hold no action; its listed verbs do
+        ("围绕乡村振兴、生态环境保护、公共卫生等领域,研究制定村规民约修订指引。", "研究制定"),
+        ("通过购买服务等方式重点培育、优先发展行业协会商会。", "培育"),
+        ("将法治政府建设成效纳入政绩考核指标体系。", "纳入"),  # 建设 before 成效
     ],
 )
 def test_leading_action(statement, action):
