@@ -590,6 +590,8 @@ def _years(sentence: str, spans: list[tuple[int, int]], starts: list[int]) -> li
             continue
         if sentence.startswith(_words("year_labels"), m.end()):  # 2022年度…报告: that year's
             continue
+        if TABLE_CELL in sentence and _is_baseline_cell(sentence, m.end()):
+            continue
         out.append((m.start(), year))
     return out
 
@@ -750,6 +752,15 @@ def find_targets(sentence: str, plan_year: int | None = None) -> list[TargetHit]
 
 TABLE_CELL = "|"  # a table's row, its cells parted (pipeline/read/tables.py; spaces gone)
 _YEAR_CELL = re.compile(r"(?:19|20)\d{2}年(.*)")
+
+
+def _is_baseline_cell(row: str, year_end: int) -> bool:
+    """Whether the year ending at ``year_end`` leads a table cell holding a bare number (an
+    indicator table's baseline column: 2020年85|2025年目标95%以上), no deadline."""
+    end = row.find(TABLE_CELL, year_end)
+    cell = row[year_end : len(row) if end < 0 else end]
+    words = "|".join(map(re.escape, _vocab()["table_year_columns"]))
+    return re.fullmatch(rf"(?:{words})?\s*\d+(?:\.\d+)?\s*", cell) is not None
 
 
 def _is_table_header(row: str) -> bool:

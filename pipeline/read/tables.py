@@ -88,6 +88,9 @@ def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
     header, body = _header(rows)
     columns = _columns(header)
     if columns is None:
+        indicators = _indicator_columns(header)
+        if indicators is not None:
+            return [" | ".join(_dedupe(header)), *_indicator_lines(header, body, indicators)]
         return [" | ".join(_dedupe(row)) for row in rows]
     lines: list[str] = []
     count = 0
@@ -127,6 +130,72 @@ def _names_of_cell(cell: str) -> str:
     for part in SPACE.split(cell.strip()):
         out += part if not out or out.endswith(_LIST_END) else f"、{part}"
     return out
+
+
+_YEAR_HEADER = re.compile(r"((?:19|20)\d{2})年")
+_UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,4})[)）]$")  # 审核率(%), 年办理量(件)
+_FIRST_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _indicator_columns(header: Sequence[str]) -> dict[str, int] | None:
+    """Columns of indicator, unit, baseline and target, if ``header`` is an indicator
+    table's (vocab/readers.yaml indicator_table): an indicator and a target column."""
+    words = load_yaml("readers.yaml")["indicator_table"]
+    keys = [_key(cell) for cell in header]
+    found: dict[str, int] = {}
+    years: list[tuple[int, int]] = []
+    for i, key in enumerate(keys):
+        if key in words["indicator"] and "indicator" not in found:
+            found["indicator"] = i
+        elif key in words["unit"] and "unit" not in found:
+            found["unit"] = i
+        elif any(w in key for w in words["baseline"]):
+            found.setdefault("baseline", i)
+        elif any(w in key for w in words["target"]):
+            found.setdefault("target", i)
+        year = _YEAR_HEADER.match(key)
+        if year:
+            years.append((int(year.group(1)), i))
+    if "target" not in found and len(years) >= 2:  # 2020年 | 2025年: the later is the target
+        found["target"] = max(years)[1]
+    earlier = [i for _, i in sorted(years) if i != found.get("target")]
+    if earlier:
+        found.setdefault("baseline", earlier[0])  # 2020年 | 2025年目标
+    return found if "indicator" in found and "target" in found else None
+
+
+def _indicator_lines(
+    header: Sequence[str], body: Sequence[Sequence[str]], columns: dict[str, int]
+) -> list[str]:
+    """An indicator table's rows: value cells led by their header, the unit after the
+    target's number (95以上 -> 2025年目标95%以上), so the row is one clause dated by the
+    target's year."""
+    lines = []
+    for row in body:
+        if _key(_cell(row, columns["target"])) == _key(header[columns["target"]]):
+            # the header's second row (指标 merged over 一级指标 | 二级指标): names its columns
+            named = [i for i, cell in enumerate(row) if _key(cell).endswith("指标")]
+            columns = {**columns, "indicator": named[-1]} if named else columns
+            lines.append(" | ".join(_dedupe(row)))
+            continue
+        indicator = _cell(row, columns["indicator"])
+        unit = _cell(row, columns.get("unit"))
+        named = _UNIT_IN_NAME.search(indicator)
+        unit = unit or (named.group(1) if named else "")
+        parts = []
+        for i, cell in enumerate(row):
+            if not cell or i == columns.get("unit"):
+                continue
+            if i == columns["target"]:
+                number = _FIRST_NUMBER.search(cell)
+                if number and unit and unit not in cell:
+                    cell = cell[: number.end()] + unit + cell[number.end() :]
+            if i in (columns["target"], columns.get("baseline")):
+                cell = f"{_key(header[i])}{cell}"  # 2025年目标95%以上, 2020年85
+            parts.append(cell)
+        if parts:
+            lines.append(" | ".join(parts))
+    return lines
 
 
 def _with_clause(line: str, clause: str) -> str:

@@ -533,3 +533,53 @@ def test_a_pdf_role_cell_wrapped_inside_a_name_or_after_its_list_mark_keeps_its_
         "责任单位:市委宣传部、市财政局、市自然资源局",
         "责任单位:区直机关工委、区直相关部门",
     ]
+
+
+def test_an_indicator_tables_rows_give_their_targets_dated_by_the_target_column():
+    from pipeline.read.tables import table_lines
+    from tests.helpers import plan_of_text
+
+    # a page's table: the unit in the indicator's name, a baseline and a target year column
+    page = [
+        ["序号", "指标", "2020年", "2025年目标", "属性"],
+        ["1", "行政规范性文件合法性审核率(%)", "100", "100", "约束性"],
+        ["2", "政务服务事项“一网通办”率(%)", "85", "95以上", "预期性"],
+        ["3", "法律援助案件年办理量(件)", "5200", "6000", "预期性"],
+    ]
+    lines = table_lines(page)
+    assert lines[2] == "2 | 政务服务事项“一网通办”率(%) | 2020年85 | 2025年目标95%以上 | 预期性"
+    text = "东江市法治建设规划(2021—2025年)\n一、主要目标\n" + "\n".join(lines) + "\n"
+    got = [
+        (t["value"], t["unit"], t["comparator"], t["deadline_year"])
+        for t in plan_of_text(text).tables["targets"]
+    ]
+    assert got == [(100.0, "%", "=", 2025), (95.0, "%", ">=", 2025), (6000.0, "件", "=", 2025)]
+
+
+def test_a_word_indicator_table_with_a_two_row_header_and_a_unit_column():
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("东江县法治社会建设实施方案(2021—2025年)")
+    document.add_paragraph("一、主要指标")
+    rows = [
+        ["指标", "", "单位", "2025年目标"],
+        ["一级指标", "二级指标", "", ""],
+        ["法治宣传教育", "国家工作人员年度学法考试参考率", "%", "100"],
+        ["基层依法治理", "每个村(社区)“法律明白人”", "名", "≥3"],
+    ]
+    table = document.add_table(rows=len(rows), cols=4)
+    for cells, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(cells.cells, values, strict=True):
+            cell.text = value
+    table.cell(0, 0).merge(table.cell(0, 1))  # 指标 over 一级指标 | 二级指标
+    table.cell(0, 2).merge(table.cell(1, 2))  # 单位 and 2025年目标 merged down
+    table.cell(0, 3).merge(table.cell(1, 3))
+    out = io.BytesIO()
+    document.save(out)
+    rows_of_plan = process_plan(read("plan.docx", out.getvalue()))
+    got = [
+        (t["value"], t["unit"], t["comparator"], t["deadline_year"])
+        for t in rows_of_plan.tables["targets"]
+    ]
+    assert got == [(100.0, "%", "=", 2025), (3.0, "名", ">=", 2025)]
