@@ -22,6 +22,7 @@ import lxml.html
 from pipeline.read.base import Deadline, Reading, Unreadable, check_text_size
 from pipeline.read.tables import is_task_header, table_lines, tables_in_text
 from pipeline.read.txt import decode_text
+from pipeline.text.headings import match_marker
 from pipeline.vocab import load_yaml
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -168,6 +169,11 @@ def _text(el: lxml.html.HtmlElement, source_breaks: bool = False) -> str:
             parts.append("\n" + "\n".join(table_lines(_grid(node))) + "\n")
             parts.append(flow(node.tail, keep))
             return
+        if node.tag == "img":  # a heading set as a picture (公众号 articles): its alt text
+            alt = _heading_alt(node)
+            parts.append(f"\n{alt}\n" if alt else "")
+            parts.append(flow(node.tail, keep))
+            return
         inner = keep or node.tag == "pre"
         block = node.tag in BLOCK
         parts.append("\n" if block else "")
@@ -180,6 +186,18 @@ def _text(el: lxml.html.HtmlElement, source_breaks: bool = False) -> str:
 
     walk(el, source_breaks)
     return "".join(parts)
+
+
+def _heading_alt(img: lxml.html.HtmlElement) -> str | None:
+    """A picture's alt text when it is a heading (三、健全依法行政制度体系…): the only text a
+    page that sets its headings as pictures has of them; other alt texts (图片, a file's
+    name) say nothing of the plan."""
+    alt = WS.sub(" ", img.get("alt") or "").strip()
+    folded = alt.replace("（", "(").replace("）", ")")
+    return alt if alt and len(alt) <= HEADING_ALT_MAX and match_marker(folded) else None
+
+
+HEADING_ALT_MAX = 80
 
 
 def _lays_out_by_source_breaks(article: lxml.html.HtmlElement) -> bool:

@@ -583,3 +583,28 @@ def test_a_word_indicator_table_with_a_two_row_header_and_a_unit_column():
         for t in rows_of_plan.tables["targets"]
     ]
     assert got == [(100.0, "%", "=", 2025), (3.0, "名", ">=", 2025)]
+
+
+def test_a_wechat_articles_picture_headings_decorated_headings_and_chrome():
+    page = (
+        "<html><body><h1 class='rich_media_title'>东江县法治政府建设实施方案</h1>"
+        "<div id='js_content'><p>点击上方蓝字关注我们</p>"
+        "<section><strong>一、总体要求</strong></section><p>坚持依法行政。</p>"
+        "<p><img data-src='x.png' alt='二、健全依法行政制度体系'></p>"
+        "<p><strong>🔹（一）加强规范性文件管理</strong></p><p>1.每年至少开展1次规范性文件清理。</p>"
+        "<p><img src='line.gif' alt='图片'></p>"
+        "<p>———END———</p><p>编辑：东小江 审核：西小河</p><p>👇推荐阅读</p>"
+        "<p><a href='#'>东江县召开2021年法治政府建设推进会</a></p>"
+        "<p>长按识别二维码关注</p><p>分享 收藏 在看 点赞</p></div></body></html>"
+    )
+    rows = process_plan(read("wechat.html", page.encode()))
+    tree = [(s["level"], s["number"], s["heading"]) for s in rows.tables["sections"]]
+    assert tree == [
+        (1, 1, "总体要求"),
+        (1, 2, "健全依法行政制度体系"),  # only the picture's alt text holds it
+        (2, 1, "加强规范性文件管理"),
+        (3, 1, None),
+    ]
+    measures = [m["text"] for m in rows.tables["measures"]]
+    assert measures == ["坚持依法行政。", "每年至少开展1次规范性文件清理。"]
+    assert [t["frequency"] for t in rows.tables["targets"]] == ["annual"]
