@@ -365,13 +365,15 @@ def extract_rows(
                     )
                 )
     _date_goal_lists(text, sections, tables["targets"])
-    if not has_role_lines:  # plans without role lines: the actor named in the sentence
-        for _, _, measures in sections_measures:
-            for s_start, s_end in measures.sentences:
-                for name_raw, start, _end in agencies_named_in_text(text[s_start:s_end]):
-                    row = _measure_at(measures, s_start + start)
-                    if row is not None:
-                        link([row["measure_id"]], name_raw, "named_in_text")
+    # the actor a sentence names, for measures no role line or note gives an agency (all of
+    # a plan without role lines; in one with them, the tasks they leave out)
+    noted = {r["measure_id"] for r in tables["measure_agencies"]} if has_role_lines else set()
+    for _, _, measures in sections_measures:
+        for s_start, s_end in measures.sentences:
+            for name_raw, start, _end in agencies_named_in_text(text[s_start:s_end]):
+                row = _measure_at(measures, s_start + start)
+                if row is not None and row["measure_id"] not in noted:
+                    link([row["measure_id"]], name_raw, "named_in_text")
     first_heading = sections[0].char_start if sections else len(text)
     in_headings = _heading_instruments(text, sections, section_ids, doc_id)
     in_bodies = tables["instruments"]

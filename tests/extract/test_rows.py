@@ -412,3 +412,27 @@ def test_a_deadline_label_restating_its_tasks_own_deadline_is_no_second_target()
     ]
     # the repeated year is still in the task's text, where the table printed it
     assert "完成时限:2022年底前" in plan_of_text(text).tables["measures"][0]["text"]
+
+
+def test_a_task_no_role_note_covers_takes_the_actor_its_sentence_names():
+    from tests.helpers import plan_of_text
+
+    text = (
+        "东江市法治社会建设实施方案(2021—2025年)\n"
+        "一、推动全社会增强法治观念\n"
+        "1.开展宪法宣传。每年组织1次宪法宣传周活动。(牵头单位:市委宣传部;责任单位:市司法局)\n"
+        "二、加强组织保障\n"
+        "2.市委依法治市办负责统筹协调、督促检查和推动落实。\n"
+    )
+    rows = plan_of_text(text)
+    name = {a["agency_id"]: a["name"] for a in rows.tables["agencies"]}
+    item = {m["measure_id"]: m["section_id"][-3:] for m in rows.tables["measures"]}
+    links = sorted(
+        (item[x["measure_id"]], name[x["agency_id"]], x["role"])
+        for x in rows.tables["measure_agencies"]
+    )
+    assert links == [
+        ("1.1", "市司法局", "responsible"),
+        ("1.1", "市委宣传部", "lead"),
+        ("2.1", "市委依法治市办", "named_in_text"),  # no note: its sentence's actor
+    ]
