@@ -283,7 +283,9 @@ def _looks_like_group(name: str) -> bool:
     return bare.endswith(ends) or _PLACES_GROUP.fullmatch(name) is not None
 
 
-_SECOND_WORD = re.compile(r"(?<=部门)\((?:单位|机构)\)$")
+# a group's second word in brackets: 省直各部门(单位), 各市(地)党委和政府(行署) (a prefecture's
+# administrative office where there is no city)
+_SECOND_WORD = re.compile(r"(?:(?<=部门)\((?:单位|机构)\)|(?<=政府)\(行署\))$")
 
 
 def role_note_start(line: str) -> int | None:
@@ -479,6 +481,8 @@ def _looks_like_org(name: str) -> bool:
     place = _JURISDICTION_START.match(name)
     if not place and name in _placeless_departments():  # 司法厅: a province's, no place
         return True
+    if not place and name.startswith(_placeless_prefixes()):  # 人民银行…中心支行
+        return 4 <= len(name) <= 30 and name.endswith(_org_suffixes())
     if not 2 <= len(name) <= 30 or not place or _FUNCTION_CHARS & set(place.group(0)):
         return False
     if not name.endswith(_org_suffixes()):
@@ -487,6 +491,11 @@ def _looks_like_org(name: str) -> bool:
         return False
     # a name never opens with a predicate: in 完善市场监管局负责的… 完善市 is no place name
     return not name.startswith(tuple(_roles_vocab()["actor_never_starts_with"]))
+
+
+@functools.cache
+def _placeless_prefixes() -> tuple[str, ...]:
+    return tuple(_roles_vocab()["placeless_prefixes"])
 
 
 @functools.cache

@@ -327,3 +327,21 @@ def test_a_groups_places_parted_by_a_list_mark_stay_one_group() -> None:
     note = parse_unlabeled_note("(自治区党委编办、自治区司法厅牵头,各市、县人民政府负责)")
     assert ("responsible", ("各市、县人民政府",)) in note
     assert is_generic_name("各市、县人民政府")
+
+
+def test_notes_naming_a_prefectures_offices_a_banks_branch_or_an_offices_room_are_read() -> None:
+    assert parse_unlabeled_note(
+        "(省民政厅、省农业农村厅牵头,省司法厅、各市(地)党委和政府(行署)按职责分工负责)"
+    ) == (
+        ("lead", ("省民政厅", "省农业农村厅")),
+        ("responsible", ("省司法厅", "各市(地)党委和政府(行署)")),
+    )
+    assert parse_unlabeled_note("(省发展改革委、人民银行哈尔滨中心支行牵头,省市场监管局配合)") == (
+        ("lead", ("省发展改革委", "人民银行哈尔滨中心支行")),
+        ("participating", ("省市场监管局",)),
+    )
+    assert parse_unlabeled_note("(省委依法治省办牵头,省委组织部、省委督查室配合)")[1] == (
+        "participating",
+        ("省委组织部", "省委督查室"),
+    )
+    assert is_generic_name("各市(地)党委和政府(行署)")

@@ -158,6 +158,10 @@ def test_school_terms_and_years_are_periods_and_a_condition_is_no_target() -> No
     assert rows("对实施满5年的地方性法规开展立法后评估。") == []  # when it applies
 
 
+def test_widening_to_a_number_is_at_least_it() -> None:
+    assert rows("基层立法联系点扩大到40个。") == [("quantity", 40.0, "个", ">=", None, None)]
+
+
 def test_counts_in_ten_thousands_and_money_in_its_own_unit() -> None:
     assert rows("每年办理法律援助案件不少于2万件。") == [
         ("quantity", 20000.0, "件", ">=", None, "annual")

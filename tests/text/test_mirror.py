@@ -228,3 +228,11 @@ def test_a_government_sites_footer_is_junk_and_names_no_roles():
         "扫一扫在手机打开当前页\n网站标识码：4301040001\n"
     )
     assert normalize(raw).text == "一、总体要求\n1.加强建设。(责任单位:区司法局)"
+
+
+def test_a_documents_print_record_is_junk_and_a_sentence_dated_by_its_issue_is_not():
+    raw = (
+        "八、强化督促落实\n2021年10月12日印发的方案要抓好落实。\n"
+        "抄送：省委各部委，省人大常委会办公厅。\n中共东江省委办公厅 2021年10月14日印发\n"
+    )
+    assert normalize(raw).text == "八、强化督促落实\n2021年10月12日印发的方案要抓好落实。"
