@@ -158,6 +158,14 @@ def test_school_terms_and_years_are_periods_and_a_condition_is_no_target() -> No
     assert rows("对实施满5年的地方性法规开展立法后评估。") == []  # when it applies
 
 
+def test_a_past_level_reached_is_no_target_and_kinds_of_a_thing_are_counted() -> None:
+    assert rows("2020年行政机关负责人出庭应诉率已达到98.6%。") == []
+    assert rows("全区已创建全国民主法治示范社区4个。") == []
+    assert rows("每年出版双语普法读物不少于5种。") == [
+        ("quantity", 5.0, "种", ">=", None, "annual")
+    ]
+
+
 def test_widening_to_a_number_is_at_least_it() -> None:
     assert rows("基层立法联系点扩大到40个。") == [("quantity", 40.0, "个", ">=", None, None)]
 
