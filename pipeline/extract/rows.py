@@ -74,6 +74,16 @@ def _measure_at(measures: _Measures, pos: int) -> Row | None:
     return None
 
 
+def _noted_sentence(measures: _Measures, start: int, end: int, noted: set[str]) -> bool:
+    """Whether every task of the sentence text[start:end] has roles from a note or a line."""
+    i = bisect.bisect_right(measures.starts, start) - 1
+    while 0 <= i < len(measures.rows) and measures.starts[i] < end:
+        if measures.rows[i][1]["measure_id"] not in noted:
+            return False
+        i += 1
+    return True
+
+
 def _measure_before(measures: _Measures, pos: int) -> Row | None:
     """The task a deadline line at ``pos`` belongs to: the last measure before it, or the
     section's first when the line stands above its tasks."""
@@ -367,9 +377,11 @@ def extract_rows(
     _date_goal_lists(text, sections, tables["targets"])
     # the actor a sentence names, for measures no role line or note gives an agency (all of
     # a plan without role lines; in one with them, the tasks they leave out)
-    noted = {r["measure_id"] for r in tables["measure_agencies"]} if has_role_lines else set()
+    noted = {measure_id for measure_id, _, _ in links} if has_role_lines else set()
     for _, _, measures in sections_measures:
         for s_start, s_end in measures.sentences:
+            if noted and _noted_sentence(measures, s_start, s_end, noted):
+                continue  # its tasks have their roles (most, where a plan prints notes)
             for name_raw, start, _end in agencies_named_in_text(text[s_start:s_end]):
                 row = _measure_at(measures, s_start + start)
                 if row is not None and row["measure_id"] not in noted:

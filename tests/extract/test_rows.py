@@ -420,7 +420,7 @@ def test_a_task_no_role_note_covers_takes_the_actor_its_sentence_names():
     text = (
         "东江市法治社会建设实施方案(2021—2025年)\n"
         "一、推动全社会增强法治观念\n"
-        "1.开展宪法宣传。每年组织1次宪法宣传周活动。(牵头单位:市委宣传部;责任单位:市司法局)\n"
+        "1.开展宪法宣传。市教育局每年组织1次宪法进校园活动。(牵头单位:市委宣传部;责任单位:市司法局)\n"
         "二、加强组织保障\n"
         "2.市委依法治市办负责统筹协调、督促检查和推动落实。\n"
     )
@@ -433,6 +433,6 @@ def test_a_task_no_role_note_covers_takes_the_actor_its_sentence_names():
     )
     assert links == [
         ("1.1", "市司法局", "responsible"),
-        ("1.1", "市委宣传部", "lead"),
+        ("1.1", "市委宣传部", "lead"),  # its note's roles, not the actor its sentence names
         ("2.1", "市委依法治市办", "named_in_text"),  # no note: its sentence's actor
     ]
