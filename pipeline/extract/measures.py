@@ -34,7 +34,8 @@ MEANINGFUL = re.compile(r"[\u4e00-\u9fff]")  # a task is written in Chinese (not
 # 政府 / 2016年11月2日), a decimal-numbered heading alone (3.1总体目标: a template's contents),
 # an annex's or a table's title (附件, 附件:东江市重点任务分工, 北山县2023年法治政府建设重点任务
 # 清单, …重点任务分工表, 表1 主要指标), a box's (专栏1 法治政府建设重点工程), a table's header
-# row (序号|指标|2020年|2025年目标: short cells, no number but years)
+# row (序号|指标|2020年|2025年目标: short cells, no number but years), a release note
+# ((此件公开发布))
 NO_TASK = re.compile(
     r"[ \t]*(?:(?:19|20)\d{2}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}\.\d{1,2}[\u4e00-\u9fff]{2,16}"
     r"|[\u4e00-\u9fff、]{1,30}?(?:人民政府|委员会|办公室|办公厅)"
@@ -43,6 +44,7 @@ NO_TASK = re.compile(
     r"|[ \t]*[^。,;:\n]{2,40}(?:重点任务清单|重点任务分工表?|任务分工方案|任务分解表|责任分工表"
     r"|任务清单表|任务台账|一览表)[ \t]*"
     r"|[ \t]*(?:表|专栏)[ \t]*[\d一二三四五六七八九十]{1,3}[^。;:\n]{0,40}"
+    r"|[ \t]*\(此件(?:公开发布|主动公开|依申请公开|不予公开|删减后公开)\)[ \t。]*"
     r"|(?:[ \t]*(?:[^\d|\n]{1,8}|(?:19|20)\d{2}年[^\d|\n]{0,4})[ \t]*\|)+"
     r"[ \t]*(?:[^\d|\n]{1,8}|(?:19|20)\d{2}年[^\d|\n]{0,4})[ \t]*"
 )

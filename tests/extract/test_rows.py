@@ -325,7 +325,7 @@ def test_a_signature_a_decimal_heading_or_latin_words_alone_state_no_task():
     text = (
         "一、总体要求\n(一)目标\n3.1总体目标\n到2025年,建成法治政府。\nBaidu map\n"
         "东江县人民政府\n2016年11月2日\n附件:东江县法治政府建设重点任务分工\n2021年8月\n"
-        "东江县2023年法治政府建设重点任务清单\n"
+        "东江县2023年法治政府建设重点任务清单\n(此件公开发布)\n"
     )
     rows = rows_of(text, "d0")
     assert [m["text"] for m in rows["measures"]] == ["到2025年,建成法治政府。"]
