@@ -30,6 +30,7 @@ TASK_SEPARATOR = ";"
 OPENERS, CLOSERS = "《“(〈<「『[", "》”)〉>」』]"
 _MARKS = re.compile("[" + re.escape(OPENERS + CLOSERS + SENTENCE_END + TASK_SEPARATOR) + "\n]")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fff]")  # a task is written in Chinese (not "Baidu map")
+_DIGIT = re.compile(r"\d")
 # pieces that hold Chinese but state no task: a signature's issuer or date alone (东江县人民
 # 政府 / 2016年11月2日), a decimal-numbered heading alone (3.1总体目标: a template's contents),
 # an annex's or a table's title (附件, 附件:东江市重点任务分工, 北山县2023年法治政府建设重点任务
@@ -51,6 +52,12 @@ NO_TASK = re.compile(
 
 
 def _states_task(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] states a task: Chinese, none of NO_TASK, and no bare lead-in
+    to the list below it (具体目标是:, 进度安排如下:; one that dates it, 到2025年,…目标是:, stays:
+    its list's goals take its year)."""
+    piece = text[start:end].rstrip()
+    if piece.endswith((":", "：")) and not _DIGIT.search(piece):
+        return False
     return MEANINGFUL.search(text, start, end) is not None and not NO_TASK.fullmatch(
         text, start, end
     )

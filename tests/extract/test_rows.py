@@ -323,7 +323,7 @@ def test_a_deadline_printed_after_its_task_is_a_target_of_that_task_not_a_measur
 
 def test_a_signature_a_decimal_heading_or_latin_words_alone_state_no_task():
     text = (
-        "一、总体要求\n(一)目标\n3.1总体目标\n到2025年,建成法治政府。\nBaidu map\n"
+        "一、总体要求\n(一)目标\n3.1总体目标\n到2025年,建成法治政府。具体目标是:\nBaidu map\n"
         "东江县人民政府\n2016年11月2日\n附件:东江县法治政府建设重点任务分工\n2021年8月\n"
         "东江县2023年法治政府建设重点任务清单\n(此件公开发布)\n"
     )
