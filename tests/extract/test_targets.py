@@ -166,6 +166,13 @@ def test_a_past_level_reached_is_no_target_and_kinds_of_a_thing_are_counted() ->
     ]
 
 
+def test_a_count_of_the_places_a_task_is_set_for_each_is_its_scope() -> None:
+    s = "到2022年,全省13个市(地)各建成1个以上宪法宣传教育主题公园。"
+    assert rows(s) == [("quantity", 1.0, "个", ">=", 2022, None)]
+    assert rows("全市8个乡镇均建立1个调解室。") == [("quantity", 1.0, "个", "=", None, None)]
+    assert rows("建成13个市级基地。") == [("quantity", 13.0, "个", "=", None, None)]
+
+
 def test_widening_to_a_number_is_at_least_it() -> None:
     assert rows("基层立法联系点扩大到40个。") == [("quantity", 40.0, "个", ">=", None, None)]
 
