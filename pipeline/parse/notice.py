@@ -129,9 +129,33 @@ def _document_number(preamble: str) -> str | None:
     return None
 
 
+_NOTICE_TITLE_LINE = re.compile(r"^[^。;]*关于[^。;]*(?:的通知|的函|的决定)$")
+_TITLE_LABEL = re.compile(r"^(?:名称|标题|标 题)[:|]\s*")
+
+
+def _own_notice(preamble: str) -> str:
+    """The preamble from the notice that issues the plan (关于印发…的通知, with its issuer's
+    line before it) when it holds other notices first, as a gazette's issue does; else all."""
+    titles = [m for m in re.finditer(r"[^\n]+", preamble) if _NOTICE_TITLE_LINE.match(m[0])]
+    issuing = [m for m in titles if "印发" in m[0]]
+    if len(titles) < 2 or not issuing:
+        return preamble
+    own = _TITLE_LABEL.sub("", issuing[-1][0])
+    if all(own in m[0] for m in titles):  # one notice, printed again (a page's 名称:, title)
+        return preamble
+    start = issuing[-1].start()
+    before = preamble[:start].rstrip("\n")
+    previous = before[before.rfind("\n") + 1 :].strip()
+    if _is_org(previous):  # 东江市人民政府办公室 / 关于印发…
+        start = before.rfind("\n") + 1
+    return preamble[start:]
+
+
 def read_notice(preamble: str, tail: str = "") -> Notice:
     """Issuer, date and number from the text before the plan's first heading (and the
-    last lines of the plan, where a signature may stand)."""
+    last lines of the plan, where a signature may stand): from the notice that issues the
+    plan, when other documents precede it."""
+    preamble = _own_notice(preamble)
     lines = [ln.strip() for ln in preamble.split("\n") if ln.strip()]
     tail_lines = [ln.strip() for ln in tail.split("\n") if ln.strip()]
     issuer, issued = _signature(lines)

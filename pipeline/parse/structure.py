@@ -165,6 +165,43 @@ def _after_cover_notice(
     return found
 
 
+# The next document of a gazette's issue after the plan: its notice's title on a line of its
+# own, its number (东政办发〔2022〕11号) on one of the next lines
+NEXT_NOTICE = re.compile(r"^[^\n。;]*关于[^\n。;]*(?:的通知|的函|的决定)[ \t]*$", re.M)
+NUMBER_LINE = re.compile(r"^[ \t]*[\u4e00-\u9fff]{1,8}[〔\[][12]\d{3}[〕\]]\d{1,4}号[ \t]*$", re.M)
+NUMBER_REACH = 3  # lines after a notice's title its number stands within
+
+
+def plan_end(text: str, found: list[tuple[int, int, Marker]]) -> int:
+    """Where the plan ends: at the next document printed after it (a gazette's issue: a
+    notice's title on its own line, with its number or the next document's own points
+    numbered from 一 again after it), once the plan has its second chapter; else the text's
+    end. An annex (附件) is the plan's."""
+    chapters = [s for s, _, m in found if m.level == 1]
+    if len(chapters) < 2 or "关于" not in text[chapters[1] :]:
+        return len(text)
+    for m in NEXT_NOTICE.finditer(text, chapters[1]):
+        if ANNEX_LINE.search(text, chapters[1], m.start()):
+            return len(text)
+        after = text[m.end() :].split("\n", NUMBER_REACH + 1)[1 : NUMBER_REACH + 1]
+        restart = [mk for s, _, mk in found if s > m.end()][:1]
+        if any(NUMBER_LINE.match(line) for line in after) or (
+            restart and restart[0].level == 1 and restart[0].number == 1
+        ):
+            before = text[: m.start()].rstrip("\n")
+            issuer = before[before.rfind("\n") + 1 :]
+            return before.rfind("\n") + 1 if _is_issuer_line(issuer) else m.start()
+    return len(text)
+
+
+def _is_issuer_line(line: str) -> bool:
+    """A line that is only an organisation's name (东江市人民政府办公室), as a notice opens."""
+    return bool(ISSUER_LINE.fullmatch(line))
+
+
+ISSUER_LINE = re.compile(r"[\u4e00-\u9fff]{3,30}(?:人民政府|政府|办公室|办公厅|委员会|委)")
+
+
 # A box a 规划 prints inside a section (专栏1 法治政府建设重点工程, then its numbered entries)
 BOX_TITLE = re.compile(r"^[ \t]*专栏[ \t]*[\d一二三四五六七八九十]{1,3}(?![\d.、])", re.M)
 
@@ -203,12 +240,16 @@ def parse_sections(text: str) -> list[Section]:
     if all(m.level < 3 for _, _, m in found):  # no 1. items: (1) items, if any, are level 3
         found = sorted(found + paren_item_markers(text))
     found = _outside_boxes(text, found)
+    stop = plan_end(text, found)
+    found = [f for f in found if f[0] < stop]
+    if not found:
+        return []
     top_level = min(m.level for _, _, m in found)
     sections: list[Section] = []
     open_by_level: dict[int, Section] = {}
     counters: dict[str | None, int] = {}
     for i, (start, end, marker) in enumerate(found):
-        span_end = found[i + 1][0] if i + 1 < len(found) else len(text)
+        span_end = found[i + 1][0] if i + 1 < len(found) else stop
         while span_end and text[span_end - 1] == "\n":  # len(text[:span_end].rstrip("\n"))
             span_end -= 1  # without copying the text up to here, once per heading
         parent = None

@@ -301,3 +301,39 @@ def test_a_guihuas_word_headings_keep_their_printed_numbers_and_its_preface_stay
         (2, "主要目标"),
         (3, "法治政府建设目标"),
     ]
+
+
+def test_a_gazettes_next_document_after_the_plan_is_no_part_of_it():
+    from tests.helpers import plan_of_text
+
+    text = (
+        "东江市人民政府公报\n"
+        "东江市人民政府关于调整最低工资标准的通知\n东政发〔2022〕5号\n各县市区人民政府:\n"
+        "一、调整标准\n月最低工资标准调整为1930元。\n二、执行时间\n自2022年4月1日起执行。\n"
+        "东江市人民政府\n2022年3月2日\n"
+        "东江市人民政府办公室\n关于印发东江市法治政府建设实施方案(2021—2025年)的通知\n"
+        "东政办发〔2022〕8号\n各县市区人民政府:\n现将《东江市法治政府建设实施方案(2021—2025年)》"
+        "印发给你们,请认真贯彻落实。\n东江市人民政府办公室\n2022年3月15日\n"
+        "东江市法治政府建设实施方案(2021—2025年)\n"
+        "一、总体要求\n到2025年,法治政府基本建成。\n"
+        "二、主要任务\n(一)深化放管服改革\n1.企业开办时间压缩至1个工作日。\n"
+        "东江市人民政府办公室\n关于印发2022年全市政务公开工作要点的通知\n东政办发〔2022〕11号\n"
+        "各县市区人民政府:\n现将工作要点印发给你们。\n2022年全市政务公开工作要点\n"
+        "一、加强信息公开\n政策文件在印发后3个工作日内公开。\n二、加强组织保障\n全年组织吹风会不少于12场。\n"
+    )
+    rows = plan_of_text(text)
+    document = rows.tables["documents"][0]
+    assert (document["issuer"], document["issue_date"], document["document_number"]) == (
+        "东江市人民政府办公室",
+        "2022-03-15",
+        "东政办发〔2022〕8号",
+    )
+    tree = [(s["level"], s["number"], s["heading"]) for s in rows.tables["sections"]]
+    assert tree == [
+        (1, 1, "总体要求"),
+        (1, 2, "主要任务"),
+        (2, 1, "深化放管服改革"),
+        (3, 1, None),
+    ]
+    assert "政务公开" not in rows.tables["sections"][-1]["text"]  # ends before it
+    assert [t["value"] for t in rows.tables["targets"]] == [None, 1.0]  # 到2025年, 1个工作日
