@@ -16,6 +16,7 @@ Rules, in the order they run:
                 a heading marker misread one byte off, which is read back ((一) from ?。ㄒ唬)
    t2s          traditional script becomes simplified (OpenCC), when the text is traditional
 3. junk         scraper boilerplate from ``vocab/junk.yaml`` is removed
+   page_header  a printed page's running header copied once a page (…人民政府文件, …公报)
 4. width        full-width ASCII forms (U+FF01-FF5E) are folded to ASCII (，-> , （-> ( ),
                 CJK punctuation without an ASCII twin (。、《》“”) is kept
    page_chunk   a document-sharing site's preview, cut into numbered pages (1、… 2、…, through
@@ -29,6 +30,9 @@ Rules, in the order they run:
    label_break  a role label after a sentence's end on its line (。责任单位:…) starts a line;
                 so does a heading after a role note's closing bracket and a space
    title_break  a notice's title run into its addressees (…的通知各区人民政府:) is broken there
+   ocr          a scan's misread characters in numbers: a letter inside a run of digits
+                (1O0%, l00%, 2O23年) is its digit, 曰 after a number 日, 一 between two
+                years the dash (2021一2025)
 5. list_marker  "- " / "• " bullets opening a line are removed
 6. line_join    a line break inside a sentence is removed (the halves are joined); in a text
                 hard-wrapped at one width (a document site's copy of a PDF) a full line is
@@ -300,6 +304,27 @@ TITLE_RUN_ON = re.compile(
 )
 
 
+# A printed page's running header copied into a text once a page (永修县人民政府文件,
+# 东江市人民政府公报 2022年第3期): a short line that many times, ending as such headers end
+RUNNING_HEADER = re.compile(r"[^\n,。;:]{2,30}(?:文件|公报|政报|简报|第[0-9]{1,3}期)")
+RUNNING_HEADER_MIN = 3
+
+
+def _running_header_spans(text: str) -> list[Span]:
+    """A running header's lines (see ``RUNNING_HEADER``), where it stands on at least
+    RUNNING_HEADER_MIN lines of its own: gone, as a PDF's reader drops it."""
+    if not any(w in text for w in ("文件", "公报", "政报", "简报", "期")):
+        return []
+    lines = [(m.start(), m.end(), m.group().strip()) for m in re.finditer(r"[^\n]+", text)]
+    counts = Counter(line for _, _, line in lines if RUNNING_HEADER.fullmatch(line))
+    repeated = {line for line, n in counts.items() if n >= RUNNING_HEADER_MIN}
+    return [
+        (start, min(end + 1, len(text)), "", "page_header")
+        for start, end, line in lines
+        if line in repeated
+    ]
+
+
 def _page_chunk_spans(text: str) -> list[Span]:
     """Page markers of a document-sharing site's preview removed, its pages joined.
 
@@ -525,6 +550,36 @@ def _width_folds(text: str) -> tuple[list[int], list[int]]:
     return at.tolist(), (codes[at] - 0xFEE0).tolist()
 
 
+# A scan's text (OCR) misreads in numbers: a letter in a run of digits (1O0%, l00%, 2O23年),
+# 曰 for the 日 after a number, 一 for the dash between two years (2021一2025)
+_OCR_RUN = re.compile(r"(?<![A-Za-z])[0-9OolI]*[0-9][0-9OolI]*(?![A-Za-z])")
+_OCR_HINT = re.compile(r"[0-9][OolI]|[OolI][0-9]|[0-9]曰|[0-9]{4}[ \t]*一[ \t]*[0-9]{4}")
+_OCR_DIGIT = {"O": ord("0"), "o": ord("0"), "l": ord("1"), "I": ord("1")}
+_OCR_DASH = re.compile(r"(?<=[0-9]{4})[ \t]*(一)[ \t]*(?=[0-9]{4})")
+
+
+def _ocr_folds(text: str) -> tuple[list[int], list[int]]:
+    """Where a scan's text misread a number's characters, and the code point each is (see
+    ``_OCR_RUN``): a letter only inside a run of at least two digits it is the most of, no
+    Latin letter beside it (ISO9001, O2O stay)."""
+    at: list[int] = []
+    new: list[int] = []
+    for m in _OCR_RUN.finditer(text):
+        run = m.group()
+        letters = [i for i, c in enumerate(run) if c in _OCR_DIGIT]
+        if letters and len(run) - len(letters) >= 2 and len(letters) * 2 < len(run):
+            at += [m.start() + i for i in letters]
+            new += [_OCR_DIGIT[run[i]] for i in letters]
+    for m in re.finditer(r"(?<=[0-9])曰", text):
+        at.append(m.start())
+        new.append(ord("日"))
+    for m in _OCR_DASH.finditer(text):
+        at.append(m.start(1))
+        new.append(ord("—"))
+    order = sorted(range(len(at)), key=at.__getitem__)
+    return [at[i] for i in order], [new[i] for i in order]
+
+
 def is_standalone_line(line: str, full_width: int | None = None) -> bool:
     """A line that stands on its own: a bare heading, a label line, a title, a date, a
     notice's title (关于印发《…》的通知), a table's row (cells | cells), a file's name; not one
@@ -717,7 +772,10 @@ def normalize(raw: str) -> Normalized:
     t.apply(repair_misread_headings(mojibake, t.text))
     t.apply(t2s_spans(t.text))
     t.apply(_pattern_spans("junk", load_yaml("junk.yaml"), t.text))
+    t.apply(_running_header_spans(t.text))
     t.replace_chars("width", *_width_folds(t.text))
+    if _OCR_HINT.search(t.text):
+        t.replace_chars("ocr", *_ocr_folds(t.text))
     t.apply(_page_chunk_spans(t.text))
     t.apply(_heading_break_spans(t.text))
     t.apply(_first_child_spans(t.text))

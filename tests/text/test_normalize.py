@@ -398,3 +398,29 @@ def test_a_tables_rows_are_lines_of_their_own_and_a_files_name_stands_alone():
         "部署实施|2022年6月底前|制定任务分工方案,细化年度工作要点",
         "全面推进|2024年底前|全面落实各项任务",
     ]
+
+
+def test_a_scans_misread_numbers_are_read_back_and_latin_words_with_digits_stay():
+    raw = (
+        "永修县法治社会建设实施方案\n(2021一2025年)\n2021年9月16曰\n"
+        "宣誓率达到l00%,配备率达到1O0%,到2O23年达到1500名。\n通过ISO9001认证,推广O2O模式。\n"
+    )
+    result = normalize(raw)
+    assert result.text.split("\n") == [
+        "永修县法治社会建设实施方案",
+        "(2021—2025年)",
+        "2021年9月16日",
+        "宣誓率达到100%,配备率达到100%,到2023年达到1500名。",
+        "通过ISO9001认证,推广O2O模式。",
+    ]
+    assert {e.removed for e in result.edits if e.kind == "ocr"} == {"一", "曰", "l", "O"}
+
+
+def test_a_printed_pages_running_header_copied_once_a_page_is_dropped():
+    lines = ["一、总体要求", "坚持依法治县。", "二、主要任务", "加强普法。", "三、组织保障"]
+    lines.append("加强领导。")
+    pages = zip(["永修县人民政府文件"] * 3, lines[::2], lines[1::2], strict=True)
+    raw = "\n".join(line for page in pages for line in page)
+    assert normalize(raw + "\n").text.split("\n") == lines
+    once = "东江市人民政府文件\n一、总体要求\n加强领导。\n"  # a title's line, not a header
+    assert normalize(once).text.startswith("东江市人民政府文件\n")
