@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.extract.rows import extract_rows
-from pipeline.parse.metadata import extract_metadata, is_report
+from pipeline.parse.metadata import extract_metadata, is_interpretation, is_report
 from pipeline.parse.structure import parse_sections, preamble_end
 from pipeline.parse.titles import LIST_MIN_TITLES, find_title, plans_listed
 from pipeline.read.ingest import Decoded, Rejection
@@ -74,6 +74,8 @@ def process_plan(decoded: Decoded) -> PlanRows | Rejection:
     # what the file says about itself (a page's <title> and disclosure table) fills gaps
     body_start = preamble_end(sections, text)
     meta = extract_metadata(text, body_start, decoded.container)
+    if is_interpretation(meta.title):  # a page explaining a plan: its headings are its own
+        sections = []
     rows = PlanRows(doc_id=doc_id, source_file=source.name, text=text)
     rows.tables["documents"] = [
         {

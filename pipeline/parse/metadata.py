@@ -112,6 +112,14 @@ def _province(place: Place, preamble: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def is_interpretation(title: str | None) -> bool:
+    """Whether the title is a page's that explains a plan (关于《X》的政策解读, 一图读懂《X》,
+    X答记者问: vocab/plan_types.yaml interpretation_words): its headings are its own, not
+    the plan's."""
+    words = load_yaml("plan_types.yaml")["interpretation_words"]
+    return bool(title) and any(w in title for w in words)
+
+
 def is_report(title: str | None, preamble: str = "") -> bool:
     """Whether the title is a report's on work done (…建设情况报告, …工作总结) or a page's
     that explains a plan (关于《…》的政策解读), not a plan's; without a title, whether the
@@ -123,7 +131,7 @@ def is_report(title: str | None, preamble: str = "") -> bool:
         return bool(REPORT_OPENING.match(paragraph)) and not MAKES_PLAN.search(preamble)
     if TRAILING_PARENS.sub("", title).endswith(tuple(vocab["report_words"])):
         return True
-    return any(w in title for w in vocab["interpretation_words"])
+    return is_interpretation(title)
 
 
 def _plan_type(title: str | None, opening: str, preamble: str) -> str:

@@ -36,7 +36,9 @@ QUOTED = re.compile(
 BARE_NOTICE = re.compile(r"关于印发(?P<t>[^《》,。]+?)的通知")
 LABEL = re.compile(r"^(?:[^:]{0,12}[:|])")
 DOC_SHARE = re.compile(r"(?:参考范文|范文参考|范文)?\.(?:docx?|pdf|wps|txt)$")
-PAGE_SUFFIX = re.compile(r"_第\d+页$")
+# a page's number after a title: X方案_第1页 (a preview's), X方案(2021—2025年)(2) (a CMS's
+# second page of one plan)
+PAGE_SUFFIX = re.compile(r"_第\d+页$|(?<=年\))\(\d\)$")
 SUBTITLE_DASH = re.compile(r"^(?:——|—|--)")
 # 贯彻落实《法治政府建设实施纲要(…)》实施方案, 关于贯彻《A》和《B》的实施方案: a title that cites
 # documents, not a lead-in

@@ -212,6 +212,18 @@ def test_a_page_explaining_a_plan_is_titled_as_such_and_promises_no_target():
     assert doc["title"] == "关于《海口市法治政府建设实施方案(2021—2025年)》的政策解读"
     assert (doc["plan_type"], doc["jurisdiction"]) == ("other", "海口市")
     assert page.tables["targets"] == []
+    # its headings are its own (一、起草过程), not the plan's: no plan text
+    assert (doc["has_plan_text"], page.tables["sections"], page.tables["measures"]) == (
+        False,
+        [],
+        [],
+    )
+    poster = _process(
+        "一图读懂《东江县法治政府建设实施方案(2021—2025年)》\n一、总体目标\n"
+        "到2025年,政务服务事项网上可办率达到90%以上。\n二、重点任务\n深化放管服改革。\n"
+    )
+    assert poster.tables["documents"][0]["has_plan_text"] is False
+    assert poster.tables["sections"] == poster.tables["targets"] == []
 
 
 def test_a_report_whose_title_is_lost_is_read_from_how_it_opens():

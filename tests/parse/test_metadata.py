@@ -293,6 +293,13 @@ def test_period_is_the_plans_own_or_that_of_the_outline_it_implements_never_a_go
     assert (m.period_start, m.period_end, m.plan_type) == (2021, 2025, "government")
     m = _m("规划说明", "(一)期限。本规划期限为2024—2035年,近期到2029年。")
     assert (m.period_start, m.period_end) == (2024, 2035)
+    # the second page of one plan a CMS split: the page's number is no part of its title
+    m = _m("东江市法治社会建设实施方案(2021—2025年)(2)\n约束机制,发挥作用。")
+    assert (m.title, m.period_start, m.period_end) == (
+        "东江市法治社会建设实施方案(2021—2025年)",
+        2021,
+        2025,
+    )
     # a companion document of the plan its period dates
     m = _m("东江市法治政府建设实施方案(2021—2025年)重点任务分工方案")
     assert (m.title, m.plan_type, m.period_start, m.period_end) == (

@@ -236,3 +236,11 @@ def test_a_documents_print_record_is_junk_and_a_sentence_dated_by_its_issue_is_n
         "抄送：省委各部委，省人大常委会办公厅。\n中共东江省委办公厅 2021年10月14日印发\n"
     )
     assert normalize(raw).text == "八、强化督促落实\n2021年10月12日印发的方案要抓好落实。"
+
+
+def test_a_cms_pager_inside_the_article_is_junk():
+    raw = (
+        "一、总体要求\n推动行业协会建立健全行业规范和自律上一页 1 2 3 下一页\n"
+        "首页 上一页 1 2 下一页 尾页\n"
+    )
+    assert normalize(raw).text == "一、总体要求\n推动行业协会建立健全行业规范和自律"
