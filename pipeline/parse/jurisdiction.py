@@ -183,12 +183,31 @@ def own_municipality(place: Place, province: str | None) -> Place:
     return Place(province, "province", Resolution("from_text", division), province)
 
 
+def _unlisted_below(source: str, tokens: list[str]) -> Place | None:
+    """The place a title names right after the divisions it opens with, when the table no
+    longer lists it (重庆市渝北区: 渝北区 is gone from it): that place as printed, not the
+    province or city before it (which would make a district's plan a municipality's)."""
+    start = source.find(tokens[-1])
+    if start < 0:
+        return None
+    rest = re.sub(r"^(?:中共|法治)", "", source[start + len(tokens[-1]) :])
+    unlisted = UNLISTED_PLACE.match(rest)
+    if not unlisted:
+        return None
+    name = unlisted["place"]
+    level = next((lv for s, lv in _level_suffix_map() if name.endswith(s)), None)
+    return Place(name, level, Resolution("not_found"), source)
+
+
 def find_place(title: str | None, issuer: str | None, preamble: str, text: str) -> Place:
     """The plan's place (see the module docstring); ``text`` is the whole normalized text."""
     subtitle = title.split("——", 1)[1] if title and "——" in title else None  # 标语——X旗…综述
     for source in (title, subtitle, issuer):
         tokens = place_tokens(source or "")
         if tokens:
+            below = _unlisted_below(source or "", tokens)
+            if below:  # 重庆市渝北区…: a division the table no longer lists, inside 重庆市
+                return below
             parents = "".join(tokens[:-1])
             place = _from_name(tokens[-1], parents + text, source or "")
             if place:

@@ -104,6 +104,10 @@ def _province(place: Place, preamble: str) -> tuple[str | None, str | None]:
             for name in provinces:
                 if name in c:
                     return name, f"《{c}》"
+        named = re.sub(r"^(?:中共|中国共产党)", "", place.evidence or "")
+        for name in provinces:  # 重庆市东江区…: the province its title names it in
+            if named.startswith(name) and place.jurisdiction and place.jurisdiction != name:
+                return name, place.evidence
         mask = load_yaml("places.yaml")["mask_pattern"]
         for c in cited:
             masked = re.search(rf"{mask}(?:省|自治区)", c)

@@ -404,3 +404,12 @@ def test_a_province_level_page_naming_its_province_only_by_its_short_form_is_tha
 def test_an_indicator_system_has_its_title():
     m = _m("宁夏回族自治区法治政府建设指标体系")
     assert (m.title, m.jurisdiction) == ("宁夏回族自治区法治政府建设指标体系", "宁夏回族自治区")
+
+
+def test_a_place_the_table_does_not_list_after_its_municipality_is_the_plans_own():
+    # 东江区 is no division of 重庆市 the table knows (as a district gone from it would be)
+    m = _m("重庆市东江区法治政府建设实施方案(2021—2025年)", "为推进我区法治政府建设,制定本方案。")
+    assert (m.jurisdiction, m.admin_level, m.province) == ("东江区", "county", "重庆市")
+    assert m.division_code is None  # not the municipality's 500000
+    m = _m("重庆市法治政府建设实施方案(2021—2025年)")
+    assert (m.jurisdiction, m.admin_level, m.division_code) == ("重庆市", "province", "500000")
