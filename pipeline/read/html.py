@@ -36,7 +36,15 @@ SOURCE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")  # with the source's indentation
 PRE_STYLE = re.compile(r"white-space\s*:\s*pre", re.I)
 DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 COMPACT = 80  # a disclosure table has at most this many characters per label
-CHARSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "utf-8": "utf-8"}
+CHARSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "utf-8": "utf-8",
+    "big5": "cp950",  # Microsoft's Big5, as Taiwan and Hong Kong sites write it
+    "big5-hkscs": "big5hkscs",
+    "cp950": "cp950",
+}
 
 
 def _rules() -> dict:

@@ -25,7 +25,8 @@ BOMS = (
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Text and encoding of ``data`` (BOM, else UTF-8, else GB18030), or ``Unreadable``."""
+    """Text and encoding of ``data`` (BOM, else UTF-8, else GB18030 or Big5, whichever
+    reads as Chinese), or ``Unreadable``."""
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
@@ -44,12 +45,37 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_error:
         try:
-            return data.decode("gb18030"), "gb18030"
+            text = data.decode("gb18030")
         except UnicodeDecodeError as gb_error:
+            big5 = _big5(data)
+            if big5 is not None:
+                return big5, "cp950"
             raise Unreadable(
                 "not valid UTF-8 or GB18030 text (UTF-8 fails at byte "
                 f"{utf8_error.start}, GB18030 at byte {gb_error.start})"
             ) from None
+        big5 = _big5(data)
+        if big5 is not None and _common(big5) > 2 * _common(text):
+            return big5, "cp950"  # Big5 bytes read as GB18030 are valid, and nonsense
+        return text, "gb18030"
+
+
+# Characters every plan prints many times, in both scripts: a text decoded with the wrong
+# one of GB18030 and Big5 (both accept most of the other's bytes) holds few of them
+_COMMON = frozenset("的法治建设設政府年和制度工作会會强強加推进進行有关關人民县縣市区區社国國")
+
+
+def _common(text: str) -> int:
+    return sum(ch in _COMMON for ch in text[:20000])
+
+
+def _big5(data: bytes) -> str | None:
+    """``data`` read as Big5 (Microsoft's cp950, as Taiwan and Hong Kong sites write it), or
+    None when it is not."""
+    try:
+        return data.decode("cp950")
+    except UnicodeDecodeError:
+        return None
 
 
 def read_txt(data: bytes) -> Reading:

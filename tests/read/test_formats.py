@@ -608,3 +608,23 @@ def test_a_wechat_articles_picture_headings_decorated_headings_and_chrome():
     measures = [m["text"] for m in rows.tables["measures"]]
     assert measures == ["坚持依法行政。", "每年至少开展1次规范性文件清理。"]
     assert [t["frequency"] for t in rows.tables["targets"]] == ["annual"]
+
+
+def test_big5_pages_and_texts_are_read_as_big5_not_as_gb18030_nonsense():
+    plan = (
+        "永春縣法治社會建設實施方案（2021—2025年）\n一、總體要求\n"
+        "加強法治社會建設，推進依法治縣，提高全縣人民群眾的法治素養和社會治理法治化水平。\n"
+        "二、主要任務\n深入開展法治宣傳教育，每年組織開展一次憲法宣傳周集中宣傳活動。\n"
+    )
+    page = (
+        "<html><head><meta charset='big5'><title>永春縣法治社會建設實施方案</title></head>"
+        f"<body><div>{plan.replace(chr(10), '<br>')}</div></body></html>"
+    ).encode("cp950")
+    for name, data in (("plan.html", page), ("plan.txt", plan.encode("cp950"))):
+        decoded = read(name, data)
+        assert decoded.encoding == "cp950", name
+        rows = process_plan(decoded)
+        document = rows.tables["documents"][0]
+        assert (document["jurisdiction"], document["plan_type"]) == ("永春县", "society"), name
+    gb = read("plan.txt", "永春县法治社会建设实施方案\n一、总体要求\n加强。\n".encode("gb18030"))
+    assert gb.encoding == "gb18030"

@@ -244,3 +244,8 @@ def test_a_cms_pager_inside_the_article_is_junk():
         "首页 上一页 1 2 下一页 尾页\n"
     )
     assert normalize(raw).text == "一、总体要求\n推动行业协会建立健全行业规范和自律"
+
+
+def test_pinyin_of_several_syllables_in_one_bracket_is_dropped_and_an_english_note_is_not():
+    raw = "每年至少開展2次網絡普法(pǔ fǎ)專項活動(see note)。\n"
+    assert normalize(raw).text == "每年至少开展2次网络普法专项活动(see note)。"
