@@ -345,3 +345,5 @@ def test_notes_naming_a_prefectures_offices_a_banks_branch_or_an_offices_room_ar
         ("省委组织部", "省委督查室"),
     )
     assert is_generic_name("各市(地)党委和政府(行署)")
+    # 各 of 各镇人民政府、街道办事处 holds for both: a level's organs without a place
+    assert is_generic_name("街道办事处") and not is_generic_name("区司法局")
