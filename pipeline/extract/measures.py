@@ -51,13 +51,20 @@ NO_TASK = re.compile(
 )
 
 
+@functools.cache
+def _grading_rule() -> re.Pattern[str]:
+    return re.compile(load_yaml("targets.yaml")["grading_rule"])
+
+
 def _states_task(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] states a task: Chinese, none of NO_TASK, and no bare lead-in
-    to the list below it (具体目标是:, 进度安排如下:; one that dates it, 到2025年,…目标是:, stays:
-    its list's goals take its year)."""
+    """Whether text[start:end] states a task: Chinese, none of NO_TASK, no bare lead-in to
+    the list below it (具体目标是:, 进度安排如下:; one that dates it, 到2025年,…目标是:, stays:
+    its list's goals take its year), no evaluation table's scoring row."""
     piece = text[start:end].rstrip()
     if piece.endswith((":", "：")) and not _DIGIT.search(piece):
         return False
+    if "|" in piece and "分" in piece and _grading_rule().search(piece):
+        return False  # an evaluation table's row (…|5|每少1次扣1分): how units are scored
     return MEANINGFUL.search(text, start, end) is not None and not NO_TASK.fullmatch(
         text, start, end
     )

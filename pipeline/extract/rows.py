@@ -189,12 +189,19 @@ def _deadline_labels() -> tuple[str, ...]:
     return tuple(load_yaml("agency_roles.yaml")["deadline_labels"])
 
 
-def _restates(hit: TargetHit, sentence: str, stated: set[int | str]) -> bool:
-    """Whether a deadline label's clause (完成时限:2022年底前, a task table's column, a line
-    of its own) repeats the year or the period its task already states: no second target."""
+def _labelled(hit: TargetHit, sentence: str) -> bool:
+    """Whether the hit's clause is a deadline label's (完成时限:2022年底前: a task table's
+    column, a role line's, a line of its own)."""
     clause = sentence[hit.clause_start : hit.clause_end].lstrip()
     before = sentence[max(0, hit.clause_start - LABEL_REACH) : hit.clause_start].rstrip(" :：")
-    if not (clause.startswith(_deadline_labels()) or before.endswith(_deadline_labels())):
+    return clause.startswith(_deadline_labels()) or before.endswith(_deadline_labels())
+
+
+def _restates(hit: TargetHit, sentence: str, stated: set[int | str]) -> bool:
+    """Whether a deadline label's clause repeats the year or the period its task already
+    states: no second target (a label that dates the task's quantities dates them instead:
+    ``extract_rows``)."""
+    if not _labelled(hit, sentence):
         return False
     if hit.kind == "deadline":
         return hit.deadline_year in stated
@@ -312,6 +319,7 @@ def extract_rows(
                     link(noted, name_raw, role)
         per_measure: dict[str, int] = {}
         stated: dict[str, set[int | str]] = {}  # a measure's deadline years and frequencies
+        undated: dict[str, list[Row]] = {}  # its quantities no year dates (yet)
         n_instruments = 0
         reviews = section.ordinal in review  # past work: its numbers are achievements
         # sentences, and the deadlines that lines of their own or role lines state, in order
@@ -338,6 +346,11 @@ def extract_rows(
                 if _restates(hit, sentence, dated):
                     continue  # 完成时限:2022年底前 of a task that says 2022年底前完成…
                 dated.update({hit.deadline_year, hit.frequency} - {None})
+                waiting = undated.get(row["measure_id"])
+                if hit.kind == "deadline" and waiting and _labelled(hit, sentence):
+                    for target in undated.pop(row["measure_id"]):  # …达到95%以上 / 完成时限:
+                        target["deadline_year"] = hit.deadline_year  # 2023年底前: one row
+                    continue
                 k = per_measure[row["measure_id"]] = per_measure.get(row["measure_id"], 0) + 1
                 tables["targets"].append(
                     {
@@ -356,6 +369,8 @@ def extract_rows(
                         "char_end": s_start + hit.clause_end,
                     }
                 )
+                if hit.kind == "quantity" and hit.deadline_year is None and not hit.frequency:
+                    undated.setdefault(row["measure_id"], []).append(tables["targets"][-1])
             if deadline_line:
                 continue
             for hit in find_instruments(sentence, in_preamble=False):

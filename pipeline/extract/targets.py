@@ -697,6 +697,8 @@ def find_targets(sentence: str, plan_year: int | None = None) -> list[TargetHit]
         return []
     if TABLE_CELL in sentence and _is_table_header(sentence):
         return []
+    if "分" in sentence and _re("grading_rule").search(sentence):
+        return []  # a scoring rule (得满分, 扣2分): how units are graded
     spans = clause_spans(sentence)
     if not spans:
         return []

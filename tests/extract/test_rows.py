@@ -436,3 +436,29 @@ def test_a_task_no_role_note_covers_takes_the_actor_its_sentence_names():
         ("1.1", "市委宣传部", "lead"),  # its note's roles, not the actor its sentence names
         ("2.1", "市委依法治市办", "named_in_text"),  # no note: its sentence's actor
     ]
+
+
+def test_a_task_tables_deadline_dates_its_quantity_and_a_scoring_tables_rules_are_no_targets():
+    from pipeline.read.tables import table_lines
+    from tests.helpers import plan_of_text
+
+    tasks = [
+        ["序号", "重点任务", "牵头单位", "完成时限"],
+        ["1", "县级政务服务事项网上可办率达到95%以上。", "县政务服务中心", "2023年底前"],
+    ]
+    scoring = [
+        ["一级指标", "二级指标", "分值", "评分标准"],
+        ["政府职能(15分)", "放管服改革", "5", "网上可办率达到95%的得满分,每低1个百分点扣0.5分。"],
+        ["行政执法(20分)", "执法三项制度", "10", "落实率90%以上的得10分,低于80%的不得分。"],
+    ]
+    text = (
+        "东江县法治政府建设实施方案(2021—2025年)\n一、主要任务\n"
+        + "\n".join(table_lines(tasks))
+        + "\n附件\n东江县法治政府建设考核评价指标体系\n"
+        + "\n".join(table_lines(scoring))
+        + "\n"
+    )
+    rows = plan_of_text(text)
+    got = [(t["kind"], t["value"], t["deadline_year"]) for t in rows.tables["targets"]]
+    assert got == [("quantity", 95.0, 2023)]  # one row, dated by its 完成时限; no scoring rule
+    assert not [m for m in rows.tables["measures"] if "扣" in m["text"] or "得满分" in m["text"]]
