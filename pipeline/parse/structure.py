@@ -146,6 +146,19 @@ ANNEX_LINE = re.compile(r"^[ \t]*附件[ \t]*\d{0,2}[ \t]*[:：]?[ \t]*$", re.M)
 NOTICE_MAX_HEADINGS = 8  # a cover notice's own numbered points (一、意见寄送…, 二、截止日期…)
 
 
+def _notice_points(
+    text: str, found: list[tuple[int, int, Marker]]
+) -> list[tuple[int, int, Marker]]:
+    """The headings without a cover notice's or an announcement's own points numbered below
+    the chapter level (1.电子邮箱:…, 2.传真:…), that stand before the plan's first chapter
+    with the notice's signed date between them and it."""
+    first = next((i for i, (_, _, m) in enumerate(found) if m.level == 1), None)
+    if not first:
+        return found
+    signed = DATE_LINE.search(text, found[first - 1][1], found[first][0])
+    return found[first:] if signed else found
+
+
 def _after_cover_notice(
     text: str, found: list[tuple[int, int, Marker]]
 ) -> list[tuple[int, int, Marker]]:
@@ -167,7 +180,10 @@ def _after_cover_notice(
 
 # The next document of a gazette's issue after the plan: its notice's title on a line of its
 # own, its number (东政办发〔2022〕11号) on one of the next lines
-NEXT_NOTICE = re.compile(r"^[^\n。;]*关于[^\n。;]*(?:的通知|的函|的决定)[ \t]*$", re.M)
+NEXT_NOTICE = re.compile(
+    r"^[^\n。;]*(?:关于[^\n。;]*(?:的通知|的函|的决定|起草说明|编制说明)|起草说明|编制说明)[ \t]*$",
+    re.M,
+)
 NUMBER_LINE = re.compile(r"^[ \t]*[\u4e00-\u9fff]{1,8}[〔\[][12]\d{3}[〕\]]\d{1,4}号[ \t]*$", re.M)
 NUMBER_REACH = 3  # lines after a notice's title its number stands within
 
@@ -236,7 +252,7 @@ def parse_sections(text: str) -> list[Section]:
     found = _within_chapter_words(text, line_markers(text))  # (line_start, line_end, marker)
     if not found:
         return []
-    found = _after_cover_notice(text, found)
+    found = _notice_points(text, _after_cover_notice(text, found))
     if all(m.level < 3 for _, _, m in found):  # no 1. items: (1) items, if any, are level 3
         found = sorted(found + paren_item_markers(text))
     found = _outside_boxes(text, found)

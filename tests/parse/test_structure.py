@@ -337,3 +337,22 @@ def test_a_gazettes_next_document_after_the_plan_is_no_part_of_it():
     ]
     assert "政务公开" not in rows.tables["sections"][-1]["text"]  # ends before it
     assert [t["value"] for t in rows.tables["targets"]] == [None, 1.0]  # 到2025年, 1个工作日
+
+
+def test_an_announcements_numbered_points_and_a_drafting_note_after_the_plan_are_no_part_of_it():
+    from tests.helpers import plan_of_text
+
+    text = (
+        "关于公开征求《东江市法治社会建设实施方案(征求意见稿)》意见的公告\n"
+        "现将征求意见稿全文公布,意见请通过以下方式反馈:\n1.电子邮箱:fzb@example.cn;\n"
+        "2.通讯地址:东江市人民路1号(邮编:332005)。\n东江市司法局\n2021年7月21日\n"
+        "东江市法治社会建设实施方案(2021—2025年)\n(征求意见稿)\n"
+        "一、总体要求\n到2025年,法治社会基本建成。\n二、主要任务\n每年至少开展1次普法考核。\n"
+        "关于《东江市法治社会建设实施方案(征求意见稿)》的起草说明\n"
+        "一、起草背景\n先后征求了36家单位意见,收到意见建议52条。\n二、主要内容\n方案共分7个部分。\n"
+    )
+    rows = plan_of_text(text)
+    tree = [(s["level"], s["number"], s["heading"]) for s in rows.tables["sections"]]
+    assert tree == [(1, 1, "总体要求"), (1, 2, "主要任务")]
+    assert [t["kind"] for t in rows.tables["targets"]] == ["deadline", "frequency"]
+    assert rows.tables["documents"][0]["status"] == "draft"
