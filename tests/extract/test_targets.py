@@ -164,6 +164,9 @@ def test_a_past_level_reached_is_no_target_and_kinds_of_a_thing_are_counted() ->
     assert rows("每年出版双语普法读物不少于5种。") == [
         ("quantity", 5.0, "种", ">=", None, "annual")
     ]
+    assert rows("每年举办1届法治文艺作品征集展演活动。") == [
+        ("frequency", 1.0, "届", "=", None, "annual")
+    ]
 
 
 def test_a_count_of_the_places_a_task_is_set_for_each_is_its_scope() -> None:
