@@ -667,6 +667,10 @@ def _note_ends_line() -> re.Pattern[str]:
 CONTINUATION_START = tuple(",，;；、)）》”’〉】〕")
 
 
+def _open_bracket(line: str) -> bool:
+    return line.count("(") + line.count("（") > line.count(")") + line.count("）")
+
+
 def breaks_mid_sentence(before: str, after: str, full_width: int | None = None) -> bool:
     """True when the line break between two non-blank lines falls inside a sentence
     (``full_width``: where the text's lines were hard-wrapped, see ``wrap_width``)."""
@@ -674,6 +678,8 @@ def breaks_mid_sentence(before: str, after: str, full_width: int | None = None) 
         return True
     if TABLE_CELLS in after:
         return False
+    if full_width and len(before) >= full_width and _open_bracket(before):
+        return True  # a note the width broke inside its brackets: (牵 / 头单位:…;责 / 任单位:…)
     if before.endswith(_ENDINGS) or is_standalone_line(before, full_width):
         return False
     if before.endswith(_NOTE_CLOSERS) and _note_ends_line().search(before):

@@ -375,6 +375,19 @@ def test_a_text_hard_wrapped_at_one_width_is_joined_inside_words_and_names():
     assert len(lines) == 1 + len(paragraphs)
 
 
+def test_a_hard_wrapped_note_broken_inside_its_label_is_joined_back():
+    paragraphs = [
+        "1.加强宪法学习宣传。深入宣传宪法和民族区域自治法,每年组织开展一次宪法宣传周集中宣传活动(牵"
+        "头单位:县委宣传部、县司法局;责任单位:县教育局、各乡镇人民政府)",
+        "2.推动领导干部带头尊法学法。国家工作人员每人每年学法不少于40学时,县委理论学习中心组每年"
+        "至少安排2次法治专题学习(牵头单位:县委组织部;责任单位:县委宣传部、县委党校)",
+    ] * 4
+    lines = normalize(_hard_wrapped(paragraphs, width=30) + "\n").text.split("\n")
+    assert len(lines) == len(paragraphs)
+    note = "(牵头单位:县委宣传部、县司法局;责任单位:县教育局、各乡镇人民政府)"
+    assert lines[0].endswith("宣传活动" + note)
+
+
 def test_a_line_opening_with_a_clause_mark_goes_on_with_the_line_before():
     raw = (
         "1.全县村(社区)法律顾问覆盖率达到100%\n；到2023年，达到20个以上。\n"
