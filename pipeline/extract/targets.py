@@ -695,8 +695,6 @@ def find_targets(sentence: str, plan_year: int | None = None) -> list[TargetHit]
         plan_year and _re("annual_plan_dates").search(sentence)
     ):
         return []
-    if TABLE_CELL in sentence and _is_table_header(sentence):
-        return []
     if "分" in sentence and _re("grading_rule").search(sentence):
         return []  # a scoring rule (得满分, 扣2分): how units are graded
     spans = clause_spans(sentence)
@@ -753,7 +751,6 @@ def find_targets(sentence: str, plan_year: int | None = None) -> list[TargetHit]
 
 
 TABLE_CELL = "|"  # a table's row, its cells parted (pipeline/read/tables.py; spaces gone)
-_YEAR_CELL = re.compile(r"(?:19|20)\d{2}年(.*)")
 
 
 def _is_baseline_cell(row: str, year_end: int) -> bool:
@@ -761,26 +758,13 @@ def _is_baseline_cell(row: str, year_end: int) -> bool:
     indicator table's baseline column: 2020年85|2025年目标95%以上), no deadline."""
     end = row.find(TABLE_CELL, year_end)
     cell = row[year_end : len(row) if end < 0 else end]
+    return _baseline_cell().fullmatch(cell) is not None
+
+
+@functools.cache
+def _baseline_cell() -> re.Pattern[str]:
     words = "|".join(map(re.escape, _vocab()["table_year_columns"]))
-    return re.fullmatch(rf"(?:{words})?\s*\d+(?:\.\d+)?\s*", cell) is not None
-
-
-def _is_table_header(row: str) -> bool:
-    """Whether a table's row names its columns by year (序号|指标|2020年|2025年目标|属性:
-    vocab/targets.yaml table_year_columns): its only numbers are such cells' years."""
-    words = set(_vocab()["table_year_columns"])
-    years = labelled = 0
-    for cell in row.strip("。 ").split(TABLE_CELL):
-        m = _YEAR_CELL.fullmatch(cell.strip())
-        if m is None:
-            if re.search(r"\d", cell):
-                return False
-            continue
-        if m.group(1) and m.group(1) not in words:
-            return False
-        years += 1
-        labelled += bool(m.group(1))
-    return years >= 2 or labelled >= 1
+    return re.compile(rf"(?:{words})?\s*\d+(?:\.\d+)?\s*")
 
 
 OWN_DEADLINE_MIN = 4  # Chinese characters a year's clause states beside the year

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from pipeline.text.normalize import NOTICE_TITLE
+
 ORG_END = ("委", "人民政府", "政府", "办公室", "办公厅", "委员会", "局", "厅", "院", "部")
 ORG_LINE = re.compile(r"^[^\s,。;:、()《》]{3,40}$")
 DATE_STRICT = re.compile(r"^((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日$")
@@ -69,7 +71,9 @@ def parse_date(line: str) -> str | None:
     return readings.pop() if len(readings) == 1 else None
 
 
-def _is_org(line: str) -> bool:
+def is_org(line: str) -> bool:
+    """A line that is only an organisation's name (东江市人民政府办公室), as a notice is signed
+    or opens."""
     return (
         bool(ORG_LINE.match(line))
         and line.endswith(ORG_END)
@@ -86,10 +90,10 @@ def _org(name: str) -> str:
 def _signature(lines: list[str]) -> tuple[str | None, str | None]:
     for i, line in enumerate(lines):
         iso = parse_date(line)
-        if not iso or i == 0 or not _is_org(lines[i - 1]):
+        if not iso or i == 0 or not is_org(lines[i - 1]):
             continue
         orgs = [lines[i - 1]]
-        if i >= 2 and _is_org(lines[i - 2]) and not lines[i - 2].startswith("关于"):
+        if i >= 2 and is_org(lines[i - 2]) and not lines[i - 2].startswith("关于"):
             orgs.insert(0, lines[i - 2])
         return "、".join(_org(o) for o in orgs), iso
     return None, None
@@ -107,7 +111,7 @@ def _cover_issuer(lines: list[str]) -> str | None:
         m = COVER_TITLE.match(line)
         if m and m["org"].endswith(ORG_END):
             return _org(m["org"])
-        if line.startswith("关于") and i > 0 and _is_org(lines[i - 1]):
+        if line.startswith("关于") and i > 0 and is_org(lines[i - 1]):
             return _org(lines[i - 1])  # 西平县人民政府办公室 / 关于印发…
     return None
 
@@ -129,14 +133,13 @@ def _document_number(preamble: str) -> str | None:
     return None
 
 
-_NOTICE_TITLE_LINE = re.compile(r"^[^。;]*关于[^。;]*(?:的通知|的函|的决定)$")
 _TITLE_LABEL = re.compile(r"^(?:名称|标题|标 题)[:|]\s*")
 
 
 def _own_notice(preamble: str) -> str:
     """The preamble from the notice that issues the plan (关于印发…的通知, with its issuer's
     line before it) when it holds other notices first, as a gazette's issue does; else all."""
-    titles = [m for m in re.finditer(r"[^\n]+", preamble) if _NOTICE_TITLE_LINE.match(m[0])]
+    titles = [m for m in re.finditer(r"[^\n]+", preamble) if NOTICE_TITLE.match(m[0])]
     issuing = [m for m in titles if "印发" in m[0]]
     if len(titles) < 2 or not issuing:
         return preamble
@@ -146,7 +149,7 @@ def _own_notice(preamble: str) -> str:
     start = issuing[-1].start()
     before = preamble[:start].rstrip("\n")
     previous = before[before.rfind("\n") + 1 :].strip()
-    if _is_org(previous):  # 东江市人民政府办公室 / 关于印发…
+    if is_org(previous):  # 东江市人民政府办公室 / 关于印发…
         start = before.rfind("\n") + 1
     return preamble[start:]
 

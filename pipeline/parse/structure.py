@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from pipeline.parse.notice import is_org
 from pipeline.text.headings import (
     LABEL_LINE,
     Marker,
@@ -205,17 +206,9 @@ def plan_end(text: str, found: list[tuple[int, int, Marker]]) -> int:
             restart and restart[0].level == 1 and restart[0].number == 1
         ):
             before = text[: m.start()].rstrip("\n")
-            issuer = before[before.rfind("\n") + 1 :]
-            return before.rfind("\n") + 1 if _is_issuer_line(issuer) else m.start()
+            issuer = before[before.rfind("\n") + 1 :]  # 东江市人民政府办公室 / 关于印发…
+            return before.rfind("\n") + 1 if is_org(issuer.strip()) else m.start()
     return len(text)
-
-
-def _is_issuer_line(line: str) -> bool:
-    """A line that is only an organisation's name (东江市人民政府办公室), as a notice opens."""
-    return bool(ISSUER_LINE.fullmatch(line))
-
-
-ISSUER_LINE = re.compile(r"[\u4e00-\u9fff]{3,30}(?:人民政府|政府|办公室|办公厅|委员会|委)")
 
 
 # A box a 规划 prints inside a section (专栏1 法治政府建设重点工程, then its numbered entries)
