@@ -190,13 +190,18 @@ def _unlisted_below(source: str, tokens: list[str]) -> Place | None:
     start = source.find(tokens[-1])
     if start < 0:
         return None
-    rest = re.sub(r"^(?:中共|法治)", "", source[start + len(tokens[-1]) :])
-    unlisted = UNLISTED_PLACE.match(rest)
+    return _unlisted(source[start + len(tokens[-1]) :], source)
+
+
+def _unlisted(head: str, evidence: str | None) -> Place | None:
+    """The place ``head`` opens with when the table does not list it (株洲县, abolished 2018;
+    渝北区): as printed, at its suffix's level, unresolved."""
+    unlisted = UNLISTED_PLACE.match(re.sub(r"^(?:中共|法治)", "", head))
     if not unlisted:
         return None
     name = unlisted["place"]
     level = next((lv for s, lv in _level_suffix_map() if name.endswith(s)), None)
-    return Place(name, level, Resolution("not_found"), source)
+    return Place(name, level, Resolution("not_found"), evidence)
 
 
 def find_place(title: str | None, issuer: str | None, preamble: str, text: str) -> Place:
@@ -213,11 +218,9 @@ def find_place(title: str | None, issuer: str | None, preamble: str, text: str) 
             if place:
                 return place
     opening = text[: max(len(preamble), OPENING)]
-    unlisted = UNLISTED_PLACE.match(re.sub(r"^(?:中共|法治)", "", title or ""))
+    unlisted = _unlisted(title or "", title)
     if unlisted:  # a name the table no longer lists (株洲县, abolished 2018): as printed
-        name = unlisted["place"]
-        level = next((lv for s, lv in _level_suffix_map() if name.endswith(s)), None)
-        return Place(name, level, Resolution("not_found"), title)
+        return unlisted
     level = _level_from_words(opening)
     place = _self_named(opening, level)
     if place:
